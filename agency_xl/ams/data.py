@@ -1,0 +1,99 @@
+"""What the reader hands on: one typed table per report, plus the Data Health record.
+
+Tables use the snake_case field names of ``reports.py``; every column of the report is present
+(missing optional columns are all-empty). Types: ids and text as ``str`` (object) with spaces
+trimmed, money and numbers as float64, dates as ``datetime64[ns]`` at midnight, months as the
+first day of the month, products as a canonical name from ``reports.PRODUCTS``, statuses as the
+canonical status (``"In Force"``, ``"Cancelled"``, ...), yes/no as bool.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from agency_xl.ams.reports import REPORTS
+
+
+@dataclass
+class Mappings:
+    """The owner's own names, from the Settings sheet's mapping tables.
+
+    ``columns``: (report key or "" for any report, the owner's column name) -> canonical column
+    name, e.g. ("policies", "Pol Ref") -> "Policy Number". ``products``: the owner's product
+    name -> canonical product, e.g. "Boat Owners" -> "Specialty".
+    """
+
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    products: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileHealth:
+    """What happened to one file of the exports folder."""
+
+    path: str  # file name relative to the exports folder
+    report: str | None = None  # report key when recognised
+    sheet: str | None = None
+    header_row: int | None = None  # 1-based row number of the header
+    report_date: dt.date | None = None
+    report_date_source: str | None = None  # "title row", "file name" or "modification time"
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rejected: str | None = None  # why the whole file/report was rejected
+    skipped: str | None = None  # why the file was not used at all (not a report, lock file...)
+    problems: list[str] = field(default_factory=list)  # row-level reasons with cell addresses
+    columns_ignored: list[str] = field(default_factory=list)
+    products_to_other: list[str] = field(default_factory=list)
+    period: tuple[dt.date, dt.date] | None = None  # earliest and latest date in the file
+
+
+@dataclass
+class DataHealth:
+    """Everything the owner should know about what was read."""
+
+    folder: str = ""
+    files: list[FileHealth] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # cross-file notes (duplicates resolved, ...)
+
+    def problems(self) -> list[str]:
+        """Readable strings, each naming the file (and sheet/cell where it applies)."""
+        out: list[str] = []
+        for f in self.files:
+            if f.rejected:
+                out.append(f"{f.path}: {f.rejected}")
+            out.extend(f.problems)
+        out.extend(self.notes)
+        return out
+
+    def rows_rejected(self) -> dict[str, int]:
+        counts = {key: 0 for key in REPORTS}
+        for f in self.files:
+            if f.report:
+                counts[f.report] += f.rows_rejected
+        return counts
+
+
+@dataclass
+class AmsData:
+    """The exports folder read into tables. A report that is absent (or rejected) is ``None``."""
+
+    policies: pd.DataFrame | None = None
+    growth: pd.DataFrame | None = None
+    claims: pd.DataFrame | None = None
+    commissions: pd.DataFrame | None = None
+    sales: pd.DataFrame | None = None  # derived from the book when no sales export exists
+    leads: pd.DataFrame | None = None
+    referrals: pd.DataFrame | None = None
+    sales_derived: bool = False  # True when `sales` was built from the book of business
+    as_of: dt.date = field(default_factory=dt.date.today)  # latest report date found
+    health: DataHealth = field(default_factory=DataHealth)
+
+    def table(self, report: str) -> pd.DataFrame | None:
+        return getattr(self, report)
+
+    def missing(self, *reports: str) -> list[str]:
+        """Titles of the reports among ``reports`` that were not read, for "add this export" notes."""
+        return [REPORTS[r].title for r in reports if getattr(self, r) is None]

@@ -1,0 +1,220 @@
+"""The seven AMS reports: canonical columns, the aliases accepted for each, which are required,
+and the key that identifies a row across files.
+
+This table is the contract of ../shared/AMS_EXPORTS.md written as data, so the reader, the
+sample-data generator and the Data Health sheet all use one list. Canonical column names
+(``Policy Number``) become snake_case field names (``policy_number``) in the tables the reader
+returns; every column of the report is present in the returned table, missing optional ones as
+empty values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    canonical: str  # the name in AMS_EXPORTS.md, e.g. "Policy Number"
+    kind: str  # text | id | money | percent | date | month | int | number | status | product | yesno
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def field(self) -> str:
+        """snake_case name used in the tables: "Policy Number" -> "policy_number"."""
+        return (
+            self.canonical.lower().replace("%", "pct").replace("&", "and").replace(" ", "_")
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    key: str  # short name: policies, growth, claims, commissions, sales, leads, referrals
+    title: str  # the owner's name for it
+    columns: tuple[Column, ...]
+    row_key: tuple[str, ...] | None  # fields that identify a row across files; None = the whole row
+    status_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+    def column(self, field_name: str) -> Column:
+        for c in self.columns:
+            if c.field == field_name:
+                return c
+        raise KeyError(field_name)
+
+
+def C(canonical: str, kind: str, required: bool = False, *aliases: str) -> Column:
+    return Column(canonical, kind, required, tuple(aliases))
+
+
+POLICIES = Report(
+    "policies",
+    "Book of business (All Purpose Audit)",
+    (
+        C("Policy Number", "id", True, "Policy #", "Policy No", "PolicyNumber", "Pol Num"),
+        C("Household ID", "id", True, "Customer ID", "Client ID", "Household #", "HH ID",
+          "Account Number"),
+        C("Insured Name", "text", False, "Named Insured", "Customer Name", "Client Name"),
+        C("Product", "product", True, "Line of Business", "LOB", "Product Line", "Policy Type"),
+        C("Status", "status", True, "Policy Status"),
+        C("Original Effective Date", "date", True, "Orig Eff Date", "Inception Date", "Issue Date",
+          "First Written Date"),
+        C("Effective Date", "date", False, "Term Effective Date", "Current Term Eff"),
+        C("Expiration Date", "date", False, "Exp Date", "Renewal Date"),
+        C("Cancel Date", "date", False, "Cancellation Date"),
+        C("Annual Premium", "money", True, "Written Premium", "Annualized Premium",
+          "Full Term Premium", "Premium"),
+        C("Producer", "text", False, "Agent", "Agent Name", "Producer Name"),
+        C("Lead Source", "text", False, "Source", "Marketing Source"),
+        C("ZIP", "text", False, "Zip Code", "Postal Code"),
+    ),
+    ("policy_number",),
+    {
+        "In Force": ("In Force", "Active", "Issued", "In-Force"),
+        "Cancelled": ("Cancelled", "Canceled", "Cancel"),
+        "Expired": ("Expired", "Lapsed", "Non-Renewed"),
+        "Pending": ("Pending",),
+    },
+)
+
+GROWTH = Report(
+    "growth",
+    "Policy growth & retention",
+    (
+        C("Month", "month", True, "Period", "Report Month"),
+        C("Product", "product", True, "Line of Business", "LOB"),
+        C("Beginning PIF", "int", True, "PIF Start", "Policies In Force Beginning"),
+        C("New Business", "int", True, "New", "New Issues"),
+        C("Renewals Offered", "int", True, "Up For Renewal", "Renewals Due"),
+        C("Renewals Retained", "int", True, "Renewed", "Renewals Kept"),
+        C("Cancellations", "int", False, "Cancels", "Lapses"),
+        C("Ending PIF", "int", False, "PIF End", "Policies In Force Ending"),
+        C("Renewal Premium", "money", False, "Renewal Written Premium"),
+        C("Retention %", "percent", False, "Retention", "Retention Rate"),
+    ),
+    ("month", "product"),
+)
+
+CLAIMS = Report(
+    "claims",
+    "Claims detail",
+    (
+        C("Claim Number", "id", True, "Claim #", "Claim No"),
+        C("Policy Number", "id", True, "Policy #"),
+        C("Product", "product", True, "Line of Business", "LOB"),
+        C("Loss Date", "date", True, "Date of Loss", "DOL"),
+        C("Reported Date", "date", False, "Report Date", "Date Reported"),
+        C("Claim Status", "text", False, "Status"),
+        C("Paid Loss", "money", True, "Loss Paid", "Paid Amount", "Indemnity Paid"),
+        C("Reserve", "money", False, "Outstanding Reserve", "O/S Reserve", "Loss Reserve"),
+        C("Incurred Loss", "money", False, "Total Incurred", "Incurred"),
+        C("LAE", "money", False, "Expense Paid", "ALAE"),
+        C("Cause of Loss", "text", False, "Peril", "Loss Cause"),
+    ),
+    ("claim_number",),
+)
+
+COMMISSIONS = Report(
+    "commissions",
+    "Commission statement",
+    (
+        C("Statement Date", "date", True, "Pay Date", "Paid Date", "Statement Period"),
+        C("Policy Number", "id", True, "Policy #"),
+        C("Product", "product", True, "Line of Business", "LOB"),
+        C("Transaction Type", "status", True, "Trans Type", "Type", "Reason", "Transaction Reason"),
+        C("Transaction Effective Date", "date", True, "Effective Date", "Eff Date",
+          "Trans Eff Date"),
+        C("Premium", "money", False, "Written Premium", "Trans Premium"),
+        C("Commission Rate", "percent", False, "Comm %", "Commission %"),
+        C("Commission Amount", "money", True, "Commission", "Comm Amt", "Commission Paid",
+          "Commission on Written"),
+    ),
+    None,
+    {
+        t: (t,)
+        for t in ("New Business", "Renewal", "Endorsement", "Cancellation", "Chargeback",
+                  "Chargeup", "Bonus", "Adjustment")
+    },
+)
+
+SALES = Report(
+    "sales",
+    "New business (sales)",
+    (
+        C("Policy Number", "id", True, "Policy #"),
+        C("Household ID", "id", True, "Customer ID", "Client ID", "HH ID"),
+        C("Product", "product", True, "Line of Business", "LOB"),
+        C("Issue Date", "date", True, "Written Date", "Sale Date", "Bound Date"),
+        C("Premium", "money", True, "Written Premium", "Annual Premium"),
+        C("Producer", "text", False, "Agent"),
+        C("Lead Source", "text", False, "Source"),
+        C("Lead ID", "id", False),
+    ),
+    ("policy_number",),
+)
+
+LEADS = Report(
+    "leads",
+    "Lead log",
+    (
+        C("Lead ID", "id", True),
+        C("Lead Date", "date", True, "Received Date", "Created"),
+        C("Vendor", "text", True, "Lead Vendor", "Source"),
+        C("Cost", "money", True, "Lead Cost", "Price"),
+        C("Status", "status", True, "Disposition"),
+        C("Sold Date", "date", False),
+        C("Household ID", "id", False),
+        C("Quoted Premium", "money", False),
+        C("Products Quoted", "int", False),
+        C("Homeowner", "yesno", False),
+        C("Vehicles", "int", False),
+        C("Current Carrier", "text", False),
+        C("ZIP", "text", False),
+    ),
+    ("lead_id",),
+    {s: (s,) for s in ("New", "Contacted", "Quoted", "Sold", "Lost", "Bad Lead")},
+)
+
+REFERRALS = Report(
+    "referrals",
+    "Referral log",
+    (
+        C("Referral Date", "date", True),
+        C("Referrer Household ID", "id", True),
+        C("Referred Name", "text", False),
+        C("Status", "status", True),
+        C("Sold Date", "date", False),
+        C("Household ID", "id", False),
+        C("Incentive Paid", "money", False),
+    ),
+    None,
+    {s: (s,) for s in ("Quoted", "Sold", "Lost")},
+)
+
+REPORTS: dict[str, Report] = {
+    r.key: r for r in (POLICIES, GROWTH, CLAIMS, COMMISSIONS, SALES, LEADS, REFERRALS)
+}
+
+# Canonical product names and the AMS names mapped to them (AMS_EXPORTS.md, "Products").
+PRODUCTS: tuple[str, ...] = (
+    "Auto", "Home", "Condo", "Renters", "Landlord", "Umbrella", "Life", "Motorcycle",
+    "Specialty", "Commercial", "Other",
+)
+PRODUCT_ALIASES: dict[str, str] = {
+    "private passenger auto": "Auto", "ppa": "Auto", "auto - std": "Auto", "auto": "Auto",
+    "personal auto": "Auto",
+    "homeowners": "Home", "ho-3": "Home", "ho3": "Home", "home": "Home",
+    "condominium": "Condo", "ho-6": "Condo", "ho6": "Condo", "condo": "Condo",
+    "ho-4": "Renters", "ho4": "Renters", "renters": "Renters",
+    "landlord package": "Landlord", "landlord": "Landlord", "landlords": "Landlord",
+    "personal umbrella policy": "Umbrella", "pup": "Umbrella", "umbrella": "Umbrella",
+    "term life": "Life", "universal life": "Life", "whole life": "Life", "life": "Life",
+    "motorcycle": "Motorcycle",
+    "boat": "Specialty", "motor home": "Specialty", "rv": "Specialty", "specialty": "Specialty",
+    "business owners": "Commercial", "bop": "Commercial", "commercial": "Commercial",
+    "other": "Other",
+}
