@@ -1,0 +1,220 @@
+"""A dashboard sheet described as plain data: what the refresh writes where, and which charts read it.
+
+The ``excel`` layer turns a ``Sheet`` into XlsxWriter calls (a new workbook) or into xlwings range
+assignments (the owner's open workbook). Nothing here knows Excel.
+
+Layout rules that make a refresh safe:
+- Every ``Block`` has a fixed shape (header + ``n_rows`` rows x len(columns)); shorter data is
+  padded with blanks, so charts bound to a block's cells never need re-pointing and a refresh owns
+  exactly that rectangle and nothing else.
+- Titles, labels, input cells and live formulas are written by the template only; a refresh never
+  rewrites them, so the owner's edits survive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+# Number formats, named once so every sheet looks alike.
+MONEY = '"$"#,##0;[Red]-"$"#,##0'
+MONEY_CENTS = '"$"#,##0.00;[Red]-"$"#,##0.00'
+PCT = "0.0%"
+PCT2 = "0.00%"
+RATIO = "0.00"
+COUNT = "#,##0"
+NUMBER1 = "#,##0.0"
+DATE = "yyyy-mm-dd"
+MONTH = "mmm yyyy"
+TEXT = "@"
+GENERAL = "General"
+
+
+def cell_to_rc(cell: str) -> tuple[int, int]:
+    """'B5' -> (4, 1), zero-based row and column."""
+    m = re.fullmatch(r"([A-Z]{1,3})(\d+)", cell)
+    if not m:
+        raise ValueError(f"not a cell address: {cell!r}")
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + (ord(ch) - 64)
+    return int(m.group(2)) - 1, col - 1
+
+
+def rc_to_cell(row: int, col: int) -> str:
+    """(4, 1) -> 'B5'."""
+    name = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        name = chr(65 + rem) + name
+    return f"{name}{row + 1}"
+
+
+@dataclass
+class Block:
+    """A rectangle of cells the refresh owns: an optional header row, then ``n_rows`` data rows.
+
+    ``formats`` gives one number format per column; ``row_formats`` (optional) one per row for the
+    value columns (columns after the first), for label/value lists such as KPI cards.
+    """
+
+    name: str
+    anchor: str
+    columns: list[str]
+    rows: list[list[Any]]
+    n_rows: int | None = None  # fixed number of data rows; None = len(rows)
+    formats: list[str] | None = None
+    row_formats: list[str] | None = None
+    header: bool = True
+    heatmap_column: int | None = None  # colour scale on this column (seasonality, concentration)
+    status_column: int | None = None  # green/yellow/red text colouring on OK/WATCH/ALERT words
+    widths: list[float] | None = None  # column widths in characters, applied by the template
+
+    def __post_init__(self) -> None:
+        width = len(self.columns)
+        if self.n_rows is None:
+            self.n_rows = len(self.rows)
+        if len(self.rows) > self.n_rows:
+            raise ValueError(f"block {self.name}: {len(self.rows)} rows > fixed {self.n_rows}")
+        for r in self.rows:
+            if len(r) != width:
+                raise ValueError(f"block {self.name}: row {r!r} has {len(r)} cells, expected {width}")
+
+    @property
+    def top_left(self) -> tuple[int, int]:
+        return cell_to_rc(self.anchor)
+
+    @property
+    def first_data_row(self) -> int:
+        return self.top_left[0] + (1 if self.header else 0)
+
+    def grid(self) -> list[list[Any]]:
+        """The whole rectangle, header first, padded with None to the fixed shape."""
+        pad = [[None] * len(self.columns) for _ in range(self.n_rows - len(self.rows))]
+        head = [list(self.columns)] if self.header else []
+        return head + [list(r) for r in self.rows] + pad
+
+    def address(self) -> str:
+        """'B5:E17' for the whole owned rectangle."""
+        r, c = self.top_left
+        height = self.n_rows + (1 if self.header else 0)
+        return f"{self.anchor}:{rc_to_cell(r + height - 1, c + len(self.columns) - 1)}"
+
+    def column_range(self, col: int) -> tuple[int, int, int, int]:
+        """(first_row, col, last_row, col) zero-based, the data cells of one column."""
+        r0 = self.first_data_row
+        c = self.top_left[1] + col
+        return r0, c, r0 + self.n_rows - 1, c
+
+
+@dataclass
+class Series:
+    """One chart series: values from a block column, categories from another column."""
+
+    name: str
+    block: str
+    values: int  # column index in the block
+    categories: int = 0
+    kind: str | None = None  # combine a different chart kind (e.g. "line" over columns)
+    secondary: bool = False  # plot on the secondary axis
+    color: str | None = None  # "#2E7D32"
+    points: list[str] | None = None  # one colour per point (pie/doughnut slices)
+
+
+@dataclass
+class Chart:
+    kind: str  # column | bar | line | pie | doughnut | area | gauge
+    title: str
+    anchor: str  # top-left cell where the chart is placed
+    series: list[Series]
+    width: int = 480  # pixels
+    height: int = 288
+    y_title: str | None = None
+    x_title: str | None = None
+    y_format: str | None = None
+    y2_format: str | None = None
+    stacked: bool = False
+    legend: str | None = "bottom"  # None hides the legend
+    y_min: float | None = None
+    y_max: float | None = None
+
+
+@dataclass
+class Formula:
+    """A live formula the template writes (What-If examples, calculators). ``value`` is what Python
+    computed for it, stored as the cached result so the file shows a number before Excel recalcs."""
+
+    cell: str
+    formula: str  # starts with "="
+    value: Any
+    format: str | None = None
+    spill: tuple[int, int] | None = None  # (rows, cols) of a spilled array result
+
+
+@dataclass
+class Input:
+    """An owner-editable cell: written by the template with its default, never by a refresh."""
+
+    cell: str
+    value: Any
+    format: str | None = None
+
+
+@dataclass
+class Label:
+    """Static text (titles, captions, explanations). ``style``: title | subtitle | heading | note | text."""
+
+    cell: str
+    text: str
+    style: str = "text"
+
+
+@dataclass
+class Sheet:
+    """Everything one dashboard sheet shows."""
+
+    key: str  # "profitability": the model name, used in metrics JSON
+    name: str  # sheet tab name, e.g. "Profitability"
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    inputs: list[Input] = field(default_factory=list)
+    formulas: list[Formula] = field(default_factory=list)
+    kpis: dict[str, Any] = field(default_factory=dict)  # for `agency-xl metrics`
+    column_widths: dict[int, float] = field(default_factory=dict)  # zero-based column -> chars
+    tab_color: str | None = None
+
+    def block(self, name: str) -> Block:
+        for b in self.blocks:
+            if b.name == name:
+                return b
+        raise KeyError(f"sheet {self.name}: no block {name!r}")
+
+    def validate(self) -> None:
+        """Blocks must not overlap each other, labels, inputs or formulas; charts must name real
+        blocks and columns. Raises ValueError describing the first clash."""
+        owned: dict[tuple[int, int], str] = {}
+
+        def claim(r: int, c: int, what: str) -> None:
+            if (r, c) in owned:
+                raise ValueError(f"sheet {self.name}: {rc_to_cell(r, c)} used by {owned[(r, c)]} and {what}")
+            owned[(r, c)] = what
+
+        for b in self.blocks:
+            r0, c0 = b.top_left
+            for dr in range(b.n_rows + (1 if b.header else 0)):
+                for dc in range(len(b.columns)):
+                    claim(r0 + dr, c0 + dc, f"block {b.name}")
+        for item in [*self.labels, *self.inputs, *self.formulas]:
+            claim(*cell_to_rc(item.cell), f"{type(item).__name__} {item.cell}")
+        names = {b.name for b in self.blocks}
+        for ch in self.charts:
+            for s in ch.series:
+                if s.block not in names:
+                    raise ValueError(f"sheet {self.name}: chart {ch.title!r} reads unknown block {s.block!r}")
+                width = len(self.block(s.block).columns)
+                if not (0 <= s.values < width and 0 <= s.categories < width):
+                    raise ValueError(f"sheet {self.name}: chart {ch.title!r} column out of block {s.block!r}")
