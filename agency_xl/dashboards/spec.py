@@ -56,8 +56,8 @@ def rc_to_cell(row: int, col: int) -> str:
 class Block:
     """A rectangle of cells the refresh owns: an optional header row, then ``n_rows`` data rows.
 
-    ``formats`` gives one number format per column; ``row_formats`` (optional) one per row for the
-    value columns (columns after the first), for label/value lists such as KPI cards.
+    ``formats`` gives one number format per column; ``row_formats`` (optional) one per row for
+    column 1, the value column of label/value lists such as KPI cards.
     """
 
     name: str
@@ -208,8 +208,14 @@ class Sheet:
             for dr in range(b.n_rows + (1 if b.header else 0)):
                 for dc in range(len(b.columns)):
                     claim(r0 + dr, c0 + dc, f"block {b.name}")
-        for item in [*self.labels, *self.inputs, *self.formulas]:
+        for item in [*self.labels, *self.inputs]:
             claim(*cell_to_rc(item.cell), f"{type(item).__name__} {item.cell}")
+        for f in self.formulas:
+            r0, c0 = cell_to_rc(f.cell)
+            rows, cols = f.spill or (1, 1)
+            for dr in range(rows):
+                for dc in range(cols):
+                    claim(r0 + dr, c0 + dc, f"formula {f.cell}")
         names = {b.name for b in self.blocks}
         for ch in self.charts:
             for s in ch.series:

@@ -1,0 +1,5 @@
+import sys
+
+from agency_xl.cli import main
+
+sys.exit(main())

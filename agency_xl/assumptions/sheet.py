@@ -1,0 +1,138 @@
+"""Reading the owner's Settings sheet back: his assumptions, exports folder and mapping tables.
+
+The sheet is read as a plain grid of values (rows of cells), which both openpyxl (a saved
+workbook, for scheduled headless runs) and xlwings (the open workbook) can give, so one parser
+serves both. Layout (written by ``agency_xl.dashboards.settings_sheet``):
+- a cell labelled "Exports folder" with the folder in the cell two to its right;
+- rows whose column A holds a setting key such as ``profitability.expense_ratio``, value in column C;
+- a table headed "Report | Your column name | Canonical column" (column mapping);
+- a table headed "Your product name | Canonical product" (product mapping).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agency_xl.ams.data import Mappings
+from agency_xl.ams.reports import PRODUCTS, REPORTS
+from agency_xl.assumptions import Assumptions, settings_rows, with_values
+
+EXPORTS_LABEL = "Exports folder"
+COLUMN_MAP_HEADER = ("Report", "Your column name", "Canonical column")
+PRODUCT_MAP_HEADER = ("Your product name", "Canonical product")
+SETTINGS_SHEET = "Settings"
+
+
+@dataclass
+class OwnerSettings:
+    assumptions: Assumptions = field(default_factory=Assumptions)
+    mappings: Mappings = field(default_factory=Mappings)
+    exports_folder: str | None = None
+    problems: list[str] = field(default_factory=list)  # settings that could not be used, and why
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _find(rows: list[list[Any]], header: tuple[str, ...]) -> tuple[int, int] | None:
+    want = [h.lower() for h in header]
+    for r, row in enumerate(rows):
+        cells = [_text(v).lower() for v in row]
+        for c in range(len(cells) - len(want) + 1):
+            if cells[c:c + len(want)] == want:
+                return r, c
+    return None
+
+
+def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSettings:
+    """The owner's settings from the Settings sheet's grid. A bad value is reported (with its
+    cell) and its default kept, so one typo never stops a refresh."""
+    out = OwnerSettings()
+    known = {key for key, *_ in settings_rows()}
+    values: dict[str, Any] = {}
+    cells: dict[str, str] = {}
+    for r, row in enumerate(rows):
+        row = list(row) + [None] * 3
+        key = _text(row[0])
+        if key in known:
+            value = row[2]
+            if value is None or _text(value) == "":
+                continue
+            if isinstance(value, str) and value.strip().lower() in ("yes", "no", "true", "false"):
+                value = value.strip().lower() in ("yes", "true")
+            values[key] = value
+            cells[key] = f"{where}!C{r + 1}"
+        for c, v in enumerate(row):
+            if _text(v) == EXPORTS_LABEL and c + 2 < len(row) and _text(row[c + 2]):
+                out.exports_folder = _text(row[c + 2])
+    # Apply one at a time so a single bad value only loses itself.
+    a = Assumptions()
+    for key, value in values.items():
+        try:
+            a = with_values({key: value}, a)
+        except ValidationError as exc:
+            msg = exc.errors()[0]["msg"]
+            out.problems.append(f"{cells[key]}: setting {key} = {value!r} not used ({msg}); default kept")
+    out.assumptions = a
+
+    pos = _find(rows, COLUMN_MAP_HEADER)
+    if pos:
+        r0, c0 = pos
+        for r in range(r0 + 1, len(rows)):
+            row = list(rows[r]) + [None] * (c0 + 3)
+            report, theirs, canonical = (_text(v) for v in row[c0:c0 + 3])
+            if not theirs and not canonical:
+                continue
+            key = report.lower() if report else ""
+            by_title = {rep.title.lower(): rep.key for rep in REPORTS.values()}
+            key = by_title.get(key, key)
+            if key and key not in REPORTS:
+                out.problems.append(f"{where}!row {r + 1}: column mapping names unknown report {report!r}")
+                continue
+            cols = [c.canonical for rep in ([REPORTS[key]] if key else REPORTS.values()) for c in rep.columns]
+            match = next((c for c in cols if c.lower() == canonical.lower()), None)
+            if not theirs or match is None:
+                out.problems.append(
+                    f"{where}!row {r + 1}: column mapping {theirs!r} -> {canonical!r} not used "
+                    f"(the canonical column must be one of the report's columns)")
+                continue
+            out.mappings.columns[(key, theirs)] = match
+    pos = _find(rows, PRODUCT_MAP_HEADER)
+    if pos:
+        r0, c0 = pos
+        for r in range(r0 + 1, len(rows)):
+            row = list(rows[r]) + [None] * (c0 + 2)
+            theirs, canonical = (_text(v) for v in row[c0:c0 + 2])
+            if not theirs and not canonical:
+                continue
+            match = next((p for p in PRODUCTS if p.lower() == canonical.lower()), None)
+            if not theirs or match is None:
+                out.problems.append(
+                    f"{where}!row {r + 1}: product mapping {theirs!r} -> {canonical!r} not used "
+                    f"(use one of {', '.join(PRODUCTS)})")
+                continue
+            out.mappings.products[theirs] = match
+    return out
+
+
+def read_settings_workbook(path: str | Path) -> OwnerSettings:
+    """The Settings sheet of a saved workbook (the owner's own), read with openpyxl, read-only."""
+    import openpyxl
+
+    path = Path(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ValueError(f"cannot read settings from {path}: {exc}") from exc
+    try:
+        if SETTINGS_SHEET not in wb.sheetnames:
+            raise ValueError(f"{path.name} has no sheet named {SETTINGS_SHEET!r}")
+        rows = [list(r) for r in wb[SETTINGS_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    return parse_settings(rows, f"{path.name}!{SETTINGS_SHEET}")

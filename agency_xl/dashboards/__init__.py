@@ -1,0 +1,37 @@
+"""From AMS data and the owner's settings to a description of every sheet of the workbook.
+
+``build_all`` is the whole dashboard: Home, Settings, one sheet per model, What-If, Data Health.
+Each model sheet module has ``build(data, settings) -> Sheet`` and fills only what its reports
+allow; a missing report disables only the sheets that need it, each saying which export to add.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from agency_xl.ams import AmsData
+from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards import data_health, home, profitability, settings_sheet, whatif
+from agency_xl.dashboards.spec import Sheet
+
+# The model sheets, in tab order.
+MODEL_SHEETS = [profitability]
+
+
+def build_model_sheets(data: AmsData, settings: Assumptions) -> list[Sheet]:
+    return [module.build(data, settings) for module in MODEL_SHEETS]
+
+
+def build_all(
+    data: AmsData | None,
+    settings: Assumptions,
+    exports_folder: str,
+    refreshed_at: dt.datetime | None = None,
+) -> list[Sheet]:
+    """Every sheet of the workbook. ``data`` None builds the empty template."""
+    empty = data if data is not None else AmsData(as_of=dt.date.today())
+    sheets = [home.build(data, refreshed_at, settings.general.agency_name),
+              settings_sheet.build(settings, exports_folder)]
+    sheets += build_model_sheets(empty, settings)
+    sheets += [whatif.build(), data_health.build(data)]
+    return sheets

@@ -1,0 +1,71 @@
+"""Helpers every dashboard sheet uses: the status line, KPI cards, table rows from DataFrames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from agency_xl.ams import AmsData
+from agency_xl.dashboards.spec import Block, Label
+
+
+def clean(value: Any) -> Any:
+    """A value as a cell holds it: NaN/NaT -> blank, numpy -> Python, Timestamp -> datetime."""
+    if value is None:
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(float(value)) else float(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def rows_of(frame: pd.DataFrame, columns: Iterable[str]) -> list[list[Any]]:
+    """The given columns of ``frame`` as a list of row lists of clean cell values."""
+    cols = list(columns)
+    return [[clean(v) for v in row] for row in frame[cols].itertuples(index=False, name=None)]
+
+
+def status_block(anchor: str, text: str) -> Block:
+    """The one-line status under a sheet's title (data date, or which export to add)."""
+    return Block("status", anchor, ["Status"], [[text]], n_rows=1, header=False, formats=["@"])
+
+
+def missing_note(data: AmsData, *reports: str) -> str | None:
+    """"Add the ... export to fill this sheet" when any of ``reports`` was not read, else None."""
+    missing = data.missing(*reports)
+    if not missing:
+        return None
+    names = " and the ".join(missing)
+    return f"Add the {names} export to the exports folder, then Refresh, to fill this sheet."
+
+
+def data_note(data: AmsData) -> str:
+    return f"Data as of {data.as_of:%Y-%m-%d} from the exports folder. Press Refresh to update."
+
+
+def kpi_block(name: str, anchor: str, items: list[tuple[str, Any, str, str]], n_rows: int | None = None) -> Block:
+    """A KPI card: (label, value, number format, note) per row."""
+    rows = [[label, clean(value), note] for label, value, _, note in items]
+    fmts = [fmt for _, _, fmt, _ in items]
+    n = n_rows or len(items)
+    fmts += ["General"] * (n - len(fmts))
+    return Block(name, anchor, ["Measure", "Value", "Note"], rows, n_rows=n,
+                 formats=["@", "General", "@"], row_formats=fmts, widths=[30, 14, 52])
+
+
+def title_labels(title: str, subtitle: str) -> list[Label]:
+    return [Label("A1", title, "title"), Label("A3", subtitle, "subtitle")]
+

@@ -1,0 +1,55 @@
+"""The Data Health sheet: per file, what was read, skipped or rejected and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from agency_xl.ams import AmsData
+from agency_xl.ams.reports import REPORTS
+from agency_xl.dashboards.spec import Block, Label, Sheet
+
+FILE_ROWS = 40
+PROBLEM_ROWS = 300
+
+
+def _d(value: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(value, dt.time()) if value else None
+
+
+def build(data: AmsData | None) -> Sheet:
+    sheet = Sheet("data_health", "Data Health", "Data Health", tab_color="#C00000")
+    sheet.labels = [
+        Label("A1", "Data Health: what was read from your exports folder", "title"),
+        Label("A2", "Fix what is listed here in the exports (or map names on Settings), then Refresh. "
+                    "Your export files are never changed.", "note"),
+        Label("A4", "Files", "heading"),
+        Label(f"A{FILE_ROWS + 8}", "Problems (first 300)", "heading"),
+    ]
+    files = data.health.files if data else []
+    rows = []
+    for f in sorted(files, key=lambda f: f.path.lower())[:FILE_ROWS]:
+        state = "REJECTED" if f.rejected else "SKIPPED" if f.skipped else "OK"
+        why = f.rejected or f.skipped or (f"{len(f.problems)} row problems" if f.problems else "")
+        rows.append([
+            f.path, REPORTS[f.report].title if f.report else None, f.sheet, f.header_row,
+            _d(f.report_date), f.report_date_source, f.rows_read, f.rows_rejected, state, why,
+            ", ".join(f.columns_ignored) or None, ", ".join(f.products_to_other) or None,
+            f"{f.period[0]:%Y-%m-%d} to {f.period[1]:%Y-%m-%d}" if f.period else None,
+        ])
+    sheet.blocks.append(Block(
+        "files", "A5",
+        ["File", "Report", "Sheet", "Header row", "Report date", "Date from", "Rows read", "Rows rejected",
+         "State", "Why", "Columns ignored", "Products shown as Other", "Period covered"],
+        rows, n_rows=FILE_ROWS,
+        formats=["@", "@", "@", "0", "yyyy-mm-dd", "@", "#,##0", "#,##0", "@", "@", "@", "@", "@"],
+    ))
+    problems = data.health.problems() if data else []
+    if data and len(problems) > PROBLEM_ROWS:
+        problems = problems[:PROBLEM_ROWS - 1] + [f"... and {len(problems) - PROBLEM_ROWS + 1} more"]
+    sheet.blocks.append(Block(
+        "problems", f"A{FILE_ROWS + 9}", ["Problem"], [[p] for p in problems], n_rows=PROBLEM_ROWS,
+        formats=["@"],
+    ))
+    sheet.column_widths = {0: 42, 1: 30, 2: 12, 3: 8, 4: 11, 5: 16, 6: 9, 7: 9, 8: 10, 9: 60, 10: 30,
+                           11: 24, 12: 24}
+    return sheet

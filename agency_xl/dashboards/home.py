@@ -1,0 +1,72 @@
+"""The Home sheet: what the workbook is, the owner's three steps, the buttons, the last refresh
+and which reports were found."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from agency_xl.ams import AmsData
+from agency_xl.ams.reports import REPORTS
+from agency_xl.dashboards.spec import Block, Label, Sheet
+
+REFRESH_BUTTON_CELL = "B9"
+IMPORT_BUTTON_CELL = "B13"
+
+# Which dashboards each report feeds, for the "reports found" table.
+NEEDED_BY = {
+    "policies": "Profitability, Rate Environment, Segments, Cross-Sell, Seasonality, Leads, Referrals",
+    "growth": "Rate Environment, Segments (retention)",
+    "claims": "Profitability",
+    "commissions": "Cash Flow",
+    "sales": "Seasonality, Cross-Sell (else taken from the book)",
+    "leads": "Leads",
+    "referrals": "Referrals",
+}
+
+
+def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: str) -> Sheet:
+    sheet = Sheet("home", "Home", "Home", tab_color="#1F3864")
+    sheet.labels = [
+        Label("A1", f"{agency_name}: agency dashboard", "title"),
+        Label("A2", "Eight business models of your agency, filled from your AMS exports, and the same "
+                    "models as worksheet functions for your own what-if sheets.", "note"),
+        Label("A4", "Three steps", "heading"),
+        Label("A5", "1. On the Settings sheet, put the folder where you save your AMS exports (yellow cell).",),
+        Label("A6", "2. Once per computer: press Import Functions (needs Excel's 'Trust access to the VBA "
+                    "project object model').",),
+        Label("A7", "3. Press Refresh whenever you have saved new exports. The dashboards fill in.",),
+        Label("D9", "Refresh: reads the exports folder and fills every dashboard sheet.", "note"),
+        Label("D13", "Import Functions: makes =COMBINED_RATIO(), =RATE_RETENTION() ... available "
+                     "(see the What-If sheet).", "note"),
+        Label("A17", "Last refresh", "heading"),
+        Label("A23", "Reports found", "heading"),
+    ]
+    files = data.health.files if data else []
+    used = [f for f in files if f.report and not f.rejected]
+    rejected = [f for f in files if f.rejected]
+    skipped = [f for f in files if f.skipped]
+    sheet.blocks.append(Block(
+        "last_refresh", "A18", ["Item", "Value"],
+        [
+            ["Refreshed at", refreshed_at.replace(microsecond=0) if refreshed_at else None],
+            ["Exports folder", data.health.folder if data else "(not refreshed yet)"],
+            ["Data as of", dt.datetime.combine(data.as_of, dt.time()) if data else None],
+            ["Files read / rejected / skipped",
+             f"{len(used)} / {len(rejected)} / {len(skipped)}" if data else None],
+        ],
+        formats=["@", "@"], row_formats=["yyyy-mm-dd hh:mm", "@", "yyyy-mm-dd", "@"], header=False,
+    ))
+    rows = []
+    for key, report in REPORTS.items():
+        mine = [f for f in used if f.report == key]
+        table = data.table(key) if data else None
+        found = "yes" if table is not None else "no"
+        if key == "sales" and data is not None and data.sales_derived:
+            found = "from the book"
+        rows.append([report.title, found, len(mine), None if table is None else len(table), NEEDED_BY[key]])
+    sheet.blocks.append(Block(
+        "reports_found", "A24", ["Report", "Found", "Files", "Rows", "Feeds"], rows,
+        formats=["@", "@", "#,##0", "#,##0", "@"],
+    ))
+    sheet.column_widths = {0: 38, 1: 16, 2: 8, 3: 10, 4: 70}
+    return sheet

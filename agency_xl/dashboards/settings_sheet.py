@@ -1,0 +1,57 @@
+"""The Settings sheet: the exports folder, every assumption with its default, unit and meaning,
+and the owner's column and product mapping tables. All of it is owner input: the template writes
+it once and a refresh only reads it."""
+
+from __future__ import annotations
+
+from agency_xl.assumptions import Assumptions, settings_rows
+from agency_xl.assumptions.sheet import COLUMN_MAP_HEADER, EXPORTS_LABEL, PRODUCT_MAP_HEADER
+from agency_xl.dashboards.spec import Input, Label, Sheet, rc_to_cell
+
+FIRST_SETTING_ROW = 8  # zero-based row of the first setting
+MAPPING_ROWS = 25
+
+
+def build(settings: Assumptions, exports_folder: str) -> Sheet:
+    sheet = Sheet("settings", "Settings", "Settings", tab_color="#7F7F7F")
+    sheet.labels = [
+        Label("A1", "Settings: your assumptions and where your exports are", "title"),
+        Label("A2", "Yellow cells are yours to change. Refresh reads them; it never writes here.", "note"),
+        Label("B4", EXPORTS_LABEL, "heading"),
+        Label("B5", "The folder where you save the reports downloaded from your AMS and lead vendors.", "note"),
+        Label("A7", "Key", "header"), Label("B7", "Setting", "header"), Label("C7", "Value", "header"),
+        Label("D7", "Unit", "header"), Label("E7", "What it means", "header"),
+    ]
+    sheet.inputs = [Input("D4", exports_folder, "@")]
+    row = FIRST_SETTING_ROW
+    for key, label, value, unit, explanation in settings_rows(settings):
+        sheet.labels += [
+            Label(rc_to_cell(row, 0), key, "note"),
+            Label(rc_to_cell(row, 1), label),
+            Label(rc_to_cell(row, 3), unit),
+            Label(rc_to_cell(row, 4), explanation, "note"),
+        ]
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        fmt = "0.0%" if unit in ("%", "% of premium") else ("@" if unit == "text" else None)
+        sheet.inputs.append(Input(rc_to_cell(row, 2), value, fmt))
+        row += 1
+
+    # Mapping tables to the right, so new settings never push into them.
+    sheet.labels.append(Label("G6", "Your column names (when an export calls a column differently)", "heading"))
+    for i, h in enumerate(COLUMN_MAP_HEADER):
+        sheet.labels.append(Label(rc_to_cell(6, 6 + i), h, "header"))
+    sheet.labels.append(Label("K6", "Your product names (when the AMS names a product differently)", "heading"))
+    for i, h in enumerate(PRODUCT_MAP_HEADER):
+        sheet.labels.append(Label(rc_to_cell(6, 10 + i), h, "header"))
+    for r in range(7, 7 + MAPPING_ROWS):
+        for c in (6, 7, 8, 10, 11):
+            sheet.inputs.append(Input(rc_to_cell(r, c), None, "@"))
+    sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 6),
+                              'Example: Report "Book of business (All Purpose Audit)", your column '
+                              '"Pol Ref", canonical column "Policy Number".', "note"))
+    sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 10),
+                              'Example: "Boat Owners" -> "Specialty".', "note"))
+    sheet.column_widths = {0: 30, 1: 34, 2: 14, 3: 12, 4: 70, 5: 3, 6: 34, 7: 22, 8: 26, 9: 3,
+                           10: 26, 11: 20}
+    return sheet

@@ -1,0 +1,251 @@
+"""Writes dashboard sheets into a new workbook with XlsxWriter: values, styles, native charts,
+buttons and the xlwings VBA project. Used by ``agency-xl template`` and the headless refresh.
+
+Text from the exports is always written with ``write_string`` (never parsed as a formula), with a
+quote-prefix format when it starts with = + - @ so it stays text if the owner edits the cell.
+The file is written to a temporary file beside the target and renamed over it only when complete,
+so an interrupted build leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from agency_xl.dashboards.spec import Block, Chart, Sheet, cell_to_rc
+from agency_xl.excel import vba
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+HEADER_FILL = "#1F3864"
+INPUT_FILL = "#FFF2CC"
+
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 16, "font_color": HEADER_FILL},
+    "subtitle": {"italic": True, "font_color": "#404040"},
+    "heading": {"bold": True, "font_size": 12, "font_color": HEADER_FILL, "bottom": 1},
+    "note": {"italic": True, "font_color": "#595959"},
+    "text": {},
+    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL, "text_wrap": True,
+               "valign": "top"},
+    "input": {"bg_color": INPUT_FILL, "border": 1, "border_color": "#BF9000"},
+    "cell": {},
+    "status": {"italic": True, "font_color": "#1F3864", "bold": True},
+}
+
+
+class _Formats:
+    """XlsxWriter formats created once per (style, number format, quote prefix)."""
+
+    def __init__(self, wb: Workbook) -> None:
+        self.wb = wb
+        self.cache: dict[tuple[str, str | None, bool], Any] = {}
+
+    def get(self, style: str = "cell", num_format: str | None = None, quote: bool = False) -> Any:
+        key = (style, num_format, quote)
+        if key not in self.cache:
+            props = dict(STYLES[style])
+            if num_format and num_format != "General":
+                props["num_format"] = num_format
+            if quote:
+                props["quote_prefix"] = True
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+
+def write_value(ws: Worksheet, row: int, col: int, value: Any, fmts: _Formats, style: str = "cell",
+                num_format: str | None = None) -> None:
+    """One cell, typed: text as text (never a formula), numbers, booleans, dates, blanks."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        ws.write_blank(row, col, None, fmts.get(style, num_format))
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmts.get(style, num_format))
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, fmts.get(style, num_format))
+    elif isinstance(value, (dt.datetime, dt.date)):
+        fmt = num_format if num_format and num_format not in ("General", "@") else "yyyy-mm-dd"
+        ws.write_datetime(row, col, value, fmts.get(style, fmt))
+    else:
+        text = str(value)
+        quote = text.startswith(FORMULA_STARTS)
+        ws.write_string(row, col, text, fmts.get(style, num_format if num_format == "@" else None, quote))
+
+
+def write_block(ws: Worksheet, block: Block, fmts: _Formats) -> None:
+    r0, c0 = block.top_left
+    formats = block.formats or ["General"] * len(block.columns)
+    for i, row in enumerate(block.grid()):
+        is_header = block.header and i == 0
+        data_index = i - (1 if block.header else 0)
+        for j, value in enumerate(row):
+            if is_header:
+                write_value(ws, r0 + i, c0 + j, value, fmts, "header")
+                continue
+            fmt = formats[j]
+            if block.row_formats and j == 1:
+                fmt = block.row_formats[data_index]
+            write_value(ws, r0 + i, c0 + j, value, fmts, "cell", fmt)
+    _conditional_formats(ws, block, fmts)
+
+
+def _conditional_formats(ws: Worksheet, block: Block, fmts: _Formats) -> None:
+    if block.heatmap_column is not None:
+        ws.conditional_format(*block.column_range(block.heatmap_column), {
+            "type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84",
+            "max_color": "#F8696B"})
+    if block.status_column is not None:
+        colours = {"OK": "#C6EFCE", "WATCH": "#FFEB9C", "ALERT": "#FFC7CE"}
+        for word, colour in colours.items():
+            fmt = fmts.wb.add_format({"bg_color": colour, "bold": True})
+            ws.conditional_format(*block.column_range(block.status_column), {
+                "type": "text", "criteria": "begins with", "value": word, "format": fmt})
+
+
+def _series_ref(sheet: Sheet, block: Block, col: int, rows: int) -> list[Any]:
+    r0, c, _, _ = block.column_range(col)
+    return [sheet.name, r0, c, r0 + max(rows, 1) - 1, c]
+
+
+def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
+    """A native chart bound to the sheet's own cells. In a workbook built with data, the chart
+    covers the filled rows of its block; in an empty template, all of the block's fixed rows."""
+    kind = "doughnut" if chart.kind == "gauge" else chart.kind
+    main = wb.add_chart({"type": kind, **({"subtype": "stacked"} if chart.stacked else {})})
+    others: dict[str, Any] = {}
+    for s in chart.series:
+        block = sheet.block(s.block)
+        filled = sum(1 for r in block.rows if r[s.values] is not None) if block.rows else 0
+        rows = max(filled, len(block.rows)) or block.n_rows
+        series: dict[str, Any] = {
+            "name": s.name,
+            "categories": _series_ref(sheet, block, s.categories, rows),
+            "values": _series_ref(sheet, block, s.values, rows),
+        }
+        if s.color:
+            key = "line" if (s.kind or kind) == "line" else "fill"
+            series[key] = {"color": s.color, **({"width": 2.25} if key == "line" else {})}
+            if key == "line":
+                series["marker"] = {"type": "none"}
+        if s.points:
+            series["points"] = [{"fill": {"none": True}} if p == "none" else {"fill": {"color": p}}
+                                for p in s.points]
+        if s.secondary:
+            series["y2_axis"] = True
+        target = main
+        if s.kind and s.kind != kind:
+            if s.kind not in others:
+                others[s.kind] = wb.add_chart({"type": s.kind})
+            target = others[s.kind]
+        target.add_series(series)
+    if chart.kind == "gauge":
+        main.set_rotation(270)
+        main.set_hole_size(50)
+        main.set_chartarea({"border": {"none": True}})
+        for other in others.values():
+            other.set_rotation(270)
+    for other in others.values():
+        main.combine(other)
+    main.set_title({"name": chart.title, "name_font": {"size": 11}})
+    if chart.legend:
+        main.set_legend({"position": chart.legend})
+    else:
+        main.set_legend({"none": True})
+    if kind not in ("pie", "doughnut"):
+        axis: dict[str, Any] = {"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+        if chart.y_format:
+            axis["num_format"] = chart.y_format
+        if chart.y_title:
+            axis["name"] = chart.y_title
+        if chart.y_min is not None:
+            axis["min"] = chart.y_min
+        if chart.y_max is not None:
+            axis["max"] = chart.y_max
+        main.set_y_axis(axis)
+        if chart.x_title:
+            main.set_x_axis({"name": chart.x_title})
+        if chart.y2_format:
+            for other in others.values():
+                other.set_y2_axis({"num_format": chart.y2_format})
+            main.set_y2_axis({"num_format": chart.y2_format})
+        main.show_blanks_as("gap")
+    main.set_size({"width": chart.width, "height": chart.height})
+    ws.insert_chart(chart.anchor, main, {"object_position": 1})
+
+
+def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
+    sheet.validate()
+    ws = wb.add_worksheet(sheet.name)
+    if sheet.tab_color:
+        ws.set_tab_color(sheet.tab_color)
+    ws.hide_gridlines(2)
+    for col, width in sheet.column_widths.items():
+        ws.set_column(col, col, width)
+    for label in sheet.labels:
+        r, c = cell_to_rc(label.cell)
+        write_value(ws, r, c, label.text, fmts, label.style)
+    for inp in sheet.inputs:
+        r, c = cell_to_rc(inp.cell)
+        write_value(ws, r, c, inp.value, fmts, "input", inp.format)
+    for block in sheet.blocks:
+        write_block(ws, block, fmts)
+    for f in sheet.formulas:
+        r, c = cell_to_rc(f.cell)
+        fmt = fmts.get("cell", f.format)
+        value = f.value if not (isinstance(f.value, float) and math.isnan(f.value)) else ""
+        if f.spill:
+            rows, cols = f.spill
+            ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, f.formula, fmt, value)
+        else:
+            ws.write_formula(r, c, f.formula, fmt, value)
+    for chart in sheet.charts:
+        add_chart(wb, ws, sheet, chart)
+    return ws
+
+
+def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[str, str, str, str]] | None = None,
+                   conf: dict[str, str] | None = None) -> Path:
+    """Write ``sheets`` to ``path`` (.xlsm with the xlwings VBA project and buttons, or a macro-free
+    .xlsx), atomically. ``buttons``: (sheet name, cell, caption, macro). ``conf``: the xlwings.conf
+    sheet's key/value rows (.xlsm only)."""
+    path = Path(path)
+    macro = path.suffix.lower() == ".xlsm"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        wb = xlsxwriter.Workbook(tmp, {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        })
+        wb.set_properties({"title": "Agency dashboard", "comments": "Built by agency_xl"})
+        fmts = _Formats(wb)
+        worksheets = {s.name: write_sheet(wb, s, fmts) for s in sheets}
+        if macro:
+            wb.add_vba_project(io.BytesIO(vba.vba_project_bytes()), is_stream=True)
+            for sheet_name, cell, caption, macro_name in buttons or []:
+                worksheets[sheet_name].insert_button(cell, {
+                    "macro": macro_name, "caption": caption, "width": 170, "height": 34})
+            conf_ws = wb.add_worksheet("xlwings.conf")
+            for i, (key, value) in enumerate((conf or {}).items()):
+                conf_ws.write_string(i, 0, key)
+                conf_ws.write_string(i, 1, value)
+            conf_ws.set_column(0, 0, 20)
+            conf_ws.set_column(1, 1, 60)
+        wb.close()
+        # mkstemp makes the file private; give it the mode a normally created file would get.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path

@@ -1,0 +1,87 @@
+"""The dashboard workbook as a whole: which sheets, which buttons, which xlwings settings.
+
+``write_dashboard`` is what `agency-xl template` (no data) and the headless `agency-xl refresh`
+(with data) both call, so the two give the same layout and the live refresh in Excel finds every
+block where it expects it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import keyword
+import os
+import sys
+from pathlib import Path
+
+from agency_xl.ams import AmsData
+from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards import build_all, home
+from agency_xl.excel import vba
+from agency_xl.excel.builder import build_workbook
+
+UDF_MODULE = "agency_xl.excel.udfs"
+DEFAULT_WORKBOOK = Path("workbooks") / "agency_dashboard.xlsm"
+
+MODULE_TEMPLATE = '''"""The Python side of {name}.xlsm: its Refresh button runs main() (xlwings' SampleCall macro
+imports the module named like the workbook). Written by agency-xl beside the workbook."""
+
+import xlwings as xw
+
+from agency_xl.excel.live import refresh_book
+
+
+def main() -> None:
+    """Refresh every dashboard of the workbook that called this from the exports folder on its
+    Settings sheet."""
+    refresh_book(xw.Book.caller())
+'''
+
+
+def xlwings_conf() -> dict[str, str]:
+    """The xlwings.conf sheet. The interpreter is the Python building the workbook when that is
+    the owner's own Windows or macOS machine, so the buttons work without editing anything."""
+    conf = {"UDF Modules": UDF_MODULE, "Debug UDFs": "False", "Use UDF Server": "False",
+            "Show Console": "False"}
+    if os.name == "nt":
+        conf["Interpreter_Win"] = sys.executable.replace("python.exe", "pythonw.exe")
+    elif sys.platform == "darwin":
+        conf["Interpreter_Mac"] = sys.executable
+    return conf
+
+
+def buttons() -> list[tuple[str, str, str, str]]:
+    return [
+        ("Home", home.REFRESH_BUTTON_CELL, "Refresh", vba.REFRESH_MACRO),
+        ("Home", home.IMPORT_BUTTON_CELL, "Import Functions", vba.IMPORT_FUNCTIONS_MACRO),
+    ]
+
+
+def check_macro_path(path: Path) -> None:
+    """An .xlsm's Refresh button imports a Python module named like the workbook."""
+    if path.suffix.lower() == ".xlsm" and (not path.stem.isidentifier() or keyword.iskeyword(path.stem)):
+        raise ValueError(
+            f"{path.name}: a macro workbook's name must be a valid Python module name (letters, digits, "
+            f"underscores, not starting with a digit), because its Refresh button runs "
+            f"'import {path.stem}'. Try {path.with_name('agency_dashboard.xlsm').name!r} or use .xlsx.")
+
+
+def write_dashboard(
+    out: str | Path,
+    data: AmsData | None,
+    settings: Assumptions,
+    exports_folder: str,
+    refreshed_at: dt.datetime | None = None,
+) -> Path:
+    """Build the whole workbook at ``out``: .xlsm with buttons, VBA project and xlwings.conf, or a
+    macro-free .xlsx for sharing. For an .xlsm, the Python module its Refresh button imports is
+    written beside it when it is not there yet."""
+    out = Path(out)
+    check_macro_path(out)
+    sheets = build_all(data, settings, exports_folder, refreshed_at)
+    macro = out.suffix.lower() == ".xlsm"
+    path = build_workbook(sheets, out, buttons() if macro else None, xlwings_conf() if macro else None)
+    if macro:
+        module = out.with_suffix(".py")
+        if not module.exists():
+            module.write_text(MODULE_TEMPLATE.format(name=out.stem), encoding="utf-8")
+    return path
