@@ -1,0 +1,1 @@
+"""Worksheet functions of the rate environment model."""
