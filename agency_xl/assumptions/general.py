@@ -8,3 +8,8 @@ class GeneralSettings(SettingsGroup):
     show_personal_data: bool = setting(
         False, "yes/no", "Show customer and lead names on the dashboards (they are personal data)."
     )
+    discount_rate: float = setting(
+        0.10, "%", "Yearly discount rate for lifetime values (LTV) in every model.", ge=0, le=1)
+    commission_rate: float = setting(
+        0.07, "%", "Commission rate used only when the commission statements are missing "
+        "(otherwise it is measured).", ge=0, le=1)

@@ -44,3 +44,19 @@ def expected_lifetime_years(retention):  # noqa: ANN001, ANN201
     with np.errstate(divide="ignore"):
         out = np.where(r < 1, 1.0 / (1.0 - r), np.inf)
     return out if out.ndim else float(out)
+
+
+def measured_commission_rate(commissions, default: float = 0.07) -> float:  # noqa: ANN001
+    """The agency's commission rate measured from its commission statements:
+    sum of Commission Amount / sum of Premium over New Business and Renewal rows.
+
+    Falls back to ``default`` when the statements are missing or carry no premium. Units: decimal.
+    """
+    if commissions is None or len(commissions) == 0:
+        return default
+    rows = commissions[commissions["transaction_type"].isin(["New Business", "Renewal"])]
+    premium = float(np.nansum(rows["premium"].to_numpy(dtype=float)))
+    commission = float(np.nansum(rows["commission_amount"].to_numpy(dtype=float)))
+    if premium <= 0 or commission <= 0:
+        return default
+    return commission / premium
