@@ -1,7 +1,45 @@
-"""Settings of the cash flow model."""
+"""Settings of the cash flow model (commission lag, chargebacks, working capital).
 
-from agency_xl.assumptions.base import SettingsGroup, setting  # noqa: F401
+The commission lag, the chargeback rate and the monthly commission are MEASURED from the commission
+statements; the ``fallback_*`` settings are used only when that export is missing (the sheet says so).
+"""
+
+from agency_xl.assumptions.base import SettingsGroup, setting
 
 
 class CashFlowSettings(SettingsGroup):
-    pass
+    monthly_expenses: float = setting(
+        42_000.0, "$", "Operating expenses paid each month (payroll, rent, leads, everything).",
+        ge=0, le=1e9,
+    )
+    cash_on_hand: float = setting(
+        150_000.0, "$", "Cash in the agency's accounts today: the projection's starting cash.",
+        ge=-1e9, le=1e10,
+    )
+    buffer_months: float = setting(
+        3.0, "months", "Months of expenses to hold as the base working-capital buffer.", ge=0, le=36
+    )
+    monthly_growth_rate: float = setting(
+        0.08, "%", "Planned growth of commission earned, per month, in the projection.",
+        ge=-0.5, le=1,
+    )
+    fallback_lag_days: float = setting(
+        48.0, "days", "Commission lag used only when no commission statement export is found.",
+        ge=0, le=365,
+    )
+    fallback_chargeback_rate: float = setting(
+        0.08, "%", "Share of new-business commission charged back; used only without the "
+        "commission statement export.", ge=0, le=1,
+    )
+    fallback_chargeback_delay_days: float = setting(
+        120.0, "days", "Days from a sale to its chargeback on a statement; used only when no "
+        "chargeback can be matched in the commission statements.", ge=0, le=730,
+    )
+    fallback_monthly_commission: float = setting(
+        21_500.0, "$", "Commission per month used only without the commission statement export "
+        "(the plan's ~$258k a year).", ge=0, le=1e9,
+    )
+    fallback_new_business_share: float = setting(
+        0.25, "%", "New business's share of commission; used only without the commission "
+        "statement export.", ge=0, le=1,
+    )
