@@ -1,7 +1,91 @@
-"""Settings of the rate environment model."""
+"""Settings of the rate environment model (retention response to a rate increase, scenarios,
+revenue decomposition, LTV with premium inflation).
 
-from agency_xl.assumptions.base import SettingsGroup, setting  # noqa: F401
+Current retention, policy growth, premium in force, households and the commission rate are
+MEASURED from the exports; the ``fallback_*`` settings are used only when the export that holds
+them is missing (the sheet says so).
+"""
+
+from typing import Any, Literal
+
+from pydantic import field_validator
+
+from agency_xl.assumptions.base import SettingsGroup, setting
+
+MARKETS = ("hard", "moderate", "soft")
+
+
+def _sensitivity(default: float, market: str) -> float:
+    return setting(
+        default, "x", f"Retention sensitivity to a rate increase in a {market} market: the drop in "
+        "the log-odds of renewing per 100% increase (2.3 loses about 3 points of 89.6% retention "
+        "for +12.5%).", ge=0, le=20,
+    )
 
 
 class RateEnvironmentSettings(SettingsGroup):
-    pass
+    planned_rate_increase: float = setting(
+        0.10, "%", "The carrier's planned rate increase: the calculator's starting value.",
+        ge=-0.5, le=1,
+    )
+    market: Literal["hard", "moderate", "soft"] = setting(
+        "hard", "text", "Market today (hard, moderate or soft): picks the sensitivity below for "
+        "the calculator's starting value and the KPIs.",
+    )
+    sensitivity_hard: float = _sensitivity(2.3, "hard")
+    sensitivity_moderate: float = _sensitivity(1.5, "moderate")
+    sensitivity_soft: float = _sensitivity(0.8, "soft")
+    ltv_premium_growth: float = setting(
+        0.08, "%", "Annual premium growth (rate increases) expected in later years, for the "
+        "lifetime value with inflation (the plan's 8%).", ge=-0.5, le=1,
+    )
+    discount_rate: float = setting(
+        0.10, "%", "Annual discount rate of future commission in the lifetime value.", ge=0, le=1
+    )
+    severity_low_below: float = setting(
+        0.005, "ratio", "Added churn (retention points lost) below this is LOW severity.",
+        ge=0, le=1,
+    )
+    severity_moderate_below: float = setting(
+        0.02, "ratio", "Added churn below this (and not LOW) is MODERATE; the plan's 0.0054 is MODERATE.",
+        ge=0, le=1,
+    )
+    severity_high_below: float = setting(
+        0.05, "ratio", "Added churn below this (and not MODERATE) is HIGH; at or above it, SEVERE.",
+        ge=0, le=1,
+    )
+    fallback_retention: float = setting(
+        0.8964, "%", "Current retention used only without the policy growth & retention export "
+        "(measured: renewals retained / offered, last 12 months).", ge=0, le=1,
+    )
+    fallback_policy_growth: float = setting(
+        0.05, "%", "Annual policy growth used only without the policy growth & retention export.",
+        ge=-1, le=10,
+    )
+    fallback_book_premium: float = setting(
+        3_680_000.0, "$", "Annual premium in force used only without the book of business export.",
+        ge=0, le=1e11,
+    )
+    fallback_households: int = setting(
+        1000, "households", "Households in force used only without the book of business export.",
+        ge=1, le=10_000_000,
+    )
+    fallback_commission_rate: float = setting(
+        0.07, "%", "Commission rate used only when the commission statements give none "
+        "(measured: commission / premium on New Business and Renewal rows).", ge=0, le=1,
+    )
+
+    @field_validator("market", mode="before")
+    @classmethod
+    def _market_lower(cls, value: Any) -> Any:
+        # The owner may type "Hard" or " soft " on the Settings sheet.
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def sensitivity(self, market: str) -> float:
+        """The sensitivity setting of ``market`` (hard, moderate or soft)."""
+        if market not in MARKETS:
+            raise ValueError(f"market must be one of {', '.join(MARKETS)}, not {market!r}")
+        return float(getattr(self, f"sensitivity_{market}"))
+
+    def severity_thresholds(self) -> tuple[float, float, float]:
+        return self.severity_low_below, self.severity_moderate_below, self.severity_high_below
