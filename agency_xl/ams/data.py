@@ -62,8 +62,8 @@ class DataHealth:
         """Readable strings, each naming the file (and sheet/cell where it applies)."""
         out: list[str] = []
         for f in self.files:
-            if f.rejected:
-                out.append(f"{f.path}: {f.rejected}")
+            if f.rejected:  # the reader's messages name the file already
+                out.append(f.rejected if f.path in f.rejected else f"{f.path}: {f.rejected}")
             out.extend(f.problems)
         out.extend(self.notes)
         return out

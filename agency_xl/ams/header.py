@@ -1,0 +1,199 @@
+"""Finding the header row of an export and telling which report it is.
+
+A report is recognised by its header row, not by its file name. Labels are compared after
+``normalise_label`` (AMS_EXPORTS.md: case, surrounding/repeated spaces, line breaks and a trailing
+``:``/``.`` do not matter; ``#``, ``No``, ``No.``, ``Num`` and ``Number`` are the same word). The
+owner's own names (``Mappings.columns``) are added to the built-in aliases of ``reports.py``.
+
+Among the first rows of a sheet, the row and report chosen are those where every required
+column of the report is found, with the most columns found; ties go to the earlier row, then to
+the report listed first in ``REPORTS``. That is how a book of business (which has Status) wins
+over the sales report on the same columns, and why a title line such as ``Report Date:`` (an
+alias of the claims report's Reported Date) never wins: it matches one column at most.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from agency_xl.ams.data import Mappings
+from agency_xl.ams.parse import date_from_text, excel_serial_to_date
+from agency_xl.ams.reports import REPORTS, Column, Report
+
+HEADER_SEARCH_ROWS = 30  # non-empty rows searched for the header (the contract allows 0-10 titles)
+_NUMBER_WORDS = {"#", "no", "no.", "num", "num.", "number"}
+
+
+def normalise_label(label: Any) -> str:
+    """The form in which header labels are compared: ``"Policy No.:"`` -> ``"policy #"``."""
+    if label is None:
+        return ""
+    text = str(label).lower().replace("\r", " ").replace("\n", " ").replace("_", " ")
+    text = " ".join(text.replace("#", " # ").split())
+    text = text.rstrip(":.").strip()
+    return " ".join("#" if word in _NUMBER_WORDS else word for word in text.split(" "))
+
+
+def cell_text(value: Any) -> str:
+    """A peeked cell as text ('' for blank); whole numbers without the '.0' Excel adds."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+@dataclass
+class AliasTable:
+    """For one report: normalised label -> (field, priority); priority 0 = the canonical name."""
+
+    report: Report
+    labels: dict[str, tuple[str, int]]
+    accepted: dict[str, list[str]]  # field -> names accepted, for messages
+
+    @classmethod
+    def build(cls, report: Report, mappings: Mappings | None = None) -> AliasTable:
+        labels: dict[str, tuple[str, int]] = {}
+        accepted: dict[str, list[str]] = {}
+        for col in report.columns:
+            accepted[col.field] = [col.canonical, *col.aliases]
+            for alias in col.aliases:
+                labels.setdefault(normalise_label(alias), (col.field, 1))
+        for col in report.columns:  # a canonical name beats another column's alias
+            labels[normalise_label(col.canonical)] = (col.field, 0)
+        for (report_key, owner_name), canonical in (mappings.columns if mappings else {}).items():
+            if report_key not in ("", report.key):
+                continue
+            target = _column_named(report, canonical)
+            if target is None:
+                continue  # the owner's name is for a column this report does not have
+            labels[normalise_label(owner_name)] = (target.field, 0)  # the owner's word wins
+            if owner_name not in accepted[target.field]:
+                accepted[target.field].append(owner_name)
+        return cls(report, labels, accepted)
+
+
+def _column_named(report: Report, name: str) -> Column | None:
+    wanted = normalise_label(name)
+    for col in report.columns:
+        if normalise_label(col.canonical) == wanted or col.field == name.strip().lower():
+            return col
+    return None
+
+
+@dataclass
+class HeaderMatch:
+    """One candidate header row matched against one report."""
+
+    report: Report
+    row: int  # 1-based sheet row number of the header
+    columns: dict[str, int]  # field -> 0-based absolute column index
+    labels: dict[int, str]  # every non-blank header cell: column index -> its text
+    missing: list[Column] = field(default_factory=list)  # required columns not found
+    accepted: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def ignored(self) -> list[str]:
+        """Header labels of columns the reader does not use."""
+        used = set(self.columns.values())
+        return [text for col, text in self.labels.items() if col not in used]
+
+    def score(self) -> tuple[int, int]:
+        return (len(self.report.required) - len(self.missing), len(self.columns))
+
+    def missing_message(self, where: str) -> str:
+        """``missing required column 'Paid Loss' (accepted: ...) in claims.xlsx, sheet 'S', header row 5``."""
+        parts = [
+            f"'{c.canonical}' (accepted: {', '.join(self.accepted.get(c.field, [c.canonical]))})"
+            for c in self.missing
+        ]
+        noun = "column" if len(parts) == 1 else "columns"
+        return f"missing required {noun} {' and '.join(parts)} in {where}, header row {self.row}"
+
+
+def match_row(row: int, cells: Sequence[Any], table: AliasTable) -> HeaderMatch:
+    """Match one row's cells against one report's labels."""
+    labels: dict[int, str] = {}
+    best: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
+    for col, value in enumerate(cells):
+        text = cell_text(value)
+        if not text:
+            continue
+        labels[col] = text
+        hit = table.labels.get(normalise_label(text))
+        if hit is None:
+            continue
+        fld, priority = hit
+        if fld not in best or priority < best[fld][0]:  # leftmost of equal priority stays
+            best[fld] = (priority, col)
+    columns = {fld: col for fld, (_, col) in best.items()}
+    missing = [c for c in table.report.required if c.field not in columns]
+    return HeaderMatch(table.report, row, columns, labels, missing, table.accepted)
+
+
+def find_header(
+    rows: Sequence[tuple[int, Sequence[Any]]], tables: Sequence[AliasTable]
+) -> tuple[HeaderMatch | None, HeaderMatch | None]:
+    """The recognised header among ``rows`` ((row number, cells) pairs), and the closest miss.
+
+    Returns ``(match, closest)``: ``match`` has every required column of its report (None when
+    no row qualifies); ``closest`` is the best incomplete candidate, for the skip message.
+    """
+    best: HeaderMatch | None = None
+    closest: HeaderMatch | None = None
+    for row, cells in rows[:HEADER_SEARCH_ROWS]:
+        for table in tables:
+            m = match_row(row, cells, table)
+            if not m.columns:
+                continue
+            if m.complete:
+                if best is None or len(m.columns) > len(best.columns):
+                    best = m
+            elif closest is None or m.score() > closest.score():
+                closest = m
+    return best, closest
+
+
+def alias_tables(mappings: Mappings | None = None) -> list[AliasTable]:
+    return [AliasTable.build(r, mappings) for r in REPORTS.values()]
+
+
+# "Run Date: 10/31/2025", "As of October 31, 2025", "Report Date" with the date in the next cell.
+_DATE_LINE = re.compile(r"\b(run\s+date|report\s+date|as\s+of)\b\s*[:\-]?\s*(.*)$", re.IGNORECASE)
+
+
+def report_date_from_titles(rows: Sequence[tuple[int, Sequence[Any]]]) -> dt.date | None:
+    """The date on a "Run Date" / "Report Date" / "As of" line among the title rows, if any."""
+    for _, cells in rows:
+        values = [v for v in cells if cell_text(v)]
+        for i, value in enumerate(values):
+            if not isinstance(value, str):
+                continue
+            m = _DATE_LINE.search(value)
+            if not m:
+                continue
+            found = date_from_text(m.group(2)) if m.group(2).strip() else None
+            if found is None and i + 1 < len(values):
+                found = _date_from_cell(values[i + 1])
+            if found is not None:
+                return found
+    return None
+
+
+def _date_from_cell(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return excel_serial_to_date(float(value))
+    return date_from_text(str(value))

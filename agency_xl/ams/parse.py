@@ -1,0 +1,313 @@
+"""Turning export cells into typed values, a whole column at a time.
+
+Every ``parse_*`` function takes one column (a pandas Series of whatever the file gave: numbers,
+datetimes, text, or a mix as text) and returns a ``Parsed``: the typed values and a mask of the
+cells that held something that could not be read. Blank cells are not "bad"; the caller decides
+whether a blank is allowed (``blank_mask``). Nothing here loops over cells in Python: text is
+parsed with vectorised pandas string methods, and dates and names, which repeat, are parsed once
+per distinct value.
+
+What is accepted (AMS_EXPORTS.md, "What real files look like"):
+- amounts: numbers, ``$1,234.56``, ``(1,234.56)`` and ``1,234.56-`` for negatives, ``-$12.00``;
+  ``—``/``-``/blank mean nothing;
+- percentages: ``89.64%`` -> 0.8964, 0.8964 stays; a column whose plain numbers are all above 1
+  (``89.64``) is taken as percentage points;
+- dates: Excel dates, Excel serial numbers, ``10/15/2025``, ``10/15/25``, ``2025-10-15``,
+  ``Oct 15, 2025``, ``15-Oct-2025`` (a time of day is dropped); ``12/31/9999`` ("never") is blank;
+  dates before 1900 or after 2200 are bad;
+- months: any date, or ``Oct 2025``, ``October 2025``, ``2025-10``, ``10/2025`` -> first of month;
+- ids: ``123456.0`` (Excel turned the id into a number) -> ``"123456"``; leading zeros of text kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BLANK_TOKENS = ("", "-", "--", "—", "–")
+NEVER_YEAR = 9999  # 12/31/9999 is how many systems write "no date"
+MIN_YEAR, MAX_YEAR = 1900, 2200
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# Serial numbers of 1900-01-01 and 2200-12-31 in Excel's 1900 date system.
+_MIN_SERIAL, _MAX_SERIAL = 2, 109573
+
+
+@dataclass
+class Parsed:
+    """One parsed column: ``values`` typed, ``bad`` True where a non-blank cell could not be read."""
+
+    values: pd.Series
+    bad: np.ndarray
+
+
+def _is_text(s: pd.Series) -> bool:
+    return not (
+        pd.api.types.is_numeric_dtype(s.dtype)
+        or pd.api.types.is_datetime64_any_dtype(s.dtype)
+        or pd.api.types.is_bool_dtype(s.dtype)
+    )
+
+
+def to_text(s: pd.Series) -> pd.Series:
+    """Any column as trimmed text (``str`` dtype, NaN for blank). Whole numbers lose their '.0'."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        out = s.map({True: "TRUE", False: "FALSE"})
+        return out.astype("str")
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s.dt.strftime("%Y-%m-%d").astype("str")
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        f = s.astype("float64")
+        whole = f.notna() & (f == np.floor(f)) & (f.abs() < 1e15)
+        out = pd.Series(np.nan, index=s.index, dtype="str")
+        if whole.any():
+            out[whole] = f[whole].astype("int64").astype("str")
+        rest = f.notna() & ~whole
+        if rest.any():
+            out[rest] = f[rest].map(repr).astype("str")
+        return out
+    if s.dtype == object:  # from HTML/CSV grids or an all-empty Arrow column
+        s = s.map(lambda v: v if v is None or isinstance(v, str) else _obj_text(v))
+    t = s.astype("str").str.strip()
+    t = t.where(~t.isin(BLANK_TOKENS))
+    # Excel turned a numeric id into a float and the file wrote it as text: "123456.0".
+    dotzero = t.str.endswith(".0", na=False)
+    if dotzero.any():
+        t[dotzero] = t[dotzero].str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    return t
+
+
+def _obj_text(v: object) -> str | None:
+    if isinstance(v, float):
+        if v != v:
+            return None
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.strftime("%Y-%m-%d")
+    return str(v)
+
+
+def blank_mask(s: pd.Series) -> np.ndarray:
+    """True where the cell is empty (or only spaces, or a dash meaning "nothing")."""
+    if not _is_text(s):
+        return s.isna().to_numpy()
+    t = s.astype("str").str.strip()
+    return (t.isna() | t.isin(BLANK_TOKENS)).to_numpy()
+
+
+def parse_id(s: pd.Series) -> Parsed:
+    """Ids and other text: trimmed, whole numbers without '.0'; never bad."""
+    t = to_text(s)
+    return Parsed(t, np.zeros(len(s), dtype=bool))
+
+
+parse_text = parse_id
+
+
+# -- amounts --------------------------------------------------------------------------------------
+
+_MONEY = re.compile(
+    r"^(?P<lp>\()?\s*(?P<s1>[-+])?\s*\$?\s*(?P<s2>[-+])?\s*"
+    r"(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)\s*(?P<s3>-)?\s*(?P<rp>\))?$"
+)
+
+
+def _money_from_text(t: pd.Series) -> pd.Series:
+    """Amounts written as text ("$1,234.56", "(1,234.56)", "-$12.00", "1,234.56-") -> float."""
+    parts = t.str.extract(_MONEY)
+    num = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
+    parens = parts["lp"].notna() & parts["rp"].notna()
+    unbalanced = parts["lp"].notna() != parts["rp"].notna()
+    negative = parens | (parts["s1"] == "-") | (parts["s2"] == "-") | (parts["s3"] == "-")
+    num = num.where(~negative.fillna(False), -num)
+    return num.where(~unbalanced.fillna(False)).astype("float64")
+
+
+def parse_money(s: pd.Series) -> Parsed:
+    """Amounts and counts -> float64 (NaN for blank)."""
+    if pd.api.types.is_bool_dtype(s.dtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return Parsed(pd.Series(np.nan, index=s.index), s.notna().to_numpy())
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        v = s.astype("float64")
+        bad = np.isinf(v.to_numpy())
+        return Parsed(v.where(~bad), bad)
+    t = to_text(s)
+    blank = t.isna()
+    v = pd.to_numeric(t, errors="coerce").astype("float64")  # the fast path for plain numbers
+    v = v.where(~np.isinf(v))
+    rest = v.isna() & ~blank
+    if rest.any():
+        v[rest] = _money_from_text(t[rest])
+    return Parsed(v, (v.isna() & ~blank).to_numpy())
+
+
+def parse_percent(s: pd.Series) -> Parsed:
+    """Percentages -> fractions: "89.64%" -> 0.8964; 0.8964 stays; all-above-1 plain numbers /100."""
+    if _is_text(s):
+        t = to_text(s)
+        has_pct = t.str.contains("%", regex=False, na=False)
+        p = parse_money(t.str.replace("%", "", regex=False).str.strip())
+        v = p.values.copy()
+        v[has_pct] = v[has_pct] / 100
+        plain = ~has_pct & v.notna()
+    else:
+        p = parse_money(s)
+        v = p.values.copy()
+        plain = v.notna()
+    # A column such as Retention % holding 89.64 (not 0.8964) states percentage points.
+    if plain.any() and (v[plain].abs() > 1).all() and (v[plain].abs() <= 100).all():
+        v[plain] = v[plain] / 100
+    return Parsed(v, p.bad)
+
+
+# -- dates ----------------------------------------------------------------------------------------
+
+_DATE_FORMATS = (
+    "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y",
+    "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%Y%m%d",
+)
+_MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m/%Y", "%b-%Y", "%b-%y", "%B-%Y", "%Y/%m", "%m-%Y")
+_TIME_OF_DAY = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:[AaPp]\.?[Mm]\.?)?)$")
+_SERIAL_TEXT = re.compile(r"^\d{1,6}(?:\.\d+)?$")
+
+
+def _dates_from_strings(values: np.ndarray, month: bool) -> tuple[pd.Series, pd.Series]:
+    """Distinct date strings -> (Timestamps, NaT where no format fits; True where year 9999)."""
+    text = pd.Series(values, dtype="str").str.replace(_TIME_OF_DAY, "", regex=True).str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    never = pd.Series(False, index=text.index)
+    serial = text.str.match(_SERIAL_TEXT, na=False)
+    if serial.any():
+        out[serial] = _from_serial(pd.to_numeric(text[serial], errors="coerce"))
+    formats = _DATE_FORMATS + (_MONTH_FORMATS if month else ())
+    for fmt in formats:
+        todo = out.isna() & ~serial & ~never & text.notna()
+        if not todo.any():
+            break
+        got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        years = got.dt.year
+        never[todo] = (years >= NEVER_YEAR).fillna(False)
+        got = got.where((years >= MIN_YEAR) & (years <= MAX_YEAR))
+        out[todo] = got.astype("datetime64[ns]")
+    return out, never
+
+
+def _from_serial(f: pd.Series) -> pd.Series:
+    ok = (f >= _MIN_SERIAL) & (f <= _MAX_SERIAL)
+    days = np.floor(f.where(ok)).to_numpy()
+    out = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    return pd.Series(out, index=f.index).astype("datetime64[ns]")
+
+
+def _datetimes(s: pd.Series, month: bool) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """(timestamps, never, unreadable) for a column of any type."""
+    n = len(s)
+    never = np.zeros(n, dtype=bool)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        years = s.dt.year
+        never = (years >= NEVER_YEAR).fillna(False).to_numpy()
+        out_of_range = ((years < MIN_YEAR) | (years > MAX_YEAR)).fillna(False).to_numpy()
+        kept = s.where(~(never | out_of_range))
+        out = kept.dt.floor("D").astype("datetime64[ns]")
+        return out, never, out_of_range & ~never
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), never, s.notna().to_numpy()
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        f = s.astype("float64")
+        out = _from_serial(f)
+        return out, never, (out.isna() & f.notna()).to_numpy()
+    t = to_text(s)
+    codes, uniques = pd.factorize(t)  # dates repeat: parse each distinct text once
+    if len(uniques) == 0:
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), never, never.copy()
+    parsed, never_u = _dates_from_strings(np.asarray(uniques, dtype=object), month)
+    found = codes >= 0
+    take = np.where(found, codes, 0)
+    values = np.where(found, parsed.to_numpy()[take], np.datetime64("NaT"))
+    out = pd.Series(values, index=s.index, dtype="datetime64[ns]")
+    never = found & never_u.to_numpy()[take]
+    bad = found & out.isna().to_numpy() & ~never
+    return out, never, bad
+
+
+def parse_date(s: pd.Series) -> Parsed:
+    """Dates -> datetime64[ns] at midnight."""
+    out, _, bad = _datetimes(s, month=False)
+    return Parsed(out, bad)
+
+
+def parse_month(s: pd.Series) -> Parsed:
+    """Months ("Oct 2025", "2025-10", "10/2025" or any date) -> the first day of the month."""
+    out, _, bad = _datetimes(s, month=True)
+    return Parsed(out.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), bad)
+
+
+# -- yes/no and statuses --------------------------------------------------------------------------
+
+_YES = {"y", "yes", "true", "1", "x", "t"}
+_NO = {"n", "no", "false", "0", "f"}
+
+
+def parse_yesno(s: pd.Series) -> Parsed:
+    """Y/N, Yes/No, TRUE/FALSE, 1/0 -> pandas nullable boolean."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return Parsed(s.astype("boolean"), np.zeros(len(s), dtype=bool))
+    t = to_text(s).str.lower()
+    yes, no = t.isin(_YES), t.isin(_NO)
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[yes] = True
+    out[no] = False
+    return Parsed(out, (t.notna() & ~yes & ~no).to_numpy())
+
+
+def parse_status(s: pd.Series, values: dict[str, tuple[str, ...]]) -> Parsed:
+    """Map statuses to their canonical name (case and spaces ignored); unknown ones are bad."""
+    lookup = {" ".join(a.lower().split()): canon for canon, names in values.items() for a in names}
+    lookup.update({" ".join(c.lower().split()): c for c in values})
+    t = to_text(s)
+    codes, uniques = pd.factorize(t)
+    mapped = np.array([lookup.get(" ".join(u.lower().split())) for u in uniques], dtype=object)
+    out = np.where(codes >= 0, mapped[np.where(codes >= 0, codes, 0)] if len(mapped) else None, None)
+    result = pd.Series(out, index=s.index, dtype="str")
+    return Parsed(result, (t.notna() & result.isna()).to_numpy())
+
+
+# -- single values (title rows, file names) -------------------------------------------------------
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_TEXT_DATES = (
+    (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), ("y", "m", "d")),
+    (re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)"), ("m", "d", "y")),
+    (re.compile(r"\b([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b"), ("b", "d", "y")),
+    (re.compile(r"\b(\d{1,2})[\s-]([A-Za-z]{3})[a-z]*[\s-](\d{4})\b"), ("d", "b", "y")),
+)
+
+
+def date_from_text(text: str) -> dt.date | None:
+    """The first date written in a line of text ("Run Date: 10/31/2025 8:02 AM" -> 2025-10-31)."""
+    for pattern, order in _TEXT_DATES:
+        m = pattern.search(text)
+        if not m:
+            continue
+        parts = dict(zip(order, m.groups()))
+        try:
+            month = _MONTHS.get(parts["b"][:3].lower()) if "b" in parts else int(parts["m"])
+            year = int(parts["y"])
+            year = year + 2000 if year < 100 else year
+            if month is None:
+                continue
+            return dt.date(year, month, int(parts["d"]))
+        except ValueError:
+            continue
+    return None
+
+
+def excel_serial_to_date(value: float) -> dt.date | None:
+    """An Excel serial day number (1900 system) -> date; None outside 1900-2200."""
+    if not (_MIN_SERIAL <= value <= _MAX_SERIAL):
+        return None
+    return (_EXCEL_EPOCH + pd.Timedelta(days=int(value))).date()

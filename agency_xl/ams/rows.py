@@ -1,0 +1,273 @@
+"""From the raw rows below a header to a typed table of one report, for one file.
+
+What happens to each row:
+- blank rows are dropped;
+- lines that are not data are dropped without complaint: footers ("Total", "Grand Total",
+  "Page 1 of 3", "*** End of Report ***", "Report generated ..."), the header repeated on every
+  page, and one-cell lines (group headings such as "Producer: J. Smith"); after a "Grand Total",
+  "End of Report" or "Report generated" line the rest of the sheet is the report's trailer. Only a
+  row with a required value missing or unreadable is looked at this way, so a claim whose cause of
+  loss is "Total loss" stays a claim;
+- a row whose required value is blank or cannot be read is left out and reported with the cell
+  address (``claims.xlsx!Sheet1!F17: "abc" is not an amount``); an optional value that cannot be
+  read is left blank and reported the same way;
+- a negative amount where only a price can stand (annual premium, sale premium, lead cost, quoted
+  premium, referral incentive) is a bad value: an AMS writes a return premium as its own
+  transaction, not as a negative price, so such a cell is a data error, not a refund.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from agency_xl.ams.files import Grid
+from agency_xl.ams.header import HeaderMatch, normalise_label
+from agency_xl.ams.parse import (
+    Parsed, blank_mask, parse_date, parse_id, parse_money, parse_month, parse_percent,
+    parse_status, parse_yesno, to_text,
+)
+from agency_xl.ams.products import map_products
+from agency_xl.ams.reports import Column, Report
+
+TEXT_KINDS = ("id", "text", "product", "status")  # loaded as text by fastexcel
+NON_NEGATIVE = {
+    ("policies", "annual_premium"), ("sales", "premium"), ("leads", "cost"),
+    ("leads", "quoted_premium"), ("referrals", "incentive_paid"),
+}
+_FOOTER = re.compile(
+    r"^\W*(grand\s+totals?|sub-?\s*totals?|totals?|page\s+\d+|end\s+of\s+report|"
+    r"report\s+(generated|printed|run)|generated\s+(on|by|at)|printed\s+(on|by|at)|"
+    r"record\s+count|count|records?\b|rows?\b)",
+    re.IGNORECASE,
+)
+_TRAILER = re.compile(
+    r"^\W*(grand\s+totals?|end\s+of\s+report|report\s+(generated|printed))", re.IGNORECASE
+)
+_NOUNS = {
+    "money": "an amount", "int": "a number", "number": "a number", "percent": "a percentage",
+    "date": "a date", "month": "a month", "yesno": "yes or no",
+}
+INCURRED_TOLERANCE = 0.01  # dollars: a cent of rounding is not a disagreement
+
+
+def column_letter(col: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class Problem:
+    row: int  # sheet row
+    col: int  # 0-based sheet column
+    message: str  # without the address
+
+
+@dataclass
+class FileTable:
+    """One file's usable rows, typed, plus what was wrong with the others."""
+
+    table: pd.DataFrame  # report fields + "_row" (sheet row number)
+    columns: dict[str, int]  # field -> 0-based sheet column, for cell addresses
+    rows_read: int  # data rows found (blank, footer and title lines excluded)
+    bad_rows: int  # rows left out for a bad required value
+    problems: list[Problem] = field(default_factory=list)
+    products_to_other: list[str] = field(default_factory=list)
+    ignored_after_trailer: int = 0
+
+
+def parse_column(s: pd.Series, col: Column, report: Report, products: dict[str, str]) -> Parsed:
+    """One column of the file, typed per its kind in reports.py."""
+    kind = col.kind
+    if kind in ("id", "text", "product"):
+        return parse_id(s)
+    if kind in ("money", "int", "number"):
+        return parse_money(s)
+    if kind == "percent":
+        return parse_percent(s)
+    if kind == "date":
+        return parse_date(s)
+    if kind == "month":
+        return parse_month(s)
+    if kind == "status":
+        return parse_status(s, report.status_values)
+    if kind == "yesno":
+        return parse_yesno(s)
+    raise ValueError(f"unknown column kind {kind!r} for {col.canonical}")
+
+
+def bad_value_message(raw: str, col: Column, report: Report) -> str:
+    if col.kind == "status":
+        known = ", ".join(report.status_values)
+        return f'"{raw}" is not a known {col.canonical} (known: {known})'
+    return f'"{raw}" is not {_NOUNS.get(col.kind, "a value")}'
+
+
+def build_rows(grid: Grid, match: HeaderMatch, products: dict[str, str]) -> FileTable:
+    """Type every mapped column of ``grid``, drop non-data lines, set aside bad rows."""
+    report = match.report
+    frame = grid.frame
+    n = len(frame)
+    positions = np.arange(n)
+    sheet_rows = grid.first_row + positions
+    all_cols = sorted(frame.columns)
+    blanks = {c: blank_mask(frame[c]) for c in all_cols}
+    filled = np.zeros(n, dtype=np.int64)
+    for c in all_cols:
+        filled += ~blanks[c]
+    empty = filled == 0
+
+    values: dict[str, pd.Series] = {}
+    bad: dict[str, np.ndarray] = {}
+    no = np.zeros(n, dtype=bool)
+    negative: dict[str, np.ndarray] = {}
+    for fld, c in match.columns.items():
+        col = report.column(fld)
+        p = parse_column(frame[c], col, report, products)
+        values[fld], bad[fld] = p.values, p.bad
+        if (report.key, fld) in NON_NEGATIVE:
+            neg = (p.values < 0).fillna(False).to_numpy()
+            negative[fld] = neg
+            values[fld] = p.values.where(~neg)
+
+    def missing(fld: str) -> np.ndarray:
+        return values[fld].isna().to_numpy() & ~bad[fld] & ~negative.get(fld, no)
+
+    required = [c.field for c in report.required]
+    req_problem = np.zeros(n, dtype=bool)
+    for fld in required:
+        req_problem |= bad[fld] | missing(fld) | negative.get(fld, no)
+    candidates = req_problem & ~empty
+
+    ignored = _non_data_lines(frame, all_cols, blanks, filled, candidates, match)
+    trailer_at = _trailer_start(frame, all_cols, blanks, candidates)
+    after_trailer = positions > trailer_at if trailer_at is not None else np.zeros(n, bool)
+    ignored_after = int((after_trailer & ~empty).sum())
+    ignored |= after_trailer
+    data = ~empty & ~ignored
+    bad_rows = candidates & data
+    kept = data & ~bad_rows
+
+    problems: list[Problem] = []
+    for fld, c in match.columns.items():
+        col = report.column(fld)
+        is_required = col.required
+        scope = bad_rows if is_required else kept
+        flagged = (bad[fld] | negative.get(fld, no)) & scope
+        if is_required:
+            blank_here = missing(fld) & bad_rows
+            for pos in np.flatnonzero(blank_here):
+                problems.append(Problem(int(sheet_rows[pos]), c, f"{col.canonical} is blank"))
+        if flagged.any():
+            raw = to_text(frame[c][flagged])
+            suffix = "" if is_required else f" ({col.canonical} left blank)"
+            for pos, text in zip(np.flatnonzero(flagged), raw):
+                if negative.get(fld, no)[pos]:
+                    msg = f"{text} is a negative {col.canonical}"
+                else:
+                    msg = bad_value_message(text, col, report)
+                problems.append(Problem(int(sheet_rows[pos]), c, msg + suffix))
+    problems.sort(key=lambda p: (p.row, p.col))
+
+    table = pd.DataFrame({fld: v[kept] for fld, v in values.items()})
+    table["_row"] = sheet_rows[kept]
+    table = table.reset_index(drop=True)
+
+    products_to_other: list[str] = []
+    for fld, v in list(table.items()):
+        if fld != "_row" and report.column(fld).kind == "product":
+            table[fld], unknown = map_products(v, products)
+            products_to_other.extend(u for u in unknown if u not in products_to_other)
+
+    return FileTable(
+        table=table,
+        columns=dict(match.columns),
+        rows_read=int(data.sum()),
+        bad_rows=int(bad_rows.sum()),
+        problems=problems,
+        products_to_other=products_to_other,
+        ignored_after_trailer=ignored_after,
+    )
+
+
+def _leftmost_text(
+    frame: pd.DataFrame, cols: list[int], blanks: dict[int, np.ndarray], rows: np.ndarray
+) -> pd.Series:
+    """Text of the leftmost non-blank cell of each row in ``rows`` (a boolean mask)."""
+    idx = np.flatnonzero(rows)
+    out = pd.Series(np.nan, index=idx, dtype="str")
+    todo = np.ones(len(idx), dtype=bool)
+    for c in cols:
+        here = todo & ~blanks[c][idx]
+        if here.any():
+            out.iloc[np.flatnonzero(here)] = to_text(frame[c].iloc[idx[here]]).to_numpy()
+            todo &= ~here
+        if not todo.any():
+            break
+    return out
+
+
+def _non_data_lines(
+    frame: pd.DataFrame,
+    cols: list[int],
+    blanks: dict[int, np.ndarray],
+    filled: np.ndarray,
+    candidates: np.ndarray,
+    match: HeaderMatch,
+) -> np.ndarray:
+    """Footers, repeated headers and one-cell lines among the candidate rows."""
+    n = len(frame)
+    out = np.zeros(n, dtype=bool)
+    if not candidates.any():
+        return out
+    idx = np.flatnonzero(candidates)
+    first = _leftmost_text(frame, cols, blanks, candidates)
+    out[idx] = first.str.match(_FOOTER, na=False).to_numpy()
+    out |= candidates & (filled == 1)
+    same_as_header = np.zeros(len(idx), dtype=np.int64)
+    for c, label in match.labels.items():
+        if c in frame.columns:
+            cells = to_text(frame[c].iloc[idx]).map(normalise_label, na_action="ignore")
+            same_as_header += (cells == normalise_label(label)).fillna(False).to_numpy()
+    out[idx] |= same_as_header >= 2
+    return out
+
+
+def _trailer_start(
+    frame: pd.DataFrame, cols: list[int], blanks: dict[int, np.ndarray], candidates: np.ndarray
+) -> int | None:
+    """Position of the first "Grand Total" / "End of Report" / "Report generated" line."""
+    if not candidates.any():
+        return None
+    first = _leftmost_text(frame, cols, blanks, candidates)
+    hits = first.str.match(_TRAILER, na=False)
+    return int(first.index[hits.to_numpy()][0]) if hits.any() else None
+
+
+def check_incurred(ft: FileTable) -> None:
+    """Claims: fill Incurred as Paid + Reserve where it is absent; report a stated one that differs."""
+    t = ft.table
+    paid = t["paid_loss"]
+    reserve = t["reserve"] if "reserve" in t else pd.Series(np.nan, index=t.index)
+    computed = paid + reserve.fillna(0)
+    if "incurred_loss" not in t:
+        t["incurred_loss"] = computed
+        return
+    stated = t["incurred_loss"]
+    differs = stated.notna() & (stated - computed).abs().gt(INCURRED_TOLERANCE) & reserve.notna()
+    col = ft.columns["incurred_loss"]
+    for row, s, p, r in zip(t["_row"][differs], stated[differs], paid[differs], reserve[differs]):
+        ft.problems.append(Problem(
+            int(row), col,
+            f"Incurred Loss {s:,.2f} differs from Paid Loss + Reserve = {p:,.2f} + {r:,.2f} = "
+            f"{p + r:,.2f} (the stated Incurred is kept)",
+        ))
+    t["incurred_loss"] = stated.fillna(computed)
