@@ -37,13 +37,15 @@ def test_help_fits_the_function_wizard(name):
     assert 0 < len(f.help) <= 255
     for a in f.args:
         assert 0 < len(a.help) <= 255, a.name
-        if a.optional:
+        if a.optional and a.kind != "caller":
             assert a.help.startswith("Optional"), f"{name}.{a.name}: say it is optional"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_example_through_xlwings_matches_the_function(name):
     f = CATALOG[name]
+    if any(a.kind == "caller" for a in f.args):
+        pytest.skip("reads the exports folder: tested in test_ams_metric.py")
     args = excel_args(f.example)
     through_excel = xh.call_like_excel(MODULE, name, *args)
     direct = f.call(*args)
@@ -69,7 +71,7 @@ def test_an_error_cell_gives_a_readable_message(name):
 def test_vba_declares_each_function_with_its_arguments(name):
     vba = xh.vba_wrappers(MODULE)
     f = CATALOG[name]
-    params = ", ".join(("Optional " if a.optional else "") + a.name for a in f.args)
+    params = ", ".join(("Optional " if a.optional else "") + a.name for a in f.args if a.kind != "caller")
     assert f"Function {name}({params})" in vba
     assert re.search(rf'{name} = XLPy.CallUDF\("agency_xl.excel.udfs", "{name}", Array\(', vba)
 

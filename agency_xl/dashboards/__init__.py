@@ -33,5 +33,5 @@ def build_all(
     sheets = [home.build(data, refreshed_at, settings.general.agency_name),
               settings_sheet.build(settings, exports_folder)]
     sheets += build_model_sheets(empty, settings)
-    sheets += [whatif.build(), data_health.build(data)]
+    sheets += [whatif.build(exports_folder if data is not None else None), data_health.build(data)]
     return sheets

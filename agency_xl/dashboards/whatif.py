@@ -22,15 +22,28 @@ def excel_args(example: str) -> list[Any]:
         return "[" + ",".join("[" + r + "]" for r in rows) + "]"
 
     text = re.sub(r"\{([^{}]*)\}", array, example)
+    # an omitted argument ("1, , 3") is passed as empty (None)
+    text = re.sub(r"(^|,)\s*(?=,|$)", r"\1None", text) if text.strip() else text
     text = re.sub(r"\bTRUE\b", "True", re.sub(r"\bFALSE\b", "False", text))
     return list(ast.literal_eval(f"[{text}]"))
 
 
-def example_value(f: WorksheetFunction) -> Any:
-    return f.call(*excel_args(f.example))
+def takes_caller(f: WorksheetFunction) -> bool:
+    """Functions that read the exports folder from the calling workbook's Settings sheet."""
+    return any(a.kind == "caller" for a in f.args)
 
 
-def build() -> Sheet:
+def example_value(f: WorksheetFunction, exports_folder: str | None = None) -> Any:
+    args = excel_args(f.example)
+    if takes_caller(f):
+        # In Excel the folder comes from Settings; here, from the folder being refreshed.
+        folder_pos = [a.name for a in f.args].index("exports_folder")
+        args = args + [None] * (folder_pos + 1 - len(args))
+        args[folder_pos] = exports_folder
+    return f.call(*args)
+
+
+def build(exports_folder: str | None = None) -> Sheet:
     # The functions register themselves on import of the catalogue package.
     import agency_xl.excel.functions  # noqa: F401
 
@@ -48,7 +61,7 @@ def build() -> Sheet:
     listing = []
     for name in sorted(CATALOG, key=lambda n: (CATALOG[n].category, n)):
         f = CATALOG[name]
-        value = example_value(f)
+        value = example_value(f, exports_folder)
         listing.append((row, f))
         sheet.labels += [
             Label(f"A{row + 1}", f.name, "heading"),

@@ -21,6 +21,7 @@ _ARG_OPTIONS = {
     "bool": {"err_to_str": True},
     "date": {"err_to_str": True},
     "range": {"ndim": 2, "err_to_str": True},
+    "caller": {},  # xlwings fills an argument named "caller" with the calling cell itself
 }
 
 

@@ -3,6 +3,7 @@ every function in ``agency_xl.excel.catalog.CATALOG``."""
 
 from agency_xl.excel.catalog import CATALOG
 from agency_xl.excel.functions import (  # noqa: F401  (imported to register their functions)
+    ams,
     cash_flow,
     cross_sell,
     leads,

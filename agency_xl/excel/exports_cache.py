@@ -1,0 +1,72 @@
+"""The exports folder read once and kept, for worksheet functions that start from real figures.
+
+Worksheet functions recalculate often; reading the exports takes a second. So the metrics of a
+folder are computed once and kept in memory until a file in the folder is added, removed or
+changed (its name, size or modification time). Checking the folder costs a directory listing, so
+it is done at most once per ``CHECK_SECONDS``; a call in between costs a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+CHECK_SECONDS = 2.0
+
+
+def folder_stamp(folder: Path) -> tuple:
+    """What identifies the folder's contents: (name, size, mtime) of every visible file."""
+    out = []
+    with os.scandir(folder) as it:
+        for e in it:
+            if e.is_file() and not e.name.startswith((".", "~$")):
+                st = e.stat()
+                out.append((e.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
+@dataclass
+class _Entry:
+    stamp: tuple
+    checked: float
+    value: Any
+
+
+class ExportsCache:
+    """``get(folder, build)`` returns ``build(folder)``, recomputed only when the folder changed."""
+
+    def __init__(self, check_seconds: float = CHECK_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.check_seconds = check_seconds
+        self.clock = clock
+        self.entries: dict[str, _Entry] = {}
+        self.builds = 0
+        self.lock = threading.Lock()
+
+    def get(self, folder: str | Path, build: Callable[[Path], Any]) -> Any:
+        key = str(folder)
+        now = self.clock()
+        entry = self.entries.get(key)
+        if entry is not None and now - entry.checked < self.check_seconds:
+            return entry.value
+        with self.lock:
+            path = Path(folder)
+            if not path.is_dir():
+                raise FileNotFoundError(f"exports folder {folder} does not exist")
+            stamp = folder_stamp(path)
+            entry = self.entries.get(key)
+            if entry is None or entry.stamp != stamp:
+                entry = _Entry(stamp, now, build(path))
+                self.builds += 1
+                self.entries[key] = entry
+            entry.checked = now
+            return entry.value
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+CACHE = ExportsCache()

@@ -1,0 +1,176 @@
+"""Worksheet functions that start from the owner's real figures: any KPI of `agency-xl metrics`,
+read from the exports folder named on the Settings sheet (or given as an argument)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from agency_xl.excel.catalog import ArgError, text, worksheet_function
+from agency_xl.excel.exports_cache import CACHE
+
+CATEGORY = "Agency - Your data"
+
+# Which export each base fact comes from, for "add this export" errors.
+SOURCE = {
+    "policies_in_force": "policies", "households": "policies", "premium_in_force": "policies",
+    "products_per_household": "policies", "retention": "growth", "claims": "claims",
+    "incurred": "claims", "commission_total": "commissions", "chargeback_total": "commissions",
+    "median_commission_lag_days": "commissions", "sales": "sales", "leads": "leads",
+    "referrals": "referrals", "referrals_sold": "referrals",
+}
+ALIASES = {  # owner's words -> the metrics key
+    "policies": "policies_in_force", "premium": "premium_in_force", "commission": "commission_total",
+    "chargebacks": "chargeback_total", "commission_lag": "median_commission_lag_days",
+    "commission_lag_days": "median_commission_lag_days", "incurred_loss": "incurred",
+}
+
+
+def _metrics_of(folder: Path) -> dict[str, Any]:
+    from agency_xl.ams import read_exports
+    from agency_xl.assumptions import Assumptions
+    from agency_xl.metrics import all_metrics
+
+    data = read_exports(folder)
+    return flatten(all_metrics(data, Assumptions()))
+
+
+def flatten(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Nested metrics as one level: {"profitability": {"loss_ratio": x}} -> "profitability.loss_ratio".
+    Dicts keyed by product or month stay dicts under their own name."""
+    out: dict[str, Any] = {}
+    for key, value in metrics.items():
+        if isinstance(value, dict) and key not in ("rows_rejected",) and not _is_lookup(value):
+            for k, v in value.items():
+                out[f"{key}.{k}"] = v
+        else:
+            out[key] = value
+    return out
+
+
+def _is_lookup(d: dict[str, Any]) -> bool:
+    """A dict keyed by product or month (a lookup table), not a group of metrics."""
+    from agency_xl.ams.reports import PRODUCTS
+
+    keys = list(d)
+    return bool(keys) and all(k in PRODUCTS or (len(k) == 7 and k[4] == "-") for k in keys)
+
+
+def _folder_from_caller(caller: Any) -> Path:
+    """The exports folder on the calling workbook's Settings sheet (xlwings passes the calling cell)."""
+    from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
+
+    if caller is None:
+        raise ArgError("exports_folder is empty and there is no Settings sheet to read it from")
+    book = caller.sheet.book
+    owner = parse_settings(book.sheets[SETTINGS_SHEET].used_range.value or [], SETTINGS_SHEET)
+    if not owner.exports_folder:
+        raise ArgError("the exports folder on Settings is empty")
+    p = Path(owner.exports_folder).expanduser()
+    return p if p.is_absolute() else Path(book.fullname).parent / p
+
+
+def _month_key(month: Any) -> str:
+    if isinstance(month, (dt.date, dt.datetime)):
+        return f"{month:%Y-%m}"
+    s = text(month, "month")
+    for fmt in ("%Y-%m", "%Y-%m-%d", "%b %Y", "%m/%Y"):
+        try:
+            return dt.datetime.strptime(s, fmt).strftime("%Y-%m")
+        except ValueError:
+            continue
+    raise ArgError(f"month must be a date or text like 2025-10, not {s!r}")
+
+
+def lookup(metrics: dict[str, Any], name: str, product: str | None, month: str | None) -> Any:
+    key = ALIASES.get(name.lower(), name.lower())
+    candidates = [key]
+    if product:
+        candidates = [f"{key}_by_product", key]
+    if month:
+        candidates = [f"{key}_by_month", key]
+    for cand in candidates:
+        if cand in metrics:
+            value = metrics[cand]
+            break
+    else:
+        base = key.split(".")[0]
+        if base in SOURCE or base in {k.split(".")[0] for k in metrics}:
+            from agency_xl.ams.reports import REPORTS
+            report = SOURCE.get(base)
+            title = REPORTS[report].title if report else "the export this model needs"
+            raise ArgError(f"{name} needs the {title} export; add it to the exports folder")
+        raise ArgError(f"unknown metric {name!r}; =AMS_METRICS() lists the names")
+    sub = product or month
+    if isinstance(value, dict):
+        if sub is None:
+            raise ArgError(f"{name} is given by {'product' if _is_lookup(value) and not month else 'month'}; "
+                           "add the product or month argument")
+        if sub not in value:
+            raise ArgError(f"{name} has no value for {sub!r}; available: {', '.join(sorted(value))[:150]}")
+        value = value[sub]
+    elif sub is not None:
+        raise ArgError(f"{name} is not given by {'product' if product else 'month'}")
+    if isinstance(value, (list, dict)):
+        raise ArgError(f"{name} is a list, not a number; see agency-xl metrics")
+    return value
+
+
+@worksheet_function(
+    CATEGORY,
+    "A figure from your AMS exports, e.g. retention, premium_in_force, profitability.combined_ratio. "
+    "=AMS_METRICS() lists the names. Reads the exports folder on Settings.",
+    {
+        "name": "The metric's name, e.g. \"retention\" or \"profitability.loss_ratio\".",
+        "product": "Optional. A product, e.g. \"Auto\", for metrics given by product.",
+        "month": "Optional. A month (a date or \"2025-10\") for metrics given by month.",
+        "exports_folder": "Optional. The exports folder; by default the one on the Settings sheet.",
+        "caller": "Filled in by Excel: the calling cell (not typed).",
+    },
+    example='"retention"',
+    unit="as the metric",
+    kinds={"name": "text", "product": "text", "month": "date", "exports_folder": "text", "caller": "caller"},
+)
+def AMS_METRIC(name: Any, product: Any = None, month: Any = None, exports_folder: Any = None,
+               caller: Any = None) -> Any:
+    metric = text(name, "name")
+    prod = text(product, "product", default="") or None
+    mon = _month_key(month) if month not in (None, "") else None
+    folder = Path(text(exports_folder, "exports_folder", default="")) if exports_folder not in (None, "") \
+        else _folder_from_caller(caller)
+    try:
+        metrics = CACHE.get(folder, _metrics_of)
+    except FileNotFoundError as exc:
+        raise ArgError(str(exc)) from None
+    return lookup(metrics, metric, prod, mon)
+
+
+@worksheet_function(
+    CATEGORY,
+    "Spills the names AMS_METRIC accepts, with today's value and whether a product or month is needed.",
+    {
+        "exports_folder": "Optional. The exports folder; by default the one on the Settings sheet.",
+        "caller": "Filled in by Excel: the calling cell (not typed).",
+    },
+    example="",
+    returns="table",
+    unit="table",
+    kinds={"exports_folder": "text", "caller": "caller"},
+)
+def AMS_METRICS(exports_folder: Any = None, caller: Any = None) -> list[list[Any]]:
+    folder = Path(text(exports_folder, "exports_folder", default="")) if exports_folder not in (None, "") \
+        else _folder_from_caller(caller)
+    try:
+        metrics = CACHE.get(folder, _metrics_of)
+    except FileNotFoundError as exc:
+        raise ArgError(str(exc)) from None
+    rows: list[list[Any]] = [["Name", "Value", "Needs"]]
+    for key in sorted(metrics):
+        value = metrics[key]
+        if isinstance(value, dict):
+            needs = "month" if all(len(k) == 7 and k[4] == "-" for k in value) else "product"
+            rows.append([key.removesuffix("_by_product").removesuffix("_by_month"), None, needs])
+        elif isinstance(value, (int, float, str, bool)) or value is None:
+            rows.append([key, value, ""])
+    return rows
