@@ -1,0 +1,272 @@
+"""The Leads sheet: vendor efficiency with ROI and a reallocation recommendation, the lead score's
+coefficients and score bands, CAC by segment with the LTV:CAC warning, and the open leads to call
+first."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from agency_xl.ams import AmsData
+from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, rows_of, status_block
+from agency_xl.dashboards.spec import (
+    COUNT, DATE, MONEY, NUMBER1, PCT, Block, Chart, Label, Series, Sheet,
+)
+from agency_xl.models import households as hh
+from agency_xl.models import leads as m
+from agency_xl.models import segments as seg
+
+NEEDS = ("leads", "policies")
+VENDOR_ROWS = 8  # vendors shown; more are added up into "Other vendors"
+COEF_ROWS = 4 + 7  # intercept, three answers and up to seven vendor effects
+QUEUE_ROWS = 25
+GREEN, AMBER, RED, BLUE, GREY = "#2E7D32", "#F9A825", "#C62828", "#1565C0", "#9E9E9E"
+RATING_COLOUR = {m.EXCELLENT: GREEN, m.GOOD: AMBER, m.UNDERPERFORMING: RED, m.NOT_RATED: GREY}
+FEATURE_TEXT = {
+    "intercept": "Intercept (log-odds of a sale with no answers, baseline vendor)",
+    "homeowner": "Homeowner (yes = 1)",
+    "vehicles": "Vehicles (per vehicle)",
+    "products_quoted": "Products quoted (per product)",
+}
+
+
+def _group_small_vendors(values: pd.DataFrame, as_of, months: int) -> pd.DataFrame:  # noqa: ANN001
+    """Keep the vendors with the most spend in the window; the rest become one "Other vendors" row,
+    so the table keeps its fixed shape."""
+    window = m._in_window(values, as_of, months)
+    spend = pd.to_numeric(window["cost"], errors="coerce").fillna(0).groupby(window["vendor"]).sum()
+    if len(spend) <= VENDOR_ROWS:
+        return values
+    keep = set(spend.sort_values(ascending=False).index[: VENDOR_ROWS - 1])
+    others = len(spend) - len(keep)
+    return values.assign(vendor=values["vendor"].where(values["vendor"].isin(keep),
+                                                       f"Other vendors ({others})"))
+
+
+def _effect_text(name: str, coef: float, baseline: str | None) -> str:
+    odds = math.exp(coef)
+    if name == "intercept":
+        return f"Probability {1 / (1 + math.exp(-coef)):.1%} before the answers below"
+    what = {"homeowner": "a homeowner", "vehicles": "each vehicle",
+            "products_quoted": "each product quoted"}.get(name)
+    if what is None:
+        what = f"a lead from {name.split('=', 1)[1]} (vs {baseline})"
+    return f"{what[0].upper() + what[1:]} multiplies the odds of a sale by {odds:.2f}"
+
+
+def _coefficient_rows(model: m.ScoreModel | None) -> list[list[object]]:
+    if model is None:
+        return []
+    rows = []
+    for name, coef in zip(model.names, model.coefficients):
+        label = FEATURE_TEXT.get(name) or f"Vendor: {name.split('=', 1)[1]}"
+        rows.append([label, coef, math.exp(coef) if name != "intercept" else None,
+                     _effect_text(name, coef, model.baseline_vendor)])
+    return rows[:COEF_ROWS]
+
+
+def build(data: AmsData, settings: Assumptions) -> Sheet:
+    s = settings.leads
+    g = settings.segments
+    window = s.window_months
+    sheet = Sheet("leads", "Leads", "Leads", tab_color="#6A1B9A")
+    sheet.labels = [
+        Label("A1", "Leads: vendor ROI, lead score and the call queue", "title"),
+        Label("A3", f"Leads dated in the last {window} months. ROI = (sold x average LTV - spend) / spend; "
+                    "LTV is the Segments sheet's household lifetime value. Score = logistic regression "
+                    "on the closed leads of the whole log.", "note"),
+        Label("A5", f"Lead vendor efficiency (last {window} months)", "heading"),
+        Label("A16", "Recommendation", "heading"),
+        Label("A20", f"Summary (last {window} months)", "heading"),
+        Label("A36", "Lead score: logistic regression coefficients", "heading"),
+        Label("A49", "Score = 100 x p / p_ref, rounded, at most 100: p = predicted chance of a sale, "
+                     "p_ref = the best chance among the leads it was fitted on.", "note"),
+        Label("A51", "Score bands (every lead in the log, scored in-sample)", "heading"),
+        Label("A58", f"CAC by segment (tier of the household sold, last {window} months)", "heading"),
+        Label("A66", "Open leads to call first (New, Contacted, Quoted)", "heading"),
+        Label("A93", "The lead log has no names (personal data), so the queue shows vendor and ZIP; "
+                     "look the lead up in your CRM by its ID.", "note"),
+    ]
+    missing = missing_note(data, *NEEDS)
+    sheet.blocks.append(status_block("A2", missing or data_note(data)))
+
+    vendors = segments_t = bands = queue = None
+    model = realloc = None
+    info: dict[str, object] = {}
+    if not missing:
+        leads, pol, as_of = data.leads, data.policies, data.as_of
+        cr = seg.measured_commission_rate(data.commissions, as_of, 12) if data.commissions is not None else math.nan
+        info["commission_source"] = "measured" if np.isfinite(cr) else "setting"
+        cr = cr if np.isfinite(cr) else g.commission_rate
+        info["commission_rate"] = cr
+        retention = seg.retention_for_ltv(hh.retention_by_product_count(pol, as_of), g.retention_fallback())
+        homes = seg.segment_households(
+            pol, as_of, cr, retention.retention, g.discount_rate, g.low_value_premium,
+            g.elite_min_products, g.premium_min_products,
+            data.claims if g.low_value_if_loss_making else None, g.loss_ratio_limit)
+        rule = m.TierRule(g.low_value_premium, g.elite_min_products, g.premium_min_products)
+        values = m.sold_lead_values(leads, pol, homes, rule)
+        full = m.vendor_efficiency(values, as_of, window, s.roi_excellent, s.roi_good)
+        realloc = m.reallocation(full, s.reallocation_share, s.min_vendor_leads)
+        vendors = (full if len(full) <= VENDOR_ROWS else m.vendor_efficiency(
+            _group_small_vendors(values, as_of, window), as_of, window, s.roi_excellent, s.roi_good))
+        segments_t = m.cac_by_segment(values, as_of, window, s.ltv_cac_warning)
+        model = m.fit_lead_score(leads, s.score_l2)
+        if model is not None:
+            scores = m.lead_scores(model, leads)
+            bands = m.band_distribution(values, scores)
+            queue_all = m.lead_queue(leads, scores, m.tier_ltv(homes), s.urgent_score, s.high_score,
+                                     None, rule)
+            queue = queue_all.head(QUEUE_ROWS)
+            info["open"] = len(queue_all)
+            info["urgent"] = int((queue_all["priority"] == m.URGENT).sum())
+            info["high"] = int((queue_all["priority"] == m.HIGH).sum())
+        else:
+            info["open"] = int(leads["status"].isin(m.OPEN_STATUSES).sum())
+        w = m._in_window(values, as_of, window)
+        info["unmatched"] = int((w["sold"] & ~w["in_book"]).sum())
+
+    # Vendor efficiency
+    vendor_rows = rows_of(vendors, ["vendor", "spend", "leads", "sold", "open", "conversion", "cac",
+                                    "avg_ltv", "roi", "ltv_cac", "rating"]) if vendors is not None else []
+    sheet.blocks.append(Block(
+        "vendors", "A6",
+        ["Vendor", "Spend", "Leads", "Sold", "Open", "Conversion", "CAC", "Avg LTV sold", "ROI",
+         "LTV:CAC", "Rating"],
+        vendor_rows, n_rows=VENDOR_ROWS,
+        formats=["@", MONEY, COUNT, COUNT, COUNT, PCT, MONEY, MONEY, "0%", NUMBER1, "@"],
+    ))
+    sheet.charts.append(Chart(
+        "column", "ROI by vendor", "M5",
+        [Series("ROI", "vendors", 8, 0, points=[RATING_COLOUR.get(r[10], GREY) for r in vendor_rows] or None)],
+        width=520, height=290, y_format="0%", legend=None,
+    ))
+    sheet.blocks.append(Block(
+        "recommendation", "A17", ["Recommendation"],
+        [[realloc.action], [realloc.rule]] if realloc else
+        [["Add the exports named above to get a recommendation."], [""]],
+        n_rows=2, header=False, formats=["@"],
+    ))
+
+    # Summary
+    tot = segments_t.iloc[-1] if segments_t is not None else None
+    spend = float(vendors["spend"].sum()) if vendors is not None else None
+    leads_n = int(vendors["leads"].sum()) if vendors is not None else None
+    sold_n = int(vendors["sold"].sum()) if vendors is not None else None
+    all_ltv = float(tot["avg_ltv"]) if tot is not None else None
+    roi_all = m.vendor_roi(spend, sold_n, all_ltv if all_ltv is not None and np.isfinite(all_ltv) else 0.0) if spend else None
+    items = [
+        ("Lead spend", spend, MONEY, ""),
+        ("Leads bought", leads_n, COUNT, ""),
+        ("Leads sold", sold_n, COUNT, (f"{info['unmatched']} sold leads not found in the book (no LTV)"
+                                      if info.get("unmatched") else "")),
+        ("Conversion", m.conversion_rate(sold_n, leads_n) if leads_n else None, PCT, "Sold / leads"),
+        ("CAC", tot["cac"] if tot is not None else None, MONEY, "Spend / sold"),
+        ("Avg LTV of households sold", all_ltv, MONEY, "Future commission, discounted (Segments settings)"),
+        ("ROI, all vendors", roi_all, "0%", "(sold x avg LTV - spend) / spend"),
+        ("LTV:CAC", tot["ltv_cac"] if tot is not None else None, NUMBER1,
+         f"Warning below {s.ltv_cac_warning:.1f}"),
+        ("Commission rate used", info.get("commission_rate"), PCT,
+         {"measured": "Measured: commission / premium, New Business + Renewal, 12 months",
+          "setting": "Settings fallback (no premium on the commission statements)"}.get(
+             str(info.get("commission_source")), "")),
+        ("Open leads now", info.get("open"), COUNT,
+         f"URGENT {info.get('urgent', 0)}, HIGH {info.get('high', 0)}" if model else ""),
+        ("Lead score fitted on", model.n_train if model else None, COUNT,
+         f"closed leads, {model.n_sold} sold; L2 penalty {model.l2:g}" if model else
+         ("Needs 20+ closed leads with both sales and losses" if not missing else "")),
+        ("Probability that scores 100 (p_ref)", model.p_ref if model else None, PCT, ""),
+    ]
+    sheet.blocks.append(kpi_block("summary", "A21", items))
+
+    # Lead score coefficients
+    coef_rows = _coefficient_rows(model)
+    sheet.blocks.append(Block(
+        "coefficients", "A37", ["Feature", "Coefficient", "Odds ratio", "What it means"],
+        coef_rows, n_rows=COEF_ROWS, formats=["@", "0.000", "0.00", "@"],
+    ))
+    sheet.charts.append(Chart(
+        "bar", "Lead score coefficients (log-odds)", "M21",
+        [Series("Coefficient", "coefficients", 1, 0, color="#6A1B9A")],
+        width=520, height=300, y_format="0.00", legend=None,
+    ))
+
+    # Score bands
+    band_rows = rows_of(bands, ["band", "leads", "closed", "sold", "conversion", "avg_ltv", "open"]) \
+        if bands is not None else [[b, None, None, None, None, None, None] for b in m.BANDS]
+    sheet.blocks.append(Block(
+        "bands", "A52", ["Score band", "Leads", "Closed", "Sold", "Conversion", "Avg LTV sold", "Open now"],
+        band_rows, n_rows=len(m.BANDS), formats=["@", COUNT, COUNT, COUNT, PCT, MONEY, COUNT],
+    ))
+    sheet.charts.append(Chart(
+        "column", "Leads and conversion by score band", "M37",
+        [Series("Leads", "bands", 1, color="#B39DDB"),
+         Series("Conversion", "bands", 4, kind="line", secondary=True, color="#4A148C")],
+        width=520, height=280, y_format="#,##0", y2_format="0%",
+    ))
+
+    # CAC by segment
+    seg_rows = rows_of(segments_t, ["tier", "sold", "spend", "cac", "avg_ltv", "ltv_cac", "warning",
+                                    "max_cac", "status"]) if segments_t is not None else \
+        [[t, None, None, None, None, None, s.ltv_cac_warning, None, None] for t in [*m.TIERS, "All"]]
+    sheet.blocks.append(Block(
+        "segments", "A59",
+        ["Tier", "Sold", "Spend allocated", "CAC", "Avg LTV", "LTV:CAC", "Warning below",
+         "Max CAC at warning", "Status"],
+        seg_rows, n_rows=len(m.TIERS) + 1,
+        formats=["@", COUNT, MONEY, MONEY, MONEY, NUMBER1, NUMBER1, MONEY, "@"], status_column=8,
+    ))
+    sheet.charts.append(Chart(
+        "column", "LTV:CAC by tier", "M52",
+        [Series("LTV:CAC", "segments", 5, color=BLUE),
+         Series(f"Warning ({s.ltv_cac_warning:.1f})", "segments", 6, kind="line", color=RED)],
+        width=520, height=260, y_format="0.0",
+    ))
+
+    # Queue
+    queue_rows = rows_of(queue, ["lead_id", "lead_date", "vendor", "zip", "status", "score",
+                                 "predicted_tier", "estimated_ltv", "priority", "contact_within"]) \
+        if queue is not None else []
+    sheet.blocks.append(Block(
+        "queue", "A67",
+        ["Lead ID", "Lead date", "Vendor", "ZIP", "Status", "Score", "Predicted tier", "Est. LTV",
+         "Priority", "Contact within"],
+        queue_rows, n_rows=QUEUE_ROWS,
+        formats=["@", DATE, "@", "@", "@", "0", "@", MONEY, "@", "@"],
+    ))
+    sheet.column_widths = {0: 34, 1: 13, 2: 11, 3: 11, 4: 11, 5: 11, 6: 13, 7: 13, 8: 13, 9: 14,
+                           10: 17}
+
+    if vendors is not None:
+        sheet.kpis = {
+            "window_months": window,
+            "lead_spend": round(spend, 2),
+            "leads": leads_n,
+            "leads_sold": sold_n,
+            "conversion": clean(m.conversion_rate(sold_n, leads_n)) if leads_n else None,
+            "cac": clean(tot["cac"]),
+            "avg_ltv_sold": clean(all_ltv),
+            "roi_all_vendors": clean(roi_all),
+            "ltv_cac": clean(tot["ltv_cac"]),
+            "commission_rate": clean(info["commission_rate"]),
+            "commission_rate_source": info["commission_source"],
+            "vendor_roi": {r[0]: clean(r[8]) for r in vendor_rows},
+            "vendor_rating": {r[0]: r[10] for r in vendor_rows},
+            "reallocation_amount": realloc.amount,
+            "reallocation_from": realloc.from_vendor,
+            "reallocation_to": realloc.to_vendor,
+            "reallocation": realloc.sentence,
+            "ltv_cac_by_tier": {r[0]: clean(r[5]) for r in seg_rows},
+            "cac_by_tier": {r[0]: clean(r[3]) for r in seg_rows},
+            "ltv_cac_warnings": [r[0] for r in seg_rows if r[8] == "ALERT"],
+            "open_leads": info.get("open"),
+            "urgent_leads": info.get("urgent"),
+            "score_coefficients": dict(zip(model.names, model.coefficients)) if model else None,
+            "score_p_ref": model.p_ref if model else None,
+            "score_band_counts": {r[0]: r[1] for r in band_rows} if bands is not None else None,
+            "score_band_conversion": {r[0]: clean(r[4]) for r in band_rows} if bands is not None else None,
+        }
+    return sheet

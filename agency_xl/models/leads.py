@@ -1,0 +1,490 @@
+"""Lead vendors and lead scoring: what each vendor's leads cost and bring in, which open leads to
+call first.
+
+Inputs are measured from the exports: the lead log (one row per lead: vendor, cost, status, the
+household a sold lead became), the book of business (what those households hold now) and the
+commission statements (the commission rate). Everything else is a setting.
+
+Vendor efficiency, per vendor over a window of lead dates:
+    spend = sum of lead costs;  conversion = sold / leads;  CAC = spend / sold;
+    average LTV = mean lifetime value of the households its sold leads became;
+    ROI = (sold x average LTV - spend) / spend  (= LTV:CAC - 1 when CAC is spend / sold).
+The household LTV and tier are the Segments model's (``segments.segment_households``):
+``agency_xl.models.ltv.lifetime_value`` on the household's annual premium in force, the measured
+commission rate and the retention measured on the book for its product count; tiers Elite 3+
+products, Premium 2, Standard 1, Low-Value one product with a low premium (``segments.segment``).
+
+Lead score: a logistic regression of "sold" on homeowner, vehicles, products quoted and the vendor
+(one-hot, the vendor with the most closed leads as the baseline), fitted by Newton's method
+(iteratively reweighted least squares) with a small L2 penalty on every coefficient but the
+intercept, on closed leads only (Sold = 1; Lost and Bad Lead = 0). The score of a lead is
+100 x p / p_ref, rounded and capped at 100, where p is its predicted probability of a sale and p_ref
+the highest probability among the leads the model was fitted on: the best lead profile in the
+history scores 100, a lead half as likely to buy scores 50.
+References: Hosmer, Lemeshow & Sturdivant, "Applied Logistic Regression" (3rd ed., 2013), ch. 1-2
+(the model, Newton-Raphson fitting); Hastie, Tibshirani & Friedman, "The Elements of Statistical
+Learning" (2nd ed., 2009), sec. 4.4.1 (IRLS) and 4.4.4 (L2-penalised logistic regression).
+
+Like the other models: functions take scalars or numpy arrays, and return NaN (not an error) where
+a ratio has no denominator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from agency_xl.models import segments
+
+SOLD = "Sold"
+CLOSED_STATUSES = ("Sold", "Lost", "Bad Lead")
+OPEN_STATUSES = ("New", "Contacted", "Quoted")
+
+EXCELLENT, GOOD, UNDERPERFORMING, NOT_RATED = "EXCELLENT", "GOOD", "UNDERPERFORMING", "NOT RATED"
+TIERS = segments.TIERS  # Elite, Premium, Standard, Low-Value
+BANDS = ("90-100", "70-89", "50-69", "<50")
+URGENT, HIGH, NORMAL = "URGENT", "HIGH", "NORMAL"
+CONTACT_WITHIN = {URGENT: "24 hours", HIGH: "3 days", NORMAL: "1 week"}
+
+
+def _ratio(numerator, denominator):  # noqa: ANN001, ANN202
+    """numerator / denominator with NaN (not an error) where the denominator is 0 or NaN."""
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    ok = np.isfinite(den) & (den != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
+    return out if out.ndim else float(out)
+
+
+# --- vendor arithmetic -------------------------------------------------------------------------
+
+def vendor_roi(spend, conversions, avg_ltv):  # noqa: ANN001, ANN201
+    """Return on lead spend = (conversions x average LTV - spend) / spend, as a ratio (17.6 = 1,760%).
+
+    spend in $, conversions a count of leads sold, avg_ltv the mean lifetime value in $ of the
+    households sold. The value bought is the customers' lifetime value, so ROI = LTV:CAC - 1 when
+    CAC = spend / conversions. NaN where spend is 0. Source: the plan (REFERENCE_POINTS.md, "Lead
+    vendor ROI"); the plan's 1,860% and 97% are not computed this way (docs/models/leads.md).
+
+    >>> vendor_roi(12_000, 36, 6_200)
+    17.6
+    """
+    value = np.asarray(conversions, dtype=float) * np.asarray(avg_ltv, dtype=float)
+    return _ratio(value - np.asarray(spend, dtype=float), spend)
+
+
+def acquisition_cost(spend, sold):  # noqa: ANN001, ANN201
+    """Customer acquisition cost (CAC) in $ = lead spend / leads sold; NaN when nothing sold."""
+    return _ratio(spend, sold)
+
+
+def conversion_rate(sold, leads):  # noqa: ANN001, ANN201
+    """Conversion = leads sold / leads bought (open leads count as not yet sold); NaN without leads."""
+    return _ratio(sold, leads)
+
+
+def ltv_to_cac(ltv, cac):  # noqa: ANN001, ANN201
+    """LTV:CAC = lifetime value / acquisition cost, a multiple (3.0 is the usual floor for a healthy
+    channel). Plan examples: 18,000 / 1,350 = 13.3; 9,000 / 820 = 11.0; 4,500 / 520 = 8.7;
+    1,800 / 280 = 6.4. NaN where CAC is 0.
+
+    >>> round(ltv_to_cac(18_000, 1_350), 1)
+    13.3
+    """
+    return _ratio(ltv, cac)
+
+
+def vendor_rating(roi, excellent: float = 5.0, good: float = 2.0):  # noqa: ANN001, ANN201
+    """EXCELLENT when ROI >= ``excellent``, GOOD when ROI >= ``good``, else UNDERPERFORMING;
+    NOT RATED when ROI is unknown (no spend or no LTV). Thresholds are ratios from Settings (the
+    default GOOD of 2.0 = 200% ROI is an LTV:CAC of 3.0)."""
+    r = np.asarray(roi, dtype=float)
+    out = np.where(np.isnan(r), NOT_RATED,
+                   np.where(r >= excellent, EXCELLENT, np.where(r >= good, GOOD, UNDERPERFORMING)))
+    return out if out.ndim else str(out)
+
+
+# --- the households the leads became --------------------------------------------------------
+
+@dataclass(frozen=True)
+class TierRule:
+    """The Segments model's tier rule (``segments.segment``) with the owner's thresholds: Elite
+    3+ products, Premium 2, Standard 1, Low-Value one product below ``low_value_premium`` a year."""
+
+    low_value_premium: float = 700.0
+    elite_min_products: int = 3
+    premium_min_products: int = 2
+
+    def __call__(self, products, premium=np.nan):  # noqa: ANN001, ANN204
+        return segments.segment(products, premium, self.low_value_premium, self.elite_min_products,
+                                self.premium_min_products)
+
+
+def _in_window(leads: pd.DataFrame, as_of: dt.date, months: int | None) -> pd.DataFrame:
+    """Leads dated in the ``months`` months up to ``as_of`` (all leads when months is None)."""
+    if months is None:
+        return leads
+    date = pd.to_datetime(leads["lead_date"])
+    start = pd.Timestamp(as_of) - pd.DateOffset(months=months)
+    return leads[(date > start) & (date <= pd.Timestamp(as_of))]
+
+
+def sold_lead_values(leads: pd.DataFrame, policies: pd.DataFrame, households: pd.DataFrame,
+                     tier_rule: TierRule = TierRule()) -> pd.DataFrame:
+    """One row per lead with its outcome and, for sold leads, the value of the household it became.
+
+    ``households``: the book's households in force with products, premium, tier and ltv
+    (``segments.segment_households``). Adds columns sold (bool), in_book (the sold lead's household
+    is in the book), products, tier, premium, ltv. A sold household that has left the book (its
+    policies are in the book, none in force) has premium 0 and LTV 0 - it brings nothing from now
+    on - and the tier of the products and premium it had. A sold lead without a household ID, or
+    with one the book does not know, has in_book False and no value: it counts in its vendor's
+    sales but not in the average LTV.
+    """
+    out = leads.copy()
+    out["sold"] = (out["status"].astype(str) == SOLD).to_numpy(bool)
+    hh = out["household_id"].astype(object).where(out["sold"])
+    by_household = policies.groupby("household_id")
+    ever_products = by_household["product"].nunique()
+    ever_premium = by_household["annual_premium"].sum()
+    h = households.set_index("household_id")
+    out["in_book"] = (out["sold"] & hh.isin(ever_products.index)).to_numpy(bool)
+    in_force = hh.isin(h.index).to_numpy(bool)
+    left = out["in_book"].to_numpy(bool) & ~in_force
+    products = np.where(in_force, hh.map(h["products"]), np.nan).astype(float)
+    products[left] = hh[left].map(ever_products).to_numpy(float)
+    tier = np.where(in_force, hh.map(h["tier"]), None).astype(object)
+    if left.any():
+        tier[left] = tier_rule(products[left], hh[left].map(ever_premium).to_numpy(float))
+    out["products"] = products
+    out["tier"] = tier
+    out["premium"] = np.where(in_force, hh.map(h["premium"]), np.where(left, 0.0, np.nan)).astype(float)
+    out["ltv"] = np.where(in_force, hh.map(h["ltv"]), np.where(left, 0.0, np.nan)).astype(float)
+    return out
+
+
+def vendor_efficiency(values: pd.DataFrame, as_of: dt.date, window_months: int | None = 12,
+                      excellent: float = 5.0, good: float = 2.0) -> pd.DataFrame:
+    """Per vendor over the leads dated in the window: spend, leads, sold, open (not yet closed),
+    conversion, CAC, avg_ltv (of its sold households found in the book), roi, ltv_cac, rating.
+    ``values`` is ``sold_lead_values``. Sorted by ROI, best first (unrated vendors last)."""
+    w = _in_window(values, as_of, window_months)
+    cols = ["vendor", "spend", "leads", "sold", "open", "conversion", "cac", "avg_ltv", "roi",
+            "ltv_cac", "rating"]
+    if w.empty:
+        return pd.DataFrame(columns=cols)
+    g = w.assign(cost=pd.to_numeric(w["cost"], errors="coerce").fillna(0.0),
+                 is_open=w["status"].isin(OPEN_STATUSES)).groupby("vendor")
+    t = pd.DataFrame({
+        "spend": g["cost"].sum(),
+        "leads": g.size(),
+        "sold": g["sold"].sum().astype(int),
+        "open": g["is_open"].sum().astype(int),
+        "avg_ltv": g["ltv"].mean(),  # NaN-skipping: sold households in the book only
+    })
+    t["conversion"] = conversion_rate(t["sold"].to_numpy(), t["leads"].to_numpy())
+    t["cac"] = acquisition_cost(t["spend"].to_numpy(), t["sold"].to_numpy())
+    avg = t["avg_ltv"].fillna(0.0).where(t["sold"] == 0, t["avg_ltv"])  # nothing sold: value 0
+    t["roi"] = vendor_roi(t["spend"].to_numpy(), t["sold"].to_numpy(), avg.to_numpy())
+    t["ltv_cac"] = ltv_to_cac(t["avg_ltv"].to_numpy(), t["cac"].to_numpy())
+    t["rating"] = vendor_rating(t["roi"].to_numpy(), excellent, good)
+    t = t.rename_axis("vendor").reset_index()
+    t = t.sort_values(["roi", "spend"], ascending=[False, False], na_position="last")
+    return t.reset_index(drop=True)[cols]
+
+
+@dataclass
+class Reallocation:
+    amount: float  # $ to move (0 when no shift is recommended)
+    from_vendor: str | None
+    to_vendor: str | None
+    ltv_gain: float  # expected extra lifetime value, $, at the vendors' measured returns
+    action: str  # what to do, in one sentence
+    rule: str  # the rule that produced it, in one sentence
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.action} {self.rule}"
+
+
+def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_leads: int = 20) -> Reallocation:
+    """Shift ``share`` of the worst vendor's spend to the best one.
+
+    Rule: among vendors with at least ``min_leads`` leads and a known ROI, the best has the highest
+    ROI and the worst the lowest; a shift is recommended when the worst rates below the best
+    (EXCELLENT > GOOD > UNDERPERFORMING). Amount = share x the worst vendor's spend, rounded to $100.
+    Expected LTV gain = amount x (ROI best - ROI worst): each dollar returns (1 + ROI) of lifetime
+    value at the vendor's measured rate, assuming the next dollar buys leads as good as the last
+    (a vendor's best leads may run out; treat it as an upper bound).
+    """
+    rule = (f"Rule: move {share:.0%} of the lowest-ROI vendor's spend to the highest-ROI vendor when "
+            f"it rates lower (vendors with {min_leads}+ leads in the window).")
+    order = {EXCELLENT: 2, GOOD: 1, UNDERPERFORMING: 0}
+    v = vendors[(vendors["leads"] >= min_leads) & vendors["roi"].notna() & (vendors["spend"] > 0)]
+    if len(v) < 2:
+        return Reallocation(0.0, None, None, 0.0, "No shift recommended: fewer than two vendors to "
+                            "compare.", rule)
+    best = v.loc[v["roi"].idxmax()]
+    worst = v.loc[v["roi"].idxmin()]
+    if order[worst["rating"]] >= order[best["rating"]]:
+        return Reallocation(0.0, None, None, 0.0,
+                            f"No shift recommended: the weakest vendor ({worst['vendor']}, ROI "
+                            f"{worst['roi']:.0%}) rates {worst['rating']} like the best "
+                            f"({best['vendor']}, ROI {best['roi']:.0%}).", rule)
+    amount = float(round(share * worst["spend"] / 100.0) * 100.0)
+    gain = amount * float(best["roi"] - worst["roi"])
+    action = (
+        f"Shift ${amount:,.0f} from {worst['vendor']} (ROI {worst['roi']:.0%}, {worst['rating']}) "
+        f"to {best['vendor']} (ROI {best['roi']:.0%}, {best['rating']}): about ${gain:,.0f} more "
+        f"lifetime value if the extra leads convert like the current ones."
+    )
+    return Reallocation(amount, str(worst["vendor"]), str(best["vendor"]), gain, action, rule)
+
+
+# --- CAC by segment ---------------------------------------------------------------------------
+
+def cac_by_segment(values: pd.DataFrame, as_of: dt.date, window_months: int | None = 12,
+                   warning: float = 3.0) -> pd.DataFrame:
+    """CAC and LTV:CAC by the tier of the household each sold lead became (rows Elite, Premium,
+    Standard, Low-Value, All; ``values`` is ``sold_lead_values``).
+
+    Spend allocation: each sold lead carries its own price plus an equal share of the price of
+    its vendor's leads that did not sell (lost, bad or still open) in the window, so a vendor's
+    whole spend is spread over its customers. CAC = allocated spend / sold; avg_ltv of the tier's
+    sold households; ltv_cac = avg_ltv / CAC; max_cac = avg_ltv / warning (the most a customer of
+    the tier may cost before LTV:CAC falls below the warning); status ALERT below the warning,
+    else OK. The All row takes the whole spend (vendors without a sale included) over all sales.
+    """
+    w = _in_window(values, as_of, window_months).copy()
+    w["cost"] = pd.to_numeric(w["cost"], errors="coerce").fillna(0.0)
+    by_vendor = w.groupby("vendor")
+    unsold = by_vendor["cost"].sum() - w[w["sold"]].groupby("vendor")["cost"].sum().reindex(
+        by_vendor["cost"].sum().index).fillna(0.0)
+    sold_n = w[w["sold"]].groupby("vendor").size()
+    sold = w[w["sold"]].copy()
+    sold["allocated"] = sold["cost"] + sold["vendor"].map(unsold / sold_n).fillna(0.0)
+    rows = []
+    for tier in TIERS:
+        part = sold[sold["tier"] == tier]
+        rows.append([tier, len(part), float(part["allocated"].sum()), float(part["ltv"].mean())
+                     if len(part) else np.nan])
+    rows.append(["All", len(sold), float(w["cost"].sum()),
+                 float(sold["ltv"].mean()) if sold["ltv"].notna().any() else np.nan])
+    t = pd.DataFrame(rows, columns=["tier", "sold", "spend", "avg_ltv"])
+    t["cac"] = acquisition_cost(t["spend"].to_numpy(), t["sold"].to_numpy())
+    t["ltv_cac"] = ltv_to_cac(t["avg_ltv"].to_numpy(), t["cac"].to_numpy())
+    t["max_cac"] = _ratio(t["avg_ltv"].to_numpy(), warning)
+    t["warning"] = warning
+    t["status"] = np.where(t["ltv_cac"].isna(), "", np.where(t["ltv_cac"] < warning, "ALERT", "OK"))
+    return t
+
+
+# --- lead score -------------------------------------------------------------------------------
+
+NUMERIC_FEATURES = ("homeowner", "vehicles", "products_quoted")
+
+
+@dataclass
+class ScoreModel:
+    """A fitted lead score. ``coefficients`` are in the order of ``names``: intercept, homeowner,
+    vehicles, products_quoted, then one per vendor other than ``baseline_vendor``."""
+
+    names: list[str]
+    coefficients: list[float]
+    baseline_vendor: str | None
+    vendors: list[str]  # the vendors with a coefficient (baseline excluded)
+    means: dict[str, float]  # training means, used for a missing homeowner/vehicles/products value
+    vendor_mix: dict[str, float]  # share of training leads per vendor (baseline included)
+    p_ref: float  # the probability that scores 100
+    n_train: int = 0
+    n_sold: int = 0
+    l2: float = 1.0
+    iterations: int = 0
+    converged: bool = True
+    notes: list[str] = field(default_factory=list)
+
+    def vendor_effect(self, vendor: str | None) -> float:
+        """The vendor's coefficient (0 for the baseline); an unknown or blank vendor gets the
+        training-mix average of the vendor effects."""
+        coef = dict(zip(self.names, self.coefficients))
+        if vendor is not None and vendor == self.baseline_vendor:
+            return 0.0
+        if vendor is not None and f"vendor={vendor}" in coef:
+            return coef[f"vendor={vendor}"]
+        return float(sum(share * coef.get(f"vendor={v}", 0.0) for v, share in self.vendor_mix.items()))
+
+
+def _as_float(values: pd.Series) -> np.ndarray:
+    """Yes/no or numbers as floats (True 1, False 0), missing as NaN."""
+    s = values.map(lambda v: {"y": 1.0, "yes": 1.0, "n": 0.0, "no": 0.0}.get(v.strip().lower(), np.nan)
+                   if isinstance(v, str) else v)
+    return pd.to_numeric(s.astype(object).where(s.notna(), np.nan), errors="coerce").to_numpy(float)
+
+
+def _numeric_matrix(leads: pd.DataFrame, means: dict[str, float]) -> np.ndarray:
+    cols = []
+    for name in NUMERIC_FEATURES:
+        x = _as_float(leads[name]) if name in leads else np.full(len(leads), np.nan)
+        cols.append(np.where(np.isnan(x), means.get(name, 0.0), x))
+    return np.column_stack(cols) if cols else np.empty((len(leads), 0))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, max_iter: int = 100,
+                 tol: float = 1e-9) -> tuple[np.ndarray, int, bool]:
+    """Penalised logistic regression by Newton's method (IRLS).
+
+    Minimises -loglik(b) + l2/2 * sum(b[1:]^2) (the intercept, column 0 of ``x``, is not
+    penalised). Gradient g = X'(y - p) - l2 * b, Hessian H = X'WX + l2 * I with W = p(1-p);
+    b += H^-1 g until the largest step is below ``tol``. Returns (coefficients, iterations,
+    converged). Source: Hastie, Tibshirani & Friedman (2009), sec. 4.4.1 and 4.4.4.
+    """
+    n, k = x.shape
+    b = np.zeros(k)
+    mean = float(np.clip(y.mean(), 1e-6, 1 - 1e-6)) if n else 0.5
+    b[0] = np.log(mean / (1 - mean))  # start at the base rate: fewer steps, no overshoot
+    penalty = np.full(k, l2)
+    penalty[0] = 0.0
+    for it in range(1, max_iter + 1):
+        p = 1.0 / (1.0 + np.exp(-(x @ b)))
+        grad = x.T @ (y - p) - penalty * b
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-12 * np.eye(k)
+        step = np.linalg.solve(hess, grad)
+        b = b + step
+        if np.max(np.abs(step)) < tol:
+            return b, it, True
+    return b, max_iter, False
+
+
+def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20) -> ScoreModel | None:
+    """Fit the lead score on the closed leads (Sold / Lost / Bad Lead) of the lead log.
+
+    Features: homeowner (1/0), vehicles, products quoted (missing values take the training mean)
+    and the vendor one-hot, with the vendor that has the most closed leads as the baseline (its
+    effect is 0, the others are read against it). Returns None when there are fewer than
+    ``min_closed`` closed leads or they are all sold or all lost (nothing to learn from).
+    """
+    closed = leads[leads["status"].isin(CLOSED_STATUSES)]
+    y = (closed["status"] == SOLD).to_numpy(float)
+    if len(closed) < min_closed or y.sum() == 0 or y.sum() == len(y):
+        return None
+    means = {}
+    for name in NUMERIC_FEATURES:
+        x = _as_float(closed[name]) if name in closed else np.full(len(closed), np.nan)
+        means[name] = float(np.nanmean(x)) if np.isfinite(x).any() else 0.0
+    vendor = closed["vendor"].astype(str)
+    counts = vendor.value_counts()
+    ranked = sorted(counts.index, key=lambda v: (-counts[v], v))
+    baseline, others = ranked[0], sorted(ranked[1:])
+    dummies = np.column_stack([(vendor == v).to_numpy(float) for v in others]) if others else np.empty((len(closed), 0))
+    x = np.column_stack([np.ones(len(closed)), _numeric_matrix(closed, means), dummies])
+    b, iterations, converged = fit_logistic(x, y, l2)
+    p = 1.0 / (1.0 + np.exp(-(x @ b)))
+    names = ["intercept", *NUMERIC_FEATURES, *[f"vendor={v}" for v in others]]
+    notes = [] if converged else [f"Newton's method stopped after {iterations} steps without converging."]
+    return ScoreModel(
+        names=names, coefficients=[float(c) for c in b], baseline_vendor=baseline, vendors=others,
+        means=means, vendor_mix={v: float(counts[v] / len(closed)) for v in ranked},
+        p_ref=float(p.max()), n_train=len(closed), n_sold=int(y.sum()), l2=l2,
+        iterations=iterations, converged=converged, notes=notes,
+    )
+
+
+def predict_probability(model: ScoreModel, leads: pd.DataFrame) -> np.ndarray:
+    """Predicted probability of a sale for each lead (columns homeowner, vehicles, products_quoted,
+    vendor; missing values take the training means, unknown vendors the mix-average effect)."""
+    coef = np.asarray(model.coefficients, dtype=float)
+    z = coef[0] + _numeric_matrix(leads, model.means) @ coef[1:1 + len(NUMERIC_FEATURES)]
+    vendors = leads["vendor"] if "vendor" in leads else pd.Series([None] * len(leads))
+    effects = {v: model.vendor_effect(v) for v in pd.unique(vendors.astype(object))}
+    z = z + vendors.astype(object).map(effects).to_numpy(float)
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def score_from_probability(p, p_ref):  # noqa: ANN001, ANN201
+    """Score 0-100 = round(100 x p / p_ref), capped at 100: the best lead profile the model was
+    fitted on (probability p_ref) scores 100. Monotone in p, so in each coefficient's direction."""
+    s = np.clip(np.rint(100.0 * np.asarray(p, dtype=float) / float(p_ref)), 0, 100)
+    return s if s.ndim else float(s)
+
+
+def lead_scores(model: ScoreModel, leads: pd.DataFrame) -> np.ndarray:
+    """Score 0-100 of each lead (see ``score_from_probability``)."""
+    return score_from_probability(predict_probability(model, leads), model.p_ref)
+
+
+def score_one(model: ScoreModel, homeowner: float, vehicles: float, products_quoted: float,
+              vendor: str | None = None) -> float:
+    """The score of one lead described by its answers (the LEAD_SCORE worksheet function)."""
+    row = pd.DataFrame({"homeowner": [homeowner], "vehicles": [vehicles],
+                        "products_quoted": [products_quoted], "vendor": [vendor]})
+    return float(lead_scores(model, row)[0])
+
+
+def score_band(score):  # noqa: ANN001, ANN201
+    """Band of a 0-100 score: "90-100", "70-89", "50-69" or "<50"."""
+    s = np.asarray(score, dtype=float)
+    out = np.where(s >= 90, BANDS[0], np.where(s >= 70, BANDS[1], np.where(s >= 50, BANDS[2], BANDS[3])))
+    return out if out.ndim else str(out)
+
+
+def band_distribution(values: pd.DataFrame, scores: np.ndarray) -> pd.DataFrame:
+    """Per score band (all four, fixed order): leads, closed, sold, conversion (sold / closed),
+    avg_ltv (of the sold households found in the book) and open leads now. ``values`` is
+    ``sold_lead_values`` and ``scores`` its leads' scores. The counts add up to the leads given."""
+    t = values.assign(band=score_band(scores), closed=values["status"].isin(CLOSED_STATUSES),
+                      is_open=values["status"].isin(OPEN_STATUSES))
+    rows = []
+    for band in BANDS:
+        part = t[t["band"] == band]
+        rows.append([band, len(part), int(part["closed"].sum()), int(part["sold"].sum()),
+                     float(part["ltv"].mean()) if part["ltv"].notna().any() else np.nan,
+                     int(part["is_open"].sum())])
+    out = pd.DataFrame(rows, columns=["band", "leads", "closed", "sold", "avg_ltv", "open"])
+    out["conversion"] = conversion_rate(out["sold"].to_numpy(), out["closed"].to_numpy())
+    return out[["band", "leads", "closed", "sold", "conversion", "avg_ltv", "open"]]
+
+
+# --- the queue of open leads -------------------------------------------------------------------
+
+def priority(score, urgent: float = 90, high: float = 70):  # noqa: ANN001, ANN201
+    """URGENT at or above ``urgent``, HIGH at or above ``high``, else NORMAL (thresholds on Settings)."""
+    s = np.asarray(score, dtype=float)
+    out = np.where(s >= urgent, URGENT, np.where(s >= high, HIGH, NORMAL))
+    return out if out.ndim else str(out)
+
+
+def tier_ltv(households: pd.DataFrame) -> dict[str, float]:
+    """Average LTV of the book's households per tier (the estimated LTV of a lead of that tier)."""
+    g = households.groupby("tier")["ltv"].mean()
+    return {tier: float(g.get(tier, np.nan)) for tier in TIERS}
+
+
+def lead_queue(leads: pd.DataFrame, scores: np.ndarray, tier_values: dict[str, float],
+               urgent: float = 90, high: float = 70, n: int | None = 25,
+               tier_rule: TierRule = TierRule()) -> pd.DataFrame:
+    """Open leads (New / Contacted / Quoted) to call, best first.
+
+    Columns: lead_id, lead_date, vendor, zip, status, score, predicted_tier (the tier rule on the
+    products quoted: 3+ Elite, 2 Premium, 1 or unknown Standard), estimated_ltv (the book's
+    average for that tier), priority (by score) and contact_within (URGENT 24 hours, HIGH 3 days,
+    NORMAL 1 week). Order: score, then estimated LTV, highest first, then the oldest lead first.
+    """
+    t = leads.assign(score=scores)
+    t = t[t["status"].isin(OPEN_STATUSES)].copy()
+    quoted = _as_float(t["products_quoted"]) if "products_quoted" in t else np.full(len(t), np.nan)
+    premium = (pd.to_numeric(t["quoted_premium"], errors="coerce").to_numpy(float)
+               if "quoted_premium" in t else np.full(len(t), np.nan))
+    t["predicted_tier"] = tier_rule(np.nan_to_num(quoted, nan=1.0), premium) if len(t) else []
+    t["estimated_ltv"] = t["predicted_tier"].map(tier_values).astype(float)
+    t["priority"] = priority(t["score"].to_numpy(), urgent, high)
+    t["contact_within"] = t["priority"].map(CONTACT_WITHIN)
+    t["lead_date"] = pd.to_datetime(t["lead_date"])
+    t = t.sort_values(["score", "estimated_ltv", "lead_date"], ascending=[False, False, True])
+    cols = ["lead_id", "lead_date", "vendor", "zip", "status", "score", "predicted_tier",
+            "estimated_ltv", "priority", "contact_within"]
+    t = t.reindex(columns=cols)
+    return (t.head(n) if n is not None else t).reset_index(drop=True)
