@@ -151,6 +151,10 @@ class Formula:
     value: Any
     format: str | None = None
     spill: tuple[int, int] | None = None  # (rows, cols) of a spilled array result
+    # Optional for a spilled result: the whole result (rows of values), cached in every spilled
+    # cell so the file shows it before Excel recalculates, and a number format per result row.
+    values: list[list[Any]] | None = None
+    row_formats: list[str | None] | None = None
 
 
 @dataclass

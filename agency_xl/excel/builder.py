@@ -202,7 +202,17 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
         value = f.value if not (isinstance(f.value, float) and math.isnan(f.value)) else ""
         if f.spill:
             rows, cols = f.spill
-            ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, f.formula, fmt, value)
+            row_fmt = [fmts.get("cell", rf or f.format) for rf in (f.row_formats or [])]
+            if row_fmt:
+                fmt = row_fmt[0]
+            first = f.values[0][0] if f.values else value
+            ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, f.formula, fmt, first)
+            # XlsxWriter pads the spill range with zeros; cache the real result there instead.
+            for i, row_values in enumerate(f.values or []):
+                num_format = (f.row_formats[i] if f.row_formats and i < len(f.row_formats) else None)
+                for j, v in enumerate(row_values):
+                    if i or j:
+                        write_value(ws, r + i, c + j, v, fmts, "cell", num_format or f.format)
         else:
             ws.write_formula(r, c, f.formula, fmt, value)
     for chart in sheet.charts:
