@@ -155,6 +155,21 @@ class Formula:
     # cell so the file shows it before Excel recalculates, and a number format per result row.
     values: list[list[Any]] | None = None
     row_formats: list[str | None] | None = None
+    name: str | None = None  # names a spilled table (header row first) that charts can read
+
+    @property
+    def n_rows(self) -> int:
+        """Data rows of a spilled table: all its rows but the header."""
+        return (self.spill[0] if self.spill else 1) - 1
+
+    @property
+    def width(self) -> int:
+        return self.spill[1] if self.spill else 1
+
+    def column_range(self, col: int) -> tuple[int, int, int, int]:
+        """(first_row, col, last_row, col) zero-based, the data cells of one spilled column."""
+        r0, c0 = cell_to_rc(self.cell)
+        return r0 + 1, c0 + col, r0 + self.n_rows, c0 + col
 
 
 @dataclass
@@ -197,6 +212,17 @@ class Sheet:
                 return b
         raise KeyError(f"sheet {self.name}: no block {name!r}")
 
+    def source(self, name: str) -> Block | Formula:
+        """What a chart series named ``name`` reads: a block, or a named spilled formula (a live
+        table that recalculates in Excel, so its chart follows the owner's input cells)."""
+        for b in self.blocks:
+            if b.name == name:
+                return b
+        for f in self.formulas:
+            if f.name == name and f.spill:
+                return f
+        raise KeyError(f"sheet {self.name}: no block or spilled formula {name!r}")
+
     def validate(self) -> None:
         """Blocks must not overlap each other, labels, inputs or formulas; charts must name real
         blocks and columns. Raises ValueError describing the first clash."""
@@ -220,11 +246,12 @@ class Sheet:
             for dr in range(rows):
                 for dc in range(cols):
                     claim(r0 + dr, c0 + dc, f"formula {f.cell}")
-        names = {b.name for b in self.blocks}
+        names = {b.name for b in self.blocks} | {f.name for f in self.formulas if f.name and f.spill}
         for ch in self.charts:
             for s in ch.series:
                 if s.block not in names:
                     raise ValueError(f"sheet {self.name}: chart {ch.title!r} reads unknown block {s.block!r}")
-                width = len(self.block(s.block).columns)
+                src = self.source(s.block)
+                width = len(src.columns) if isinstance(src, Block) else src.width
                 if not (0 <= s.values < width and 0 <= s.categories < width):
                     raise ValueError(f"sheet {self.name}: chart {ch.title!r} column out of block {s.block!r}")

@@ -21,7 +21,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from agency_xl.dashboards.spec import Block, Chart, Sheet, cell_to_rc
+from agency_xl.dashboards.spec import Block, Chart, Formula, Sheet, cell_to_rc
 from agency_xl.excel import vba
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -109,7 +109,7 @@ def _conditional_formats(ws: Worksheet, block: Block, fmts: _Formats) -> None:
                 "type": "text", "criteria": "begins with", "value": word, "format": fmt})
 
 
-def _series_ref(sheet: Sheet, block: Block, col: int, rows: int) -> list[Any]:
+def _series_ref(sheet: Sheet, block: Block | Formula, col: int, rows: int) -> list[Any]:
     r0, c, _, _ = block.column_range(col)
     return [sheet.name, r0, c, r0 + max(rows, 1) - 1, c]
 
@@ -121,9 +121,12 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
     main = wb.add_chart({"type": kind, **({"subtype": "stacked"} if chart.stacked else {})})
     others: dict[str, Any] = {}
     for s in chart.series:
-        block = sheet.block(s.block)
-        filled = sum(1 for r in block.rows if r[s.values] is not None) if block.rows else 0
-        rows = max(filled, len(block.rows)) or block.n_rows
+        block = sheet.source(s.block)
+        if isinstance(block, Block):
+            filled = sum(1 for r in block.rows if r[s.values] is not None) if block.rows else 0
+            rows = max(filled, len(block.rows)) or block.n_rows
+        else:  # a named spilled formula: always all of its data rows
+            rows = block.n_rows
         series: dict[str, Any] = {
             "name": s.name,
             "categories": _series_ref(sheet, block, s.categories, rows),
