@@ -1,0 +1,151 @@
+"""AMS_METRIC / AMS_METRICS: real figures from the exports folder, cached until a file changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import xlwings_harness as xh
+
+from agency_xl.ams import read_exports
+from agency_xl.assumptions import Assumptions
+from agency_xl.excel import exports_cache
+from agency_xl.excel.functions import ams
+from agency_xl.metrics import all_metrics
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+UDFS = xh.udf_module()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    if not SAMPLE.is_dir():
+        pytest.fail("data/sample is missing: run agency-xl sample-data --out data/sample")
+    dest = tmp_path_factory.mktemp("exports") / "exports"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+@pytest.fixture()
+def fresh_cache(monkeypatch):
+    cache = exports_cache.ExportsCache(check_seconds=0)
+    monkeypatch.setattr(ams, "CACHE", cache)
+    return cache
+
+
+@pytest.fixture(scope="module")
+def truth(folder):
+    return all_metrics(read_exports(folder), Assumptions())
+
+
+def metric(*args):
+    return xh.call_like_excel(UDFS, "AMS_METRIC", *args)[0][0]
+
+
+def test_base_facts_by_name_product_and_month(folder, truth, fresh_cache):
+    f = str(folder)
+    assert metric("retention", None, None, f) == pytest.approx(truth["retention"])
+    assert metric("premium", None, None, f) == pytest.approx(truth["premium_in_force"])
+    assert metric("retention", "Umbrella", None, f) == pytest.approx(truth["retention_by_product"]["Umbrella"])
+    month = sorted(truth["sales_by_month"])[-3]
+    assert metric("sales", None, month, f) == truth["sales_by_month"][month]
+    assert metric("profitability.combined_ratio", None, None, f) == pytest.approx(
+        truth["profitability"]["combined_ratio"])
+    assert fresh_cache.builds == 1  # read once for all of these calls
+
+
+def test_readable_errors(folder, fresh_cache):
+    f = str(folder)
+    assert metric("retentoin", None, None, f) == "#VALUE! unknown metric 'retentoin'; =AMS_METRICS() lists the names"
+    assert metric("retention_by_product", None, None, f).startswith("#VALUE! retention_by_product is given by product")
+    assert metric("premium", "Auto", None, f) == "#VALUE! premium is not given by product"
+    assert metric("retention", None, "Oct 2099x", f) == "#VALUE! month must be a date or text like 2025-10, not 'Oct 2099x'"
+    assert metric("retention", None, None, str(folder / "nope")).startswith("#VALUE! exports folder")
+
+
+def test_missing_export_names_the_export_to_add(folder, tmp_path, fresh_cache):
+    only_book = tmp_path / "only_book"
+    only_book.mkdir()
+    for p in folder.iterdir():
+        if "Audit" in p.name:
+            shutil.copy(p, only_book / p.name)
+    out = metric("claims", None, None, str(only_book))
+    assert out == "#VALUE! claims needs the Claims detail export; add it to the exports folder"
+    assert isinstance(metric("households", None, None, str(only_book)), float)
+
+
+def test_cache_dropped_when_a_file_changes(folder, tmp_path, fresh_cache):
+    work = tmp_path / "work"
+    shutil.copytree(folder, work)
+    metric("retention", None, None, str(work))
+    metric("retention", None, None, str(work))
+    assert fresh_cache.builds == 1
+    extra = work / "notes.csv"
+    extra.write_text("a,b\n1,2\n")
+    metric("retention", None, None, str(work))
+    assert fresh_cache.builds == 2
+    os.utime(extra, ns=(1, 1))
+    metric("retention", None, None, str(work))
+    assert fresh_cache.builds == 3
+    extra.unlink()
+    metric("retention", None, None, str(work))
+    assert fresh_cache.builds == 4
+
+
+def test_check_interval_makes_cached_calls_cheap(folder):
+    clock = [0.0]
+    cache = exports_cache.ExportsCache(check_seconds=2.0, clock=lambda: clock[0])
+    calls = []
+    cache.get(folder, lambda p: calls.append(p) or 1)
+    (folder / "touch.csv").write_text("x\n")
+    try:
+        cache.get(folder, lambda p: calls.append(p) or 2)
+        assert len(calls) == 1  # within the interval the folder is not looked at
+        clock[0] = 3.0
+        assert cache.get(folder, lambda p: calls.append(p) or 2) == 2
+    finally:
+        (folder / "touch.csv").unlink()
+
+
+class _Caller:
+    """What xlwings passes as ``caller``: the calling cell, whose book has a Settings sheet."""
+
+    def __init__(self, folder_text: str, book_path: Path) -> None:
+        rows = [["Settings"], [None], [None], [None, "Exports folder", None, folder_text]]
+
+        class _UR:
+            value = rows
+
+        class _Sheet:
+            used_range = _UR()
+
+        class _Sheets(dict):
+            pass
+
+        class _Book:
+            fullname = str(book_path)
+            sheets = _Sheets(Settings=_Sheet())
+
+        class _S:
+            book = _Book()
+
+        self.sheet = _S()
+
+
+def test_folder_from_the_calling_workbooks_settings(folder, truth, fresh_cache):
+    caller = _Caller(folder.name, folder.parent / "agency_dashboard.xlsm")  # relative to the workbook
+    value = ams.AMS_METRIC("households", None, None, None, caller)
+    assert value == truth["households"]
+    empty = _Caller("", folder.parent / "agency_dashboard.xlsm")
+    assert ams.CATALOG["AMS_METRIC"].call("households", None, None, None, empty) == \
+        "#VALUE! the exports folder on Settings is empty"
+
+
+def test_metric_list(folder, fresh_cache):
+    rows = xh.call_like_excel(UDFS, "AMS_METRICS", str(folder))
+    names = {r[0] for r in rows[1:]}
+    assert rows[0] == ["Name", "Value", "Needs"]
+    assert {"retention", "premium_in_force", "profitability.combined_ratio"} <= names
+    assert ["retention", "", "product"] in rows
