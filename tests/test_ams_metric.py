@@ -12,6 +12,7 @@ import xlwings_harness as xh
 from agency_xl.ams import read_exports
 from agency_xl.assumptions import Assumptions
 from agency_xl.excel import exports_cache
+from agency_xl.excel.catalog import CATALOG
 from agency_xl.excel.functions import ams
 from agency_xl.metrics import all_metrics
 
@@ -139,7 +140,7 @@ def test_folder_from_the_calling_workbooks_settings(folder, truth, fresh_cache):
     value = ams.AMS_METRIC("households", None, None, None, caller)
     assert value == truth["households"]
     empty = _Caller("", folder.parent / "agency_dashboard.xlsm")
-    assert ams.CATALOG["AMS_METRIC"].call("households", None, None, None, empty) == \
+    assert CATALOG["AMS_METRIC"].call("households", None, None, None, empty) == \
         "#VALUE! the exports folder on Settings is empty"
 
 
