@@ -155,6 +155,8 @@ class Formula:
     # cell so the file shows it before Excel recalculates, and a number format per result row.
     values: list[list[Any]] | None = None
     row_formats: list[str | None] | None = None
+    column_formats: list[str | None] | None = None  # one per spilled column (a row format wins)
+    header: bool = False  # style the first spilled row as a table header
     name: str | None = None  # names a spilled table (header row first) that charts can read
 
     @property

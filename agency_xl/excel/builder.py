@@ -183,6 +183,16 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
     ws.insert_chart(chart.anchor, main, {"object_position": 1})
 
 
+def _spill_style(f: Formula, i: int, j: int) -> tuple[str, str | None]:
+    """Style and number format of cell (i, j) of a spilled result: the header style for the first
+    row of a table with a header, else the row's format, else the column's, else the formula's."""
+    if f.header and i == 0:
+        return "header", None
+    row = f.row_formats[i] if f.row_formats and i < len(f.row_formats) else None
+    col = f.column_formats[j] if f.column_formats and j < len(f.column_formats) else None
+    return "cell", row or col or f.format
+
+
 def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
     sheet.validate()
     ws = wb.add_worksheet(sheet.name)
@@ -205,17 +215,14 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
         value = f.value if not (isinstance(f.value, float) and math.isnan(f.value)) else ""
         if f.spill:
             rows, cols = f.spill
-            row_fmt = [fmts.get("cell", rf or f.format) for rf in (f.row_formats or [])]
-            if row_fmt:
-                fmt = row_fmt[0]
             first = f.values[0][0] if f.values else value
-            ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, f.formula, fmt, first)
+            ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, f.formula,
+                                           fmts.get(*_spill_style(f, 0, 0)), first)
             # XlsxWriter pads the spill range with zeros; cache the real result there instead.
             for i, row_values in enumerate(f.values or []):
-                num_format = (f.row_formats[i] if f.row_formats and i < len(f.row_formats) else None)
                 for j, v in enumerate(row_values):
                     if i or j:
-                        write_value(ws, r + i, c + j, v, fmts, "cell", num_format or f.format)
+                        write_value(ws, r + i, c + j, v, fmts, *_spill_style(f, i, j))
         else:
             ws.write_formula(r, c, f.formula, fmt, value)
     for chart in sheet.charts:
