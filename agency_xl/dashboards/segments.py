@@ -105,9 +105,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         width=400, height=280, legend="right",
     ))
     sheet.charts.append(Chart(
-        "bar", "Share of total lifetime value by tier", "E12",
-        [Series("LTV contribution", "tiers", 8, 0, color="#2E75B6"),
-         Series("Share of households", "tiers", 3, 0, color="#BFBFBF")],
+        "column", "Share of lifetime value vs share of households", "D12",
+        [Series("Share of households", "tiers", 3, 0, color="#BFBFBF"),
+         Series("LTV contribution", "tiers", 8, 0, color="#2E75B6")],
         width=560, height=280, y_format="0%",
     ))
 
@@ -185,7 +185,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("ROI gain (points)", (alloc.recommended_roi - alloc.current_roi) if alloc else None, "0%",
          "Recommended minus current"),
         ("Cost per household", None, "@", cac_note),
-        ("Rule", "1% steps to the best tier", "@", "Each step goes where it wins most LTV, within min/max shares"),
+        ("Rule", "Greedy, 1% steps", "@", "Each step goes where it wins most LTV, within min/max shares"),
     ]))
     sheet.charts.append(Chart(
         "column", "Marketing budget share: current vs recommended", "G45",
@@ -237,8 +237,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         Formula("F69", f"=SEGMENT(F67,F68,{s.low_value_premium:g},{s.elite_min_products},{s.premium_min_products})",
                 m.segment(1, 450.0, s.low_value_premium, s.elite_min_products, s.premium_min_products), "@"),
     ]
-    sheet.column_widths = {0: 30, 1: 14, 2: 16, 3: 16, 4: 15, 5: 14, 6: 15, 7: 14, 8: 15, 9: 16, 10: 16, 11: 13,
-                           12: 13}
+    sheet.column_widths = {0: 32, 1: 14, 2: 22, 3: 20, 4: 14, 5: 14, 6: 19, 7: 14, 8: 16, 9: 24, 10: 28,
+                           11: 13, 12: 14}
 
     if summary is not None:
         by_tier = summary.set_index("tier")
