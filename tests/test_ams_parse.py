@@ -141,9 +141,9 @@ def test_find_header_reports_the_closest_miss():
     match, closest = find_header(_rows(["Report Date:", "10/31/2025"], header), alias_tables())
     assert match is None
     assert (closest.report.key, closest.row) == ("claims", 2)
-    assert closest.missing_message("claims.xlsx, sheet 'Sheet1'") == (
+    assert closest.missing_message("Sheet1") == (
         "missing required column 'Paid Loss' (accepted: Paid Loss, Loss Paid, Paid Amount, "
-        "Indemnity Paid) in claims.xlsx, sheet 'Sheet1', header row 2"
+        "Indemnity Paid) in sheet 'Sheet1', header row 2"
     )
 
 

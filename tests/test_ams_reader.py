@@ -197,9 +197,9 @@ def test_owner_column_alias_and_product_mapping(tmp_path):
     plain = read_exports(tmp_path)
     assert plain.policies is None
     assert _file(plain, "book.xlsx").rejected == (
-        "Book of business (All Purpose Audit): missing required column 'Policy Number' (accepted: "
-        "Policy Number, Policy #, Policy No, PolicyNumber, Pol Num) in book.xlsx, sheet 'Sheet1', "
-        "header row 1"
+        "book.xlsx: Book of business (All Purpose Audit) report, but missing required column "
+        "'Policy Number' (accepted: Policy Number, Policy #, Policy No, PolicyNumber, Pol Num) in "
+        "sheet 'Sheet1', header row 1"
     )
     m = Mappings(columns={("policies", "Pol Ref"): "Policy Number"},
                  products={"Boat Owners": "Specialty"})

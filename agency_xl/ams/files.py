@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -238,7 +239,7 @@ class XlsxSource:
                 try:
                     with zf.open(member) as stream:
                         rows = _peek_sheet_xml(stream, strings)
-                except (ET.ParseError, zipfile.BadZipFile, OSError, EOFError) as e:
+                except (ET.ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as e:
                     raise ExportFileError(f"sheet '{name}' is damaged and cannot be read ({e})")
                 finally:
                     strings.close()
@@ -258,7 +259,7 @@ class XlsxSource:
             )
             table = loaded.to_arrow()
         except fastexcel.FastExcelError as e:
-            raise ExportFileError(f"sheet '{sheet.name}' cannot be read: {e}") from None
+            raise ExportFileError(f"sheet '{sheet.name}' cannot be read ({_first_line(e)})") from None
         frame = table.to_pandas()
         frame.columns = [c.absolute_index for c in loaded.selected_columns]
         return Grid(frame, header_row + 1)
@@ -361,8 +362,13 @@ def _xls_error(e: Exception, sheet: str | None = None) -> ExportFileError:
     if "password" in text.lower() or "encrypt" in text.lower():
         return ExportFileError(PASSWORD_MESSAGE)
     where = f"sheet '{sheet}' of " if sheet else ""
-    first_line = text.splitlines()[0] if text else type(e).__name__
-    return ExportFileError(f"{where}the legacy .xls workbook cannot be read ({first_line})")
+    return ExportFileError(f"{where}the legacy .xls workbook cannot be read ({_first_line(e)})")
+
+
+def _first_line(e: Exception) -> str:
+    """fastexcel's messages carry a multi-line context; the first line says what went wrong."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 def _peek_frame(frame: pd.DataFrame) -> list[tuple[int, list[Any]]]:

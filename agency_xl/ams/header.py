@@ -110,14 +110,18 @@ class HeaderMatch:
     def score(self) -> tuple[int, int]:
         return (len(self.report.required) - len(self.missing), len(self.columns))
 
-    def missing_message(self, where: str) -> str:
-        """``missing required column 'Paid Loss' (accepted: ...) in claims.xlsx, sheet 'S', header row 5``."""
+    def missing_columns(self) -> str:
+        """``column 'Paid Loss' (accepted: Paid Loss, Loss Paid, ...)``, or ``columns ... and ...``."""
         parts = [
             f"'{c.canonical}' (accepted: {', '.join(self.accepted.get(c.field, [c.canonical]))})"
             for c in self.missing
         ]
-        noun = "column" if len(parts) == 1 else "columns"
-        return f"missing required {noun} {' and '.join(parts)} in {where}, header row {self.row}"
+        return f"{'column' if len(parts) == 1 else 'columns'} {' and '.join(parts)}"
+
+    def missing_message(self, sheet: str | None) -> str:
+        """``missing required column 'Paid Loss' (accepted: ...) in sheet 'Sheet1', header row 5``."""
+        where = f"sheet '{sheet}', header row {self.row}" if sheet else f"header row {self.row}"
+        return f"missing required {self.missing_columns()} in {where}"
 
 
 def match_row(row: int, cells: Sequence[Any], table: AliasTable) -> HeaderMatch:

@@ -9,7 +9,7 @@ per distinct value.
 
 What is accepted (AMS_EXPORTS.md, "What real files look like"):
 - amounts: numbers, ``$1,234.56``, ``(1,234.56)`` and ``1,234.56-`` for negatives, ``-$12.00``;
-  ``—``/``-``/blank mean nothing;
+  ``—``/``-``/``n/a``/``#N/A``/blank mean nothing;
 - percentages: ``89.64%`` -> 0.8964, 0.8964 stays; a column whose plain numbers are all above 1
   (``89.64``) is taken as percentage points;
 - dates: Excel dates, Excel serial numbers, ``10/15/2025``, ``10/15/25``, ``2025-10-15``,
@@ -28,7 +28,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-BLANK_TOKENS = ("", "-", "--", "—", "–")
+# Cells that mean "nothing". fastexcel already reads n/a, NA, null and #N/A in a numeric column
+# as empty; treating them as blank everywhere keeps CSV, HTML and Excel files alike.
+BLANK_TOKENS = (
+    "", "-", "--", "—", "–", "n/a", "N/A", "N/a", "na", "NA", "null", "NULL", "Null", "#N/A",
+    "nan", "NaN",
+)
 NEVER_YEAR = 9999  # 12/31/9999 is how many systems write "no date"
 MIN_YEAR, MAX_YEAR = 1900, 2200
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")

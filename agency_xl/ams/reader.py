@@ -43,7 +43,7 @@ from agency_xl.ams.data import AmsData, DataHealth, FileHealth, Mappings
 from agency_xl.ams.errors import ExportFileError
 from agency_xl.ams.files import open_source
 from agency_xl.ams.header import (
-    HeaderMatch, alias_tables, find_header, report_date_from_titles,
+    HEADER_SEARCH_ROWS, HeaderMatch, alias_tables, find_header, report_date_from_titles,
 )
 from agency_xl.ams.products import product_lookup
 from agency_xl.ams.reports import REPORTS, Report
@@ -139,8 +139,7 @@ def _read_file(path: Path, tables: list, products: dict[str, str]) -> tuple[File
     try:
         return _read_export(path, fh, tables, products)
     except ExportFileError as e:
-        # Every message names the file; most say it first.
-        message = e.message if path.name in e.message else f"{path.name}: {e.message}"
+        message = f"{path.name}: {e.message}"
         if e.skip:
             fh.skipped = message
         else:
@@ -170,8 +169,8 @@ def _hidden_on_windows(path: Path) -> bool:
     return bool(attrs & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
 
 
-def _where(path: Path, sheet: str | None) -> str:
-    return f"{path.name}, sheet '{sheet}'" if sheet else path.name
+def _sheet_words(sheet: str | None) -> str:
+    return f"sheet '{sheet}', " if sheet else ""
 
 
 def _read_export(
@@ -201,9 +200,10 @@ def _read_export(
     text_cols = [c for f, c in match.columns.items() if report.column(f).kind in TEXT_KINDS]
     grid = source.load(peek, match.row, text_cols)
     rows = build_rows(grid, match, products)
-    where = _where(path, peek.name)
     if rows.rows_read == 0:
-        raise ExportFileError(f"no data rows below the header ({where}, header row {match.row})")
+        raise ExportFileError(
+            f"no data rows below the header ({_sheet_words(peek.name)}header row {match.row})"
+        )
     if report.key == "claims":
         check_incurred(rows)
     fh.rows_read = rows.rows_read
@@ -221,21 +221,24 @@ def _no_header(
     if sheets_seen == 0:
         what = "workbook has no data (every sheet is empty)" if kind in ("xlsx", "xls") else "file has no rows"
         return ExportFileError(f"the {what}")
-    if closest is not None:
+    # One matching label ("Month") says nothing about which report a sheet is.
+    if closest is not None and len(closest[0].columns) >= 2:
         near, sheet = closest
         found_required = near.score()[0]
-        message = near.missing_message(_where(path, sheet))
         # Most of a report's required columns are there: it is that report, but incomplete.
-        if found_required >= 2 and found_required * 2 >= len(near.report.required) and len(near.columns) >= 3:
+        if (found_required >= 2 and found_required * 2 >= len(near.report.required)
+                and len(near.columns) >= 3):
             fh.report, fh.sheet, fh.header_row = near.report.key, sheet, near.row
-            return ExportFileError(f"{near.report.title}: {message}")
+            return ExportFileError(f"{near.report.title} report, but {near.missing_message(sheet)}")
         return ExportFileError(
-            "not a recognised export: no row among the first rows names the required columns of "
-            f"a report; closest is the {near.report.title}, {message}",
+            f"not a recognised export (no header row of a report among the first "
+            f"{HEADER_SEARCH_ROWS} rows); closest: the {near.report.title} report at "
+            f"{_sheet_words(sheet)}row {near.row}, missing required {near.missing_columns()}",
             skip=True,
         )
     return ExportFileError(
-        "not a recognised export: no header row of a report in the first rows of any sheet",
+        f"not a recognised export (no header row of a report among the first {HEADER_SEARCH_ROWS} "
+        "rows of any sheet)",
         skip=True,
     )
 

@@ -171,7 +171,7 @@ def build_rows(grid: Grid, match: HeaderMatch, products: dict[str, str]) -> File
             suffix = "" if is_required else f" ({col.canonical} left blank)"
             for pos, text in zip(np.flatnonzero(flagged), raw):
                 if negative.get(fld, no)[pos]:
-                    msg = f"{text} is a negative {col.canonical}"
+                    msg = f'"{text}" is a negative {col.canonical}'
                 else:
                     msg = bad_value_message(text, col, report)
                 problems.append(Problem(int(sheet_rows[pos]), c, msg + suffix))
