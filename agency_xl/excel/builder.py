@@ -128,7 +128,8 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
         else:  # a named spilled formula: always all of its data rows
             rows = block.n_rows
         series: dict[str, Any] = {
-            "name": s.name,
+            "name": ([sheet.name, block.top_left[0], block.column_range(s.values)[1]]
+                     if s.name_from_header and isinstance(block, Block) and block.header else s.name),
             "categories": _series_ref(sheet, block, s.categories, rows),
             "values": _series_ref(sheet, block, s.values, rows),
         }
@@ -172,8 +173,11 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
         if chart.y_max is not None:
             axis["max"] = chart.y_max
         main.set_y_axis(axis)
+        # Category labels at the bottom of the plot, clear of bars that go below zero.
+        x_axis: dict[str, Any] = {"label_position": "low"}
         if chart.x_title:
-            main.set_x_axis({"name": chart.x_title})
+            x_axis["name"] = chart.x_title
+        main.set_x_axis(x_axis)
         if chart.y2_format:
             for other in others.values():
                 other.set_y2_axis({"num_format": chart.y2_format})
