@@ -33,6 +33,14 @@ class LeadsSettings(SettingsGroup):
         1.0, "penalty", "L2 penalty of the lead-score regression (keeps coefficients finite when a "
                         "vendor or feature predicts perfectly).", ge=0, le=1000,
     )
+    score_reference_percentile: float = setting(
+        0.90, "ratio", "A lead as likely to buy as this percentile of past leads scores 100 (one half "
+                       "as likely scores 50); 1.0 = the best past lead.", ge=0.5, le=1,
+    )
+    stale_after_days: int = setting(
+        90, "days", "Open leads older than this are left out of the call queue (gone cold).",
+        ge=1, le=3650,
+    )
     urgent_score: float = setting(
         90, "score", "Open leads scoring at or above this are URGENT: contact within 24 hours.",
         ge=0, le=100,

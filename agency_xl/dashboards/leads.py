@@ -26,7 +26,7 @@ QUEUE_ROWS = 25
 GREEN, AMBER, RED, BLUE, GREY = "#2E7D32", "#F9A825", "#C62828", "#1565C0", "#9E9E9E"
 RATING_COLOUR = {m.EXCELLENT: GREEN, m.GOOD: AMBER, m.UNDERPERFORMING: RED, m.NOT_RATED: GREY}
 FEATURE_TEXT = {
-    "intercept": "Intercept (log-odds of a sale with no answers, baseline vendor)",
+    "intercept": "Intercept (baseline vendor)",
     "homeowner": "Homeowner (yes = 1)",
     "vehicles": "Vehicles (per vehicle)",
     "products_quoted": "Products quoted (per product)",
@@ -83,10 +83,11 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         Label("A20", f"Summary (last {window} months)", "heading"),
         Label("A36", "Lead score: logistic regression coefficients", "heading"),
         Label("A49", "Score = 100 x p / p_ref, rounded, at most 100: p = predicted chance of a sale, "
-                     "p_ref = the best chance among the leads it was fitted on.", "note"),
+                     "p_ref = a high percentile of past leads' chances (Summary above).", "note"),
         Label("A51", "Score bands (every lead in the log, scored in-sample)", "heading"),
         Label("A58", f"CAC by segment (tier of the household sold, last {window} months)", "heading"),
-        Label("A66", "Open leads to call first (New, Contacted, Quoted)", "heading"),
+        Label("A66", f"Open leads to call first (New, Contacted, Quoted; at most {s.stale_after_days} "
+                     "days old)", "heading"),
         Label("A93", "The lead log has no names (personal data), so the queue shows vendor and ZIP; "
                      "look the lead up in your CRM by its ID.", "note"),
     ]
@@ -114,18 +115,20 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         vendors = (full if len(full) <= VENDOR_ROWS else m.vendor_efficiency(
             _group_small_vendors(values, as_of, window), as_of, window, s.roi_excellent, s.roi_good))
         segments_t = m.cac_by_segment(values, as_of, window, s.ltv_cac_warning)
-        model = m.fit_lead_score(leads, s.score_l2)
+        model = m.fit_lead_score(leads, s.score_l2, reference_quantile=s.score_reference_percentile)
         if model is not None:
             scores = m.lead_scores(model, leads)
             bands = m.band_distribution(values, scores)
             queue_all = m.lead_queue(leads, scores, m.tier_ltv(homes), s.urgent_score, s.high_score,
-                                     None, rule)
+                                     None, rule, as_of, s.stale_after_days)
             queue = queue_all.head(QUEUE_ROWS)
             info["open"] = len(queue_all)
             info["urgent"] = int((queue_all["priority"] == m.URGENT).sum())
             info["high"] = int((queue_all["priority"] == m.HIGH).sum())
         else:
-            info["open"] = int(leads["status"].isin(m.OPEN_STATUSES).sum())
+            age = (pd.Timestamp(as_of) - pd.to_datetime(leads["lead_date"])).dt.days
+            info["open"] = int((leads["status"].isin(m.OPEN_STATUSES) & (age <= s.stale_after_days)).sum())
+        info["stale"] = int(leads["status"].isin(m.OPEN_STATUSES).sum()) - info["open"]
         w = m._in_window(values, as_of, window)
         info["unmatched"] = int((w["sold"] & ~w["in_book"]).sum())
 
@@ -173,12 +176,14 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          {"measured": "Measured: commission / premium, New Business + Renewal, 12 months",
           "setting": "Settings fallback (no premium on the commission statements)"}.get(
              str(info.get("commission_source")), "")),
-        ("Open leads now", info.get("open"), COUNT,
-         f"URGENT {info.get('urgent', 0)}, HIGH {info.get('high', 0)}" if model else ""),
+        ("Open leads to work", info.get("open"), COUNT,
+         (f"URGENT {info.get('urgent', 0)}, HIGH {info.get('high', 0)}; " if model else "")
+         + (f"{info['stale']} older than {s.stale_after_days} days left out" if "stale" in info else "")),
         ("Lead score fitted on", model.n_train if model else None, COUNT,
          f"closed leads, {model.n_sold} sold; L2 penalty {model.l2:g}" if model else
          ("Needs 20+ closed leads with both sales and losses" if not missing else "")),
-        ("Probability that scores 100 (p_ref)", model.p_ref if model else None, PCT, ""),
+        ("Probability that scores 100 (p_ref)", model.p_ref if model else None, PCT,
+         f"{s.score_reference_percentile:.0%} percentile of the fitted leads' chances"),
     ]
     sheet.blocks.append(kpi_block("summary", "A21", items))
 
@@ -188,21 +193,16 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         "coefficients", "A37", ["Feature", "Coefficient", "Odds ratio", "What it means"],
         coef_rows, n_rows=COEF_ROWS, formats=["@", "0.000", "0.00", "@"],
     ))
-    sheet.charts.append(Chart(
-        "bar", "Lead score coefficients (log-odds)", "M21",
-        [Series("Coefficient", "coefficients", 1, 0, color="#6A1B9A")],
-        width=520, height=300, y_format="0.00", legend=None,
-    ))
 
     # Score bands
     band_rows = rows_of(bands, ["band", "leads", "closed", "sold", "conversion", "avg_ltv", "open"]) \
         if bands is not None else [[b, None, None, None, None, None, None] for b in m.BANDS]
     sheet.blocks.append(Block(
-        "bands", "A52", ["Score band", "Leads", "Closed", "Sold", "Conversion", "Avg LTV sold", "Open now"],
+        "bands", "A52", ["Score band", "Leads", "Closed", "Sold", "Conversion", "Avg LTV sold", "Open (any age)"],
         band_rows, n_rows=len(m.BANDS), formats=["@", COUNT, COUNT, COUNT, PCT, MONEY, COUNT],
     ))
     sheet.charts.append(Chart(
-        "column", "Leads and conversion by score band", "M37",
+        "column", "Leads and conversion by score band", "M36",
         [Series("Leads", "bands", 1, color="#B39DDB"),
          Series("Conversion", "bands", 4, kind="line", secondary=True, color="#4A148C")],
         width=520, height=280, y_format="#,##0", y2_format="0%",
@@ -237,7 +237,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         queue_rows, n_rows=QUEUE_ROWS,
         formats=["@", DATE, "@", "@", "@", "0", "@", MONEY, "@", "@"],
     ))
-    sheet.column_widths = {0: 34, 1: 13, 2: 11, 3: 11, 4: 11, 5: 11, 6: 13, 7: 13, 8: 13, 9: 14,
+    sheet.column_widths = {0: 34, 1: 13, 2: 15, 3: 11, 4: 11, 5: 11, 6: 13, 7: 13, 8: 13, 9: 14,
                            10: 17}
 
     if vendors is not None:

@@ -19,8 +19,10 @@ Lead score: a logistic regression of "sold" on homeowner, vehicles, products quo
 (iteratively reweighted least squares) with a small L2 penalty on every coefficient but the
 intercept, on closed leads only (Sold = 1; Lost and Bad Lead = 0). The score of a lead is
 100 x p / p_ref, rounded and capped at 100, where p is its predicted probability of a sale and p_ref
-the highest probability among the leads the model was fitted on: the best lead profile in the
-history scores 100, a lead half as likely to buy scores 50.
+a high percentile (Settings, default the 90th) of the probabilities of the leads the model was
+fitted on: a lead as likely to buy as the best tenth of past leads scores 100, one half as likely
+scores 50. (With the maximum as p_ref, nearly every lead would score below 50: sale probabilities
+are skewed, a few lead profiles are far better than the rest.)
 References: Hosmer, Lemeshow & Sturdivant, "Applied Logistic Regression" (3rd ed., 2013), ch. 1-2
 (the model, Newton-Raphson fitting); Hastie, Tibshirani & Friedman, "The Elements of Statistical
 Learning" (2nd ed., 2009), sec. 4.4.1 (IRLS) and 4.4.4 (L2-penalised logistic regression).
@@ -300,6 +302,7 @@ class ScoreModel:
     means: dict[str, float]  # training means, used for a missing homeowner/vehicles/products value
     vendor_mix: dict[str, float]  # share of training leads per vendor (baseline included)
     p_ref: float  # the probability that scores 100
+    reference_quantile: float = 0.9  # p_ref is this percentile of the training leads' probabilities
     n_train: int = 0
     n_sold: int = 0
     l2: float = 1.0
@@ -359,8 +362,12 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, max_iter: int = 
     return b, max_iter, False
 
 
-def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20) -> ScoreModel | None:
+def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20,
+                   reference_quantile: float = 0.9) -> ScoreModel | None:
     """Fit the lead score on the closed leads (Sold / Lost / Bad Lead) of the lead log.
+
+    p_ref (the probability that scores 100) is the ``reference_quantile`` of the fitted leads'
+    predicted probabilities (1.0 = the best of them).
 
     Features: homeowner (1/0), vehicles, products quoted (missing values take the training mean)
     and the vendor one-hot, with the vendor that has the most closed leads as the baseline (its
@@ -388,7 +395,8 @@ def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20) -
     return ScoreModel(
         names=names, coefficients=[float(c) for c in b], baseline_vendor=baseline, vendors=others,
         means=means, vendor_mix={v: float(counts[v] / len(closed)) for v in ranked},
-        p_ref=float(p.max()), n_train=len(closed), n_sold=int(y.sum()), l2=l2,
+        p_ref=float(np.quantile(p, reference_quantile)), reference_quantile=reference_quantile,
+        n_train=len(closed), n_sold=int(y.sum()), l2=l2,
         iterations=iterations, converged=converged, notes=notes,
     )
 
@@ -405,8 +413,8 @@ def predict_probability(model: ScoreModel, leads: pd.DataFrame) -> np.ndarray:
 
 
 def score_from_probability(p, p_ref):  # noqa: ANN001, ANN201
-    """Score 0-100 = round(100 x p / p_ref), capped at 100: the best lead profile the model was
-    fitted on (probability p_ref) scores 100. Monotone in p, so in each coefficient's direction."""
+    """Score 0-100 = round(100 x p / p_ref), capped at 100: a lead with probability p_ref or more
+    scores 100, one half as likely 50. Monotone in p, so in each coefficient's direction."""
     s = np.clip(np.rint(100.0 * np.asarray(p, dtype=float) / float(p_ref)), 0, 100)
     return s if s.ndim else float(s)
 
@@ -465,8 +473,11 @@ def tier_ltv(households: pd.DataFrame) -> dict[str, float]:
 
 def lead_queue(leads: pd.DataFrame, scores: np.ndarray, tier_values: dict[str, float],
                urgent: float = 90, high: float = 70, n: int | None = 25,
-               tier_rule: TierRule = TierRule()) -> pd.DataFrame:
-    """Open leads (New / Contacted / Quoted) to call, best first.
+               tier_rule: TierRule = TierRule(), as_of: dt.date | None = None,
+               max_age_days: int | None = None) -> pd.DataFrame:
+    """Open leads (New / Contacted / Quoted) to call, best first. With ``as_of`` and
+    ``max_age_days``, open leads dated more than that many days before ``as_of`` are left out:
+    a lead still "Contacted" after months has gone cold, calling it first would waste the day.
 
     Columns: lead_id, lead_date, vendor, zip, status, score, predicted_tier (the tier rule on the
     products quoted: 3+ Elite, 2 Premium, 1 or unknown Standard), estimated_ltv (the book's
@@ -475,6 +486,9 @@ def lead_queue(leads: pd.DataFrame, scores: np.ndarray, tier_values: dict[str, f
     """
     t = leads.assign(score=scores)
     t = t[t["status"].isin(OPEN_STATUSES)].copy()
+    if as_of is not None and max_age_days is not None:
+        age = (pd.Timestamp(as_of) - pd.to_datetime(t["lead_date"])).dt.days
+        t = t[age <= max_age_days].copy()
     quoted = _as_float(t["products_quoted"]) if "products_quoted" in t else np.full(len(t), np.nan)
     premium = (pd.to_numeric(t["quoted_premium"], errors="coerce").to_numpy(float)
                if "quoted_premium" in t else np.full(len(t), np.nan))

@@ -1,1 +1,184 @@
-"""Worksheet functions of the leads model."""
+"""Worksheet functions of the leads model: vendor ROI, LTV:CAC, a vendor's rating and the lead score.
+
+LEAD_SCORE works without any data: it uses ``SAMPLE_SCORE_MODEL`` below, the coefficients fitted
+on the bundled sample exports (data/sample) with the default settings and saved here. Regenerate
+them after the sample data changes with
+
+    python -c "from agency_xl.excel.functions.leads import *; print(score_model_source(sample_score_model()))"
+
+and paste the output over ``SAMPLE_SCORE_MODEL`` (tests/test_leads.py checks they match). The
+Leads sheet fits and shows the coefficients of the owner's own lead log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agency_xl.assumptions.leads import LeadsSettings
+from agency_xl.excel.catalog import (
+    ArgError, _excel_error, _is_missing, _single, integer, number, text, worksheet_function,
+)
+from agency_xl.models import leads as m
+
+CATEGORY = "Agency - Leads"
+DEFAULTS = LeadsSettings()
+SAMPLE_FOLDER = Path(__file__).resolve().parents[3] / "data" / "sample"
+# Fitted on the sample lead log with the default settings: see the module docstring to regenerate.
+SAMPLE_SCORE_MODEL = m.ScoreModel(
+    names=['intercept',
+           'homeowner',
+           'vehicles',
+           'products_quoted',
+           'vendor=HomeShield Leads',
+           'vendor=PrimeQuote Leads'],
+    coefficients=[-4.3969658542478,
+                  0.5900477948781485,
+                  0.42308027169428963,
+                  0.5530757021062043,
+                  0.5983937769280371,
+                  0.8340006558506665],
+    baseline_vendor='ClickQuote',
+    vendors=['HomeShield Leads', 'PrimeQuote Leads'],
+    means={'homeowner': 0.47822299651567945,
+           'vehicles': 1.7578397212543555,
+           'products_quoted': 1.4172473867595818},
+    vendor_mix={'ClickQuote': 0.45121951219512196,
+                'PrimeQuote Leads': 0.3344947735191638,
+                'HomeShield Leads': 0.21428571428571427},
+    p_ref=0.2649094818396648,
+    reference_quantile=0.9,
+    n_train=1148,
+    n_sold=146,
+    l2=1.0,
+    iterations=6,
+    converged=True,
+    notes=[],
+)
+YES = ("y", "yes", "true", "1")
+NO = ("n", "no", "false", "0")
+
+
+def yes_no(x: Any, name: str) -> bool:
+    """TRUE/FALSE, 1/0 or the text Y/N, Yes/No as a bool; anything else names the argument."""
+    x = _single(x, name)
+    err = _excel_error(x)
+    if err:
+        raise ArgError(f"{name} is an Excel error ({err})")
+    if _is_missing(x):
+        raise ArgError(f"{name} is empty; expected TRUE/FALSE, 1/0 or Y/N")
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, (int, float)) and x in (0, 1):
+        return bool(x)
+    if isinstance(x, str) and x.strip().lower() in YES + NO:
+        return x.strip().lower() in YES
+    raise ArgError(f"{name} must be TRUE/FALSE, 1/0 or Y/N, not {x!r}")
+
+
+@worksheet_function(
+    CATEGORY,
+    "Vendor ROI = (conversions x average LTV - spend) / spend, as a ratio (5.2 = 520%).",
+    {
+        "spend": "Lead spend with the vendor in $ (above 0).",
+        "conversions": "Leads from the vendor that became customers.",
+        "avg_ltv": "Average lifetime value in $ of the customers won.",
+    },
+    example="12000, 36, 6200",
+    unit="ratio",
+)
+def VENDOR_ROI(spend: Any, conversions: Any, avg_ltv: Any) -> float:
+    x = number(spend, "spend", 0, 1e10)
+    if x == 0:
+        raise ArgError("spend must be above 0; ROI needs a spend")
+    n = number(conversions, "conversions", 0, 1e8)
+    ltv = number(avg_ltv, "avg_ltv", 0, 1e9)
+    return m.vendor_roi(x, n, ltv)
+
+
+@worksheet_function(
+    CATEGORY,
+    "LTV:CAC = lifetime value / customer acquisition cost. Below 3 is the usual warning.",
+    {
+        "ltv": "Lifetime value of a customer in $.",
+        "cac": "Cost to acquire one customer in $ (above 0).",
+    },
+    example="18000, 1350",
+    unit="x",
+)
+def LTV_CAC(ltv: Any, cac: Any) -> float:
+    value = number(ltv, "ltv", 0, 1e9)
+    cost = number(cac, "cac", 0, 1e9)
+    if cost == 0:
+        raise ArgError("cac must be above 0")
+    return m.ltv_to_cac(value, cost)
+
+
+@worksheet_function(
+    CATEGORY,
+    "Vendor rating from its ROI: EXCELLENT, GOOD or UNDERPERFORMING.",
+    {
+        "roi": "The vendor's ROI as a ratio, e.g. 2.5 for 250%.",
+        "excellent": f"Optional. ROI at or above this is EXCELLENT. Default {DEFAULTS.roi_excellent:g}.",
+        "good": f"Optional. ROI at or above this is GOOD. Default {DEFAULTS.roi_good:g}.",
+    },
+    example="2.5",
+    returns="text",
+    unit="text",
+)
+def VENDOR_RATING(roi: Any, excellent: Any = None, good: Any = None) -> str:
+    r = number(roi, "roi", -1, 1e6)
+    ex = number(excellent, "excellent", -1, 1e6, default=DEFAULTS.roi_excellent)
+    gd = number(good, "good", -1, 1e6, default=min(DEFAULTS.roi_good, ex))
+    if gd > ex:
+        raise ArgError("good must not be above excellent")
+    return m.vendor_rating(r, ex, gd)
+
+
+@worksheet_function(
+    CATEGORY,
+    "Lead score 0-100 from a lead's answers: logistic regression with the coefficients fitted on "
+    "the bundled sample lead log (a lead as likely to buy as the best tenth of past leads scores 100).",
+    {
+        "homeowner": "Does the lead own a home? TRUE/FALSE, 1/0 or Y/N.",
+        "vehicles": "Number of vehicles, 0 to 20.",
+        "products_quoted": "Number of products quoted, 0 to 20.",
+        "vendor": "Optional. Lead vendor; blank or a vendor the sample does not know gets the "
+                  "average vendor effect.",
+    },
+    example='TRUE, 2, 2, "ClickQuote"',
+    unit="score",
+    kinds={"homeowner": "bool", "vendor": "text"},
+)
+def LEAD_SCORE(homeowner: Any, vehicles: Any, products_quoted: Any, vendor: Any = None) -> float:
+    home = yes_no(homeowner, "homeowner")
+    cars = integer(vehicles, "vehicles", 0, 20)
+    quoted = integer(products_quoted, "products_quoted", 0, 20)
+    who = text(vendor, "vendor", default="") or None
+    return m.score_one(SAMPLE_SCORE_MODEL, float(home), cars, quoted, who)
+
+
+def sample_score_model(folder: str | Path = SAMPLE_FOLDER) -> m.ScoreModel:
+    """Fit the lead score on the lead log of the exports in ``folder`` (the bundled sample by
+    default) with the default settings: the coefficients LEAD_SCORE uses."""
+    from agency_xl.ams import read_exports  # the outer layer may read files; models may not
+
+    data = read_exports(folder)
+    if data.leads is None:
+        raise FileNotFoundError(f"{folder}: no lead log among the exports")
+    model = m.fit_lead_score(data.leads, DEFAULTS.score_l2,
+                             reference_quantile=DEFAULTS.score_reference_percentile)
+    if model is None:
+        raise ValueError(f"{folder}: the lead log has too few closed leads to fit a score")
+    return model
+
+
+def score_model_source(model: m.ScoreModel) -> str:
+    """Python source of ``model`` to paste as ``SAMPLE_SCORE_MODEL``."""
+    import pprint
+
+    lines = ["SAMPLE_SCORE_MODEL = m.ScoreModel("]
+    for key, value in vars(model).items():
+        text = pprint.pformat(value, width=88, sort_dicts=False).replace("\n", "\n" + " " * (5 + len(key)))
+        lines.append(f"    {key}={text},")
+    return "\n".join(lines + [")"])
