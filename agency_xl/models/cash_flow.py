@@ -486,13 +486,14 @@ def money_k(amount: float) -> str:
 
 
 def recommendation(status: str, need: float, growth_rate: float, cash_on_hand: float,
-                   runs_out_month: int | None, break_even: float) -> str:
+                   runs_out_month: int | None, break_even: float, lowest_cash: float = 0.0) -> str:
     """The alert's sentence, built from the numbers: "Maintain $193k working capital buffer for
-    8% growth" plus what to do about the gap, if any."""
+    8% growth" plus what to do about the gap, if any. With an ALERT the amount to add is what keeps
+    the projected cash at or above $0 (minus the lowest projected cash position)."""
     core = f"Maintain {money_k(need)} working capital buffer for {growth_rate:.0%} monthly growth"
     if status == ALERT:
         when = f"month {runs_out_month}" if runs_out_month else "the projection"
-        return (f"{core}: cash runs out in {when} - add {money_k(max(need - cash_on_hand, 0))} "
+        return (f"{core}: cash runs out in {when} - add {money_k(max(-lowest_cash, 0.0))} "
                 f"or slow growth.")
     if status == WATCH:
         return f"{core}: you hold {money_k(cash_on_hand)}, {money_k(need - cash_on_hand)} short."
@@ -530,7 +531,8 @@ def cash_burn(projection: pd.DataFrame, cash_on_hand: float, need: float, growth
         months_to_break_even=be,
         working_capital_need=float(need),
         shortfall=max(float(need) - float(cash_on_hand), 0.0),
-        recommendation=recommendation(status, need, growth_rate, cash_on_hand, runs_out, be),
+        recommendation=recommendation(status, need, growth_rate, cash_on_hand, runs_out, be,
+                                      float(position[low]) if len(position) else 0.0),
     )
 
 
