@@ -184,6 +184,7 @@ class Input:
     cell: str
     value: Any
     format: str | None = None
+    choices: list[str] | None = None  # a drop-down list of the values allowed
 
 
 @dataclass

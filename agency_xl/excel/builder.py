@@ -211,6 +211,10 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
     for inp in sheet.inputs:
         r, c = cell_to_rc(inp.cell)
         write_value(ws, r, c, inp.value, fmts, "input", inp.format)
+        if inp.choices:
+            ws.data_validation(r, c, r, c, {
+                "validate": "list", "source": list(inp.choices),
+                "error_title": "Not in the list", "error_message": "Pick one of: " + ", ".join(inp.choices)})
     for block in sheet.blocks:
         write_block(ws, block, fmts)
     for f in sheet.formulas:
