@@ -71,6 +71,24 @@ def test_csv_separated_by_semicolons(tmp_path):
     _check_claims(read_exports(tmp_path).claims)
 
 
+def test_excel_unicode_text_and_tab_separated_text_named_xls(tmp_path):
+    # Excel's "Unicode Text" is UTF-16 with tabs; some AMS save tab-separated text as .xls.
+    write_csv(tmp_path / "claims.csv", CLAIMS_HEADER, CLAIMS_ROWS, encoding="utf-16", delimiter="\t")
+    _check_claims(read_exports(tmp_path).claims)
+    (tmp_path / "claims.csv").unlink()
+    write_csv(tmp_path / "claims.xls", CLAIMS_HEADER, CLAIMS_ROWS, delimiter="\t")
+    data = read_exports(tmp_path)
+    _check_claims(data.claims)
+    assert _file(data, "claims.xls").header_row == 4
+
+
+def test_xlsm_and_a_workbook_with_the_wrong_extension(tmp_path):
+    write_xlsx(tmp_path / "claims.xlsm", CLAIMS_HEADER, CLAIMS_ROWS)
+    _check_claims(read_exports(tmp_path).claims)
+    (tmp_path / "claims.xlsm").rename(tmp_path / "claims.xls")  # an .xlsx saved as .xls
+    _check_claims(read_exports(tmp_path).claims)
+
+
 def test_html_table_saved_as_xls(tmp_path):
     write_html_xls(tmp_path / "Claims_Detail.xls", CLAIMS_HEADER, CLAIMS_ROWS)
     data = read_exports(tmp_path)

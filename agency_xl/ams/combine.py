@@ -35,7 +35,10 @@ def _hash(frame: pd.DataFrame) -> np.ndarray:
 def combine_report(
     report: Report, parts: list[tuple[FileHealth, pd.DataFrame]], notes: list[str]
 ) -> pd.DataFrame | None:
-    """One table from the files of ``report`` (oldest report first); notes on duplicates."""
+    """One table from the files of ``report`` (finished tables, oldest report first).
+
+    Notes on the duplicates found go to ``notes``.
+    """
     if not parts:
         return None
     if len(parts) == 1:
@@ -112,7 +115,6 @@ def derive_sales(policies: pd.DataFrame) -> pd.DataFrame:
 def finish_table(report: Report, table: pd.DataFrame) -> pd.DataFrame:
     """Every column of the report, in its order and type; helper columns dropped."""
     out = {}
-    n = len(table)
     for col in report.columns:
         dtype = _DTYPES[col.kind]
         if col.field in table:
@@ -123,6 +125,4 @@ def finish_table(report: Report, table: pd.DataFrame) -> pd.DataFrame:
             out[col.field] = pd.Series(pd.NA, index=table.index, dtype="boolean")
         else:
             out[col.field] = pd.Series(np.nan, index=table.index).astype(dtype)
-    result = pd.DataFrame(out, index=table.index).reset_index(drop=True)
-    assert len(result) == n
-    return result
+    return pd.DataFrame(out, index=table.index).reset_index(drop=True)

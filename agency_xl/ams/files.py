@@ -250,7 +250,9 @@ class XlsxSource:
 
         try:
             if self._reader is None:
-                self._reader = fastexcel.read_excel(self.path)
+                # fastexcel picks the format by extension for a path, by content for bytes.
+                named_right = self.path.suffix.lower() in (".xlsx", ".xlsm")
+                self._reader = fastexcel.read_excel(self.path if named_right else self.path.read_bytes())
             loaded = self._reader.load_sheet(
                 sheet.name,
                 header_row=header_row - 1,  # fastexcel counts sheet rows from 0, from row 1

@@ -112,7 +112,8 @@ def read_exports(
     for key, report in REPORTS.items():
         parts = [r for r in reads if r.report.key == key and not r.health.rejected]
         parts.sort(key=lambda r: (r.health.report_date, r.modified, r.health.path))
-        setattr(data, key, combine_report(report, [(r.health, r.rows.table) for r in parts], health.notes))
+        tables = [(r.health, finish_table(report, r.rows.table)) for r in parts]
+        setattr(data, key, combine_report(report, tables, health.notes))
     if data.sales is None and data.policies is not None:
         data.sales = derive_sales(data.policies)
         data.sales_derived = True
@@ -120,10 +121,6 @@ def read_exports(
             "No sales export found: new business is taken from the book of business "
             "(Original Effective Date as the issue date, Annual Premium as the premium)."
         )
-    for key in REPORTS:
-        table = getattr(data, key)
-        if table is not None:
-            setattr(data, key, finish_table(REPORTS[key], table))
     return data
 
 

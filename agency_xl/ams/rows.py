@@ -84,7 +84,7 @@ class FileTable:
     ignored_after_trailer: int = 0
 
 
-def parse_column(s: pd.Series, col: Column, report: Report, products: dict[str, str]) -> Parsed:
+def parse_column(s: pd.Series, col: Column, report: Report) -> Parsed:
     """One column of the file, typed per its kind in reports.py."""
     kind = col.kind
     if kind in ("id", "text", "product"):
@@ -131,7 +131,7 @@ def build_rows(grid: Grid, match: HeaderMatch, products: dict[str, str]) -> File
     negative: dict[str, np.ndarray] = {}
     for fld, c in match.columns.items():
         col = report.column(fld)
-        p = parse_column(frame[c], col, report, products)
+        p = parse_column(frame[c], col, report)
         values[fld], bad[fld] = p.values, p.bad
         if (report.key, fld) in NON_NEGATIVE:
             neg = (p.values < 0).fillna(False).to_numpy()
