@@ -154,6 +154,44 @@ def LTV(annual_premium: Any, commission_rate: Any, retention: Any, discount_rate
     return value
 
 
+LTV_HEADER = ["Lifetime value", "Retention", "LTV ($)"]
+LTV_ROWS = ["Without premium growth", "Premium growth, same retention",
+            "Premium growth and rate-driven churn"]
+NO_LIMIT = "no limit"  # r (1 + g) >= 1 + d: the sum does not converge
+
+
+@worksheet_function(
+    CATEGORY,
+    "Spills LTV three ways: without premium growth; with it at today's retention; with it at the "
+    "retention those yearly increases leave (RATE_RETENTION).",
+    {
+        "annual_premium": "Annual premium of the customer (or policy), in $.",
+        "commission_rate": "Commission rate as a decimal, e.g. 0.07.",
+        "retention": "Annual retention today as a decimal, e.g. 0.8964.",
+        "premium_growth": "Annual premium growth (rate increases) as a decimal, e.g. 0.08.",
+        "market": MARKET_HELP,
+        "discount_rate": "Optional. Annual discount rate as a decimal. Default 0.10.",
+    },
+    example='3680, 0.07, 0.8964, 0.08, "hard", 0.10',
+    returns="table",
+    unit="table",
+    kinds={"market": "text"},
+)
+def LTV_INFLATION(annual_premium: Any, commission_rate: Any, retention: Any, premium_growth: Any,
+                  market: Any = None, discount_rate: Any = None) -> list[list[Any]]:
+    p = number(annual_premium, "annual_premium", 0, 1e9)
+    c = number(commission_rate, "commission_rate", 0, 1)
+    r = number(retention, "retention", 0, 1)
+    g = number(premium_growth, "premium_growth", -0.5, 1)
+    s = market_sensitivity(market)
+    d = number(discount_rate, "discount_rate", 0, 1, default=DEFAULTS.discount_rate)
+    cmp = m.ltv_comparison(p, c, r, g, s, d)
+    values = [(r, cmp.without_inflation), (r, cmp.with_inflation),
+              (cmp.retention_with_increases, cmp.with_inflation_and_churn)]
+    return [list(LTV_HEADER)] + [[label, ret, NO_LIMIT if math.isinf(v) else v]
+                                 for label, (ret, v) in zip(LTV_ROWS, values)]
+
+
 DECOMPOSITION_HEADER = ["Part", "Growth factor", "Contribution"]
 
 
