@@ -12,8 +12,8 @@ from agency_xl.assumptions.base import SettingsGroup, setting
 
 class SeasonalitySettings(SettingsGroup):
     history_years: int = setting(
-        3, "years", "Most recent complete calendar years of sales averaged into the seasonal index "
-        "(the chart shows each of them).", ge=1, le=3,
+        3, "years", "Most recent years of sales averaged into the seasonal index (12-month years ending "
+        "with the last complete month; the chart shows each).", ge=1, le=3,
     )
     sales_measure: str = setting(
         "policies", "text", "What the seasonal index counts: policies (policies sold) or premium "

@@ -15,10 +15,10 @@ from agency_xl.dashboards.spec import (
 )
 from agency_xl.models import seasonality as m
 
-YEAR_COLUMNS = 4  # up to 3 complete years averaged (history_years <= 3) + the current year so far
+YEAR_COLUMNS = 3  # each year averaged (history_years <= 3) has its own column and chart line
 INDEX_FORMAT = "0.0"
 NAVY, GREY = "#1F3864", "#A6A6A6"
-YEAR_COLOURS = ("#BDD7EE", "#9DC3E6", "#5B9BD5", "#F4B183")
+YEAR_COLOURS = ("#BDD7EE", "#9DC3E6", "#ED7D31")
 GREEN, RED, BLUE, ORANGE = "#2E7D32", "#C62828", "#2E75B6", "#ED7D31"
 
 
@@ -46,25 +46,16 @@ def status_text(data: AmsData) -> str:
 
 
 def index_rows(result: m.SeasonalIndex | None) -> tuple[list[str], list[list[Any]]]:
-    """Header and 12 rows: month, seasonal index, each year's index (fixed YEAR_COLUMNS), 100."""
-    labels: list[str] = []
-    if result is not None:
-        labels = [*result.years_used[-(YEAR_COLUMNS - len(result.partial_years)):],
-                  *result.partial_years][:YEAR_COLUMNS]
-    header = ["Month", "Seasonal index"]
-    for i in range(YEAR_COLUMNS):
-        if i < len(labels):
-            name = labels[i]
-            header.append(f"{name} so far" if result is not None and name in result.partial_years else name)
-        else:
-            header.append(f"(year {i + 1})")
-    header.append("Baseline")
+    """Header and 12 rows: month, seasonal index, each year's index (YEAR_COLUMNS, the latest year
+    always in the last of them so it keeps its colour; unused ones empty), the 100 baseline."""
+    labels = result.years_used[-YEAR_COLUMNS:] if result is not None else []
+    pad = YEAR_COLUMNS - len(labels)
+    header = ["Month", "Seasonal index", *["(earlier year)"] * pad, *labels, "Baseline"]
     rows = []
     if result is not None and np.isfinite(result.index).any():
         for j, month in enumerate(m.MONTHS):
             years = [clean(result.by_year.loc[y].iloc[j]) for y in labels]
-            years += [None] * (YEAR_COLUMNS - len(years))
-            rows.append([month, clean(result.index[j]), *years, 100.0])
+            rows.append([month, clean(result.index[j]), *[None] * pad, *years, 100.0])
     return header, rows
 
 
@@ -75,8 +66,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     sheet.labels = [
         Label("A1", "Seasonality: sales seasons, renewal calendar, marketing timing and staffing", "title"),
         Label("A3", "Seasonal index = each month's sales / that year's average month x 100, averaged "
-                    "over the last complete calendar years (Settings: history years). 100 = an "
-                    "average month.", "note"),
+                    "over the last years of sales (12-month years ending with the last complete month; "
+                    "Settings: history years). 100 = an average month.", "note"),
         Label("A5", "Seasonal sales index (100 = an average month)", "heading"),
         Label("A22", "Key figures", "heading"),
         Label("A37", "Renewal concentration: policies renewing in the next 12 months", "heading"),

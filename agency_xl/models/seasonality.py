@@ -5,11 +5,11 @@ Seasonal index (method of simple averages, ratio to each year's monthly mean):
     index_y(m) = 100 x sales in month m of year y / mean monthly sales of year y
     index(m)   = mean over the years used of index_y(m)
 Each year's index averages 100 over its 12 months, so their mean does too; year-to-year growth drops
-out because each year is measured against its own mean. Only complete calendar years (all 12 months
-inside the history) are averaged, the most recent ``years`` of them; with no complete calendar year
-but 12 months or more of history, the last 12 months stand in for one year. The current (partial)
-year is shown beside the index but not averaged: its months are divided by the level the year is
-running at (its sales so far / the index of the months so far).
+out because each year is measured against its own mean. A "year" here is 12 consecutive months
+counted back from the last complete month of the history (the calendar year when the history ends
+in December): an AMS export usually holds the last 24 months, and counting back uses all of them,
+where whole calendar years would leave out the current year's months. The most recent ``years``
+such years are averaged; an older remainder shorter than 12 months is left out.
 Source: Croxton, Cowden & Klein, "Applied General Statistics" (3rd ed., 1967), ch. 14, seasonal
 variation, the method of simple averages; the ratio-to-moving-average alternative (classical
 multiplicative decomposition, Hyndman & Athanasopoulos, "Forecasting: Principles and Practice",
@@ -108,12 +108,14 @@ class SeasonalIndex:
     """The seasonal index and the history behind it."""
 
     index: np.ndarray  # 12 values Jan..Dec, mean 100; NaN when the history is too short
-    by_year: pd.DataFrame  # each year's index (rows: year labels, columns Jan..Dec)
-    years_used: list[str]  # the rows of by_year averaged into the index
-    partial_years: list[str]  # rows of by_year shown but not averaged (the current year)
+    by_year: pd.DataFrame  # each year's index (rows: year labels, oldest first; columns Jan..Dec)
     months_of_history: int  # months from the first sale to the end of the history
     note: str  # what the owner should know about the history behind the index
     history: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)  # monthly_history table
+
+    @property
+    def years_used(self) -> list[str]:
+        return [str(y) for y in self.by_year.index]
 
     @property
     def peak_month(self) -> str | None:
@@ -124,56 +126,47 @@ class SeasonalIndex:
         return MONTHS[int(np.nanargmin(self.index))] if np.isfinite(self.index).any() else None
 
 
+def year_label(last_year: int, last_month: str) -> str:
+    """"2024" for a year ending in December, else "Year to Oct 2025"."""
+    return str(last_year) if last_month == "Dec" else f"Year to {last_month} {last_year}"
+
+
 def index_from_history(history: pd.DataFrame, years: int | None = None) -> SeasonalIndex:
     """The seasonal index of a ``monthly_history`` table (see the module docstring for the method).
 
-    ``years``: how many of the most recent complete calendar years to average (None = all).
+    ``years``: how many of the most recent 12-month years to average (None = all there are).
     """
-    nan12 = np.full(12, np.nan)
     h = history.astype(float)
-    months_known = int(h.notna().to_numpy().sum())
-    complete = h[h.notna().all(axis=1) & (h.sum(axis=1) > 0)]
-    if years is not None:
-        complete = complete.tail(years)
-    rows: dict[str, np.ndarray] = {str(y): yearly_index(r) for y, r in complete.iterrows()}
-    notes: list[str] = []
-    if not rows and months_known >= 12:
-        # No complete calendar year yet: the last 12 months hold each calendar month once.
-        flat = h.stack(future_stack=True).dropna()
-        last12 = flat.tail(12)
-        if last12.sum() > 0:
-            by_month = np.full(12, np.nan)
-            for (_, month), total in last12.items():
-                by_month[MONTHS.index(month)] = total
-            (y0, m0), (y1, m1) = last12.index[0], last12.index[-1]
-            label = f"{m0} {y0}-{m1} {y1}"
-            rows[label] = yearly_index(by_month)
-            notes.append(f"No complete calendar year of sales yet: the index uses the last 12 months ({label}).")
-    if not rows:
-        why = ("No sales in the history." if months_known >= 12 else
-               f"Only {months_known} month{'s' if months_known != 1 else ''} of sales history: "
-               "the index needs 12 months or more.")
-        return SeasonalIndex(nan12, pd.DataFrame(columns=list(MONTHS), dtype=float), [], [],
-                             months_known, why, h)
-    used = list(rows)
-    index = np.mean(np.vstack(list(rows.values())), axis=0)
-    partial: list[str] = []
-    if not h.empty and used and used[-1].isdigit():
-        last_year = h.index[-1]
-        last = h.loc[last_year].to_numpy(float)
-        seen = np.isfinite(last)
-        if int(last_year) > int(used[-1]) and not seen.all() and last[seen].sum() > 0:
-            # The year's level so far: its sales / the share of a year those months usually hold.
-            level = last[seen].sum() / (index[seen].sum() / 100.0)
-            rows[str(last_year)] = 100.0 * last / level
-            partial.append(str(last_year))
-            notes.append(f"{last_year} so far ({int(seen.sum())} months) is shown but not averaged.")
-    if len(used) < 2:
-        notes.insert(0, "Less than two years of sales history: the index rests on one year and "
-                        "may show that year's chance events as a season.")
+    flat = h.stack(future_stack=True).dropna()  # (year, month) in time order, inside the history
+    n = len(flat)
+    available = n // 12
+    k = available if years is None else min(available, years)
+    rows: dict[str, np.ndarray] = {}
+    skipped = 0
+    for i in range(k, 0, -1):  # oldest first
+        chunk = flat.iloc[n - 12 * i: n - 12 * (i - 1)]
+        by_month = np.full(12, np.nan)
+        for (_, month), total in chunk.items():
+            by_month[MONTHS.index(month)] = total
+        if not by_month.sum() > 0:
+            skipped += 1  # a year without a sale has no pattern
+            continue
+        (last_year, last_month) = chunk.index[-1]
+        rows[year_label(int(last_year), last_month)] = yearly_index(by_month)
     by_year = pd.DataFrame.from_dict(rows, orient="index", columns=list(MONTHS))
-    note = " ".join(notes) or f"Average of {len(used)} complete calendar years ({used[0]}-{used[-1]})."
-    return SeasonalIndex(index, by_year, used, partial, months_known, note, h)
+    if not rows:
+        why = (f"Only {n} month{'s' if n != 1 else ''} of sales history: the index needs 12 months "
+               "or more." if available == 0 else "No sales in the history.")
+        return SeasonalIndex(np.full(12, np.nan), by_year, n, why, h)
+    index = by_year.to_numpy(float).mean(axis=0)
+    if available < 2:
+        note = (f"Less than two years of sales history ({n} months): the index rests on one year "
+                "and may show that year's chance events as a season.")
+    else:
+        note = f"Average of {len(rows)} years of sales ({n} months of history)."
+    if skipped:
+        note += f" {skipped} year{'s' if skipped > 1 else ''} without sales left out."
+    return SeasonalIndex(index, by_year, n, note, h)
 
 
 def seasonal_index(dates, values=None, through: dt.date | None = None,  # noqa: ANN001
