@@ -379,3 +379,25 @@ def test_upgrade_opportunity_function():
     assert call("UPGRADE_OPPORTUNITY", 450, "15%", 4500, "upgrades") == [[68]]
     assert "upgrade_rate must be a number between 0 and 1" in call("UPGRADE_OPPORTUNITY", 450, 15, 4500)[0][0]
     assert "result must be one of value, upgrades" in call("UPGRADE_OPPORTUNITY", 450, 0.15, 4500, "x")[0][0]
+
+
+# --- the owner's documentation shows the model's own numbers ------------------------------------
+
+def test_docs_show_what_the_model_computes():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "models" / "segments.md").read_text()
+    a = m.optimise_allocation(50_000, PLAN_LTV, PLAN_CAC, [0.2, 0.3, 0.35, 0.15])
+    lin = m.optimise_allocation(50_000, PLAN_LTV, PLAN_CAC, [0.2, 0.3, 0.35, 0.15], diminishing=1.0)
+    split = "/".join(f"{x:.0%}".rstrip("%") for x in a.recommended_shares) + "%"
+    assert f"**{split}**" in doc
+    assert "/".join(f"{x:.0%}".rstrip("%") for x in lin.recommended_shares) + "%" in doc
+    assert f"**{a.current_roi:,.0%} → {a.recommended_roi:,.0%}**" in doc
+    plan_split = np.array([0.4, 0.35, 0.2, 0.05])
+    linear_plan_roi = float((plan_split * np.array(PLAN_LTV) / np.array(PLAN_CAC)).sum() - 1)
+    assert f"gives {linear_plan_roi:,.0%} without diminishing returns" in doc
+    elite = lifetime_value(4500, 0.07, 0.97, 0.10)
+    assert f"LTV **${elite:,.0f}**, recommended CAC ${elite / 3:,.0f}" in doc
+    assert f"LTV **${lifetime_value(2500, 0.07, 0.91, 0.10):,.0f}**" in doc
+    o = m.upgrade_opportunity(450, 0.15, 4500)
+    assert f"**{o.upgrades:.0f}** upgrades, **${o.value:,.0f}**" in doc
