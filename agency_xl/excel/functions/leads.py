@@ -143,8 +143,8 @@ def VENDOR_RATING(roi: Any, excellent: Any = None, good: Any = None) -> str:
         "homeowner": "Does the lead own a home? TRUE/FALSE, 1/0 or Y/N.",
         "vehicles": "Number of vehicles, 0 to 20.",
         "products_quoted": "Number of products quoted, 0 to 20.",
-        "vendor": "Optional. Lead vendor; blank or a vendor the sample does not know gets the "
-                  "average vendor effect.",
+        "vendor": "Optional. Lead vendor (any case); blank or a vendor the sample does not know "
+                  "gets the average vendor effect.",
     },
     example='TRUE, 2, 2, "ClickQuote"',
     unit="score",
@@ -155,6 +155,8 @@ def LEAD_SCORE(homeowner: Any, vehicles: Any, products_quoted: Any, vendor: Any 
     cars = integer(vehicles, "vehicles", 0, 20)
     quoted = integer(products_quoted, "products_quoted", 0, 20)
     who = text(vendor, "vendor", default="") or None
+    known = {v.lower(): v for v in SAMPLE_SCORE_MODEL.vendor_mix}
+    who = known.get(who.lower(), who) if who else None  # typed in any case
     return m.score_one(SAMPLE_SCORE_MODEL, float(home), cars, quoted, who)
 
 
