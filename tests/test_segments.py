@@ -401,3 +401,14 @@ def test_docs_show_what_the_model_computes():
     assert f"LTV **${lifetime_value(2500, 0.07, 0.91, 0.10):,.0f}**" in doc
     o = m.upgrade_opportunity(450, 0.15, 4500)
     assert f"**{o.upgrades:.0f}** upgrades, **${o.value:,.0f}**" in doc
+
+
+def test_sheet_with_an_empty_book_builds_and_explains():
+    data = make_data(with_reports=False)
+    data.policies = data.policies.assign(status="Cancelled", cancel_date=pd.Timestamp("2024-01-01"))
+    sheet = dash.build(data, Assumptions())
+    sheet.validate()
+    assert [r[2] for r in sheet.block("tiers").rows] == [0, 0, 0, 0]
+    card = {r[0]: r for r in sheet.block("roi_card").rows}
+    assert "No households in force" in card["Expected ROI, recommended split"][2]
+    assert sheet.block("allocation").rows == []

@@ -150,11 +150,15 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         for i, value in enumerate(measured_cac["cac"].to_numpy(float)):
             if np.isfinite(value) and value > 0:
                 cac[i], cac_source[i] = value, "Lead log"
-        cac_note = "Lead spend / leads sold, by the tier of products quoted (12 months)"
+        cac_note = ("Lead spend / leads sold, by the tier of products quoted (12 months)"
+                    if "Lead log" in cac_source else
+                    "No tier has a sold lead with Products Quoted in 12 months; Settings used")
     ltv = (summary["avg_ltv"].to_numpy(float) if summary is not None else np.full(4, np.nan))
     current, share_note = _normalised(s.current_shares())
     alloc, alloc_error = None, ""
-    if summary is not None:
+    if summary is not None and not n_households_in(summary):
+        alloc_error = "No households in force on the data date to measure LTV on"
+    elif summary is not None:
         try:
             alloc = m.optimise_allocation(s.marketing_budget, ltv, cac, current, s.min_shares(), s.max_shares(),
                                           s.diminishing_returns)
@@ -281,6 +285,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             },
         }
     return sheet
+
+
+def n_households_in(summary: Any) -> int:
+    return int(summary["households"].sum())
 
 
 def claims_used(data: AmsData, s: Any) -> bool:

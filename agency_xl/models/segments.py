@@ -421,10 +421,16 @@ def measured_upgrade_rate(policies: pd.DataFrame, as_of: dt.date, from_products:
     ``as_of`` and have more products in force on ``as_of`` (households that left count as not
     upgraded). Returns (rate, cohort size); rate NaN for an empty cohort."""
     start = (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
-    before = hh.household_table(policies, start)
-    cohort = before[before["products"] == from_products]
+    before = _products_on(policies, start)
+    cohort = before[before == from_products]
     if cohort.empty:
         return math.nan, 0
-    now = hh.household_table(policies, as_of).set_index("household_id")["products"]
-    later = cohort["household_id"].map(now).fillna(0)
+    later = _products_on(policies, as_of).reindex(cohort.index).fillna(0)
     return float((later > from_products).mean()), len(cohort)
+
+
+def _products_on(policies: pd.DataFrame, day: dt.date) -> pd.Series:
+    """Distinct products in force per household on ``day`` (the household table's count, without
+    building the whole table)."""
+    active = policies[hh.in_force_on(policies, day)]
+    return active.groupby("household_id")["product"].nunique()
