@@ -131,7 +131,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         for r in retention_table.itertuples(index=False):
             label = r.products
             use = used.retention.get(label)
-            source = ("measured" if used.measured.get(label) else "Settings fallback") if label in used.retention else ""
+            source = ""
+            if label in used.retention:
+                source = "measured" if used.measured[label] else "Settings fallback"
             ret_rows.append([label, clean(r.policies), clean(r.retained), clean(r.retention),
                              clean(use), source, PLAN_RETENTION.get(label)])
     sheet.blocks.append(Block(
