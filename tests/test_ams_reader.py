@@ -289,8 +289,8 @@ def test_leads_statuses_and_yes_no(tmp_path):
     write_csv(tmp_path / "leads.csv", header, rows)
     leads = read_exports(tmp_path).leads
     assert leads["status"].tolist() == ["Sold", "Bad Lead", "Quoted"]
-    assert leads["homeowner"].tolist() == [True, False, pd.NA]
-    assert str(leads["homeowner"].dtype) == "boolean"
+    assert leads["homeowner"].tolist() == [True, False, False]  # blank counts as no
+    assert leads["homeowner"].dtype == bool
     assert leads["cost"].tolist() == [12.5, 12.5, 9.0]
 
 
@@ -351,7 +351,7 @@ def test_group_headings_and_repeated_page_headers_are_not_data(tmp_path):
     fh = _file(data, "claims.xlsx")
     assert (fh.rows_read, fh.rows_rejected, fh.rejected) == (4, 0, None)
     assert fh.problems == [
-        "claims.xlsx: 2 rows after the report's closing line (Grand Total / End of Report) were "
+        "claims.xlsx: 1 row after the report's closing line (Grand Total / End of Report) was "
         "not read"
     ]
 

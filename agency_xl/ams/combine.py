@@ -24,7 +24,7 @@ _KEY_WORDS = {  # (one, many)
 _DTYPES = {
     "id": "str", "text": "str", "product": "str", "status": "str", "money": "float64",
     "percent": "float64", "int": "float64", "number": "float64", "date": "datetime64[ns]",
-    "month": "datetime64[ns]", "yesno": "boolean",
+    "month": "datetime64[ns]", "yesno": "bool",
 }
 
 
@@ -117,12 +117,15 @@ def finish_table(report: Report, table: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in report.columns:
         dtype = _DTYPES[col.kind]
-        if col.field in table:
+        if col.field in table and dtype == "bool":
+            # data.py promises bool: a blank yes/no answer counts as no.
+            out[col.field] = table[col.field].astype("boolean").fillna(False).astype(bool)
+        elif col.field in table:
             out[col.field] = table[col.field].astype(dtype)
         elif dtype == "str":
             out[col.field] = pd.Series(np.nan, index=table.index, dtype="str")
-        elif dtype == "boolean":
-            out[col.field] = pd.Series(pd.NA, index=table.index, dtype="boolean")
+        elif dtype == "bool":
+            out[col.field] = pd.Series(False, index=table.index, dtype=bool)
         else:
             out[col.field] = pd.Series(np.nan, index=table.index).astype(dtype)
     return pd.DataFrame(out, index=table.index).reset_index(drop=True)

@@ -257,7 +257,7 @@ _NO = {"n", "no", "false", "0", "f"}
 
 
 def parse_yesno(s: pd.Series) -> Parsed:
-    """Y/N, Yes/No, TRUE/FALSE, 1/0 -> pandas nullable boolean."""
+    """Y/N, Yes/No, TRUE/FALSE, 1/0 -> pandas nullable boolean (the table makes blank False)."""
     if pd.api.types.is_bool_dtype(s.dtype):
         return Parsed(s.astype("boolean"), np.zeros(len(s), dtype=bool))
     t = to_text(s).str.lower()

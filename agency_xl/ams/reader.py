@@ -20,6 +20,10 @@ Decisions the contract leaves open:
   cancellation is often dated weeks ahead; only more than two years ahead is bad (a typo such
   as 2052).
 - Negative prices are bad values (see ``rows.py``).
+- A blank amount or count is "nothing": the row counts, the value is NaN (an open claim with
+  nothing paid yet). A blank yes/no answer counts as no (the tables hold plain bool).
+- The as-of date is the latest report date stated in a title row or a file name; modification
+  times count only when no file states a date (copying old exports gives them today's time).
 - Several files with the same report date: the one modified later wins, then the later name.
 - Hidden sheets are not read (they hold lookups, not the report).
 """
@@ -102,8 +106,7 @@ def read_exports(
         if read is not None:
             reads.append(read)
 
-    dates = [r.health.report_date for r in reads if r.health.report_date]
-    as_of = as_of or (max(dates) if dates else dt.date.today())
+    as_of = as_of or _latest_report_date(reads)
     for r in reads:
         _check_dates(r, as_of)
         _finish_file(r)
@@ -122,6 +125,18 @@ def read_exports(
             "(Original Effective Date as the issue date, Annual Premium as the premium)."
         )
     return data
+
+
+def _latest_report_date(reads: list[_FileRead]) -> dt.date:
+    """The as-of date: the latest report date written in a title row or a file name.
+
+    Modification times count only when no file states its date: copying a folder of old exports
+    gives them all today's time, which would put every row in the past by months.
+    """
+    stated = [r.health.report_date for r in reads if r.health.report_date_source != "modification time"]
+    any_date = [r.health.report_date for r in reads if r.health.report_date]
+    dates = stated or any_date
+    return max(dates) if dates else dt.date.today()
 
 
 # -- one file -------------------------------------------------------------------------------------

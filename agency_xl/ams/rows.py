@@ -34,6 +34,9 @@ from agency_xl.ams.products import map_products
 from agency_xl.ams.reports import Column, Report
 
 TEXT_KINDS = ("id", "text", "product", "status")  # loaded as text by fastexcel
+# A blank amount or count is "nothing" (AMS_EXPORTS.md: "— or blank for nothing"), not a missing
+# value: an open claim with nothing paid yet still counts. It stays NaN in the table.
+BLANK_MEANS_NOTHING = ("money", "int", "number", "percent")
 NON_NEGATIVE = {
     ("policies", "annual_premium"), ("sales", "premium"), ("leads", "cost"),
     ("leads", "quoted_premium"), ("referrals", "incentive_paid"),
@@ -141,16 +144,21 @@ def build_rows(grid: Grid, match: HeaderMatch, products: dict[str, str]) -> File
     def missing(fld: str) -> np.ndarray:
         return values[fld].isna().to_numpy() & ~bad[fld] & ~negative.get(fld, no)
 
-    required = [c.field for c in report.required]
+    def blank_not_allowed(fld: str) -> np.ndarray:
+        if report.column(fld).kind in BLANK_MEANS_NOTHING:
+            return no
+        return missing(fld)
+
     req_problem = np.zeros(n, dtype=bool)
-    for fld in required:
-        req_problem |= bad[fld] | missing(fld) | negative.get(fld, no)
+    for col in report.required:
+        fld = col.field
+        req_problem |= bad[fld] | blank_not_allowed(fld) | negative.get(fld, no)
     candidates = req_problem & ~empty
 
     ignored = _non_data_lines(frame, all_cols, blanks, filled, candidates, match)
     trailer_at = _trailer_start(frame, all_cols, blanks, candidates)
     after_trailer = positions > trailer_at if trailer_at is not None else np.zeros(n, bool)
-    ignored_after = int((after_trailer & ~empty).sum())
+    ignored_after = int((after_trailer & ~empty & ~ignored).sum())
     ignored |= after_trailer
     data = ~empty & ~ignored
     bad_rows = candidates & data
@@ -163,7 +171,7 @@ def build_rows(grid: Grid, match: HeaderMatch, products: dict[str, str]) -> File
         scope = bad_rows if is_required else kept
         flagged = (bad[fld] | negative.get(fld, no)) & scope
         if is_required:
-            blank_here = missing(fld) & bad_rows
+            blank_here = blank_not_allowed(fld) & bad_rows
             for pos in np.flatnonzero(blank_here):
                 problems.append(Problem(int(sheet_rows[pos]), c, f"{col.canonical} is blank"))
         if flagged.any():
@@ -253,21 +261,28 @@ def _trailer_start(
 
 
 def check_incurred(ft: FileTable) -> None:
-    """Claims: fill Incurred as Paid + Reserve where it is absent; report a stated one that differs."""
+    """Claims: Incurred = Paid + Reserve where it is absent; report a stated one that differs.
+
+    A blank Paid or Reserve is nothing paid or reserved; both blank gives a blank Incurred. A
+    stated Incurred can only be checked when the file has a Reserve column.
+    """
     t = ft.table
     paid = t["paid_loss"]
     reserve = t["reserve"] if "reserve" in t else pd.Series(np.nan, index=t.index)
-    computed = paid + reserve.fillna(0)
+    computed = (paid.fillna(0) + reserve.fillna(0)).where(paid.notna() | reserve.notna())
     if "incurred_loss" not in t:
         t["incurred_loss"] = computed
         return
     stated = t["incurred_loss"]
-    differs = stated.notna() & (stated - computed).abs().gt(INCURRED_TOLERANCE) & reserve.notna()
-    col = ft.columns["incurred_loss"]
-    for row, s, p, r in zip(t["_row"][differs], stated[differs], paid[differs], reserve[differs]):
-        ft.problems.append(Problem(
-            int(row), col,
-            f"Incurred Loss {s:,.2f} differs from Paid Loss + Reserve = {p:,.2f} + {r:,.2f} = "
-            f"{p + r:,.2f} (the stated Incurred is kept)",
-        ))
+    if "reserve" in t:
+        differs = stated.notna() & computed.notna() & (stated - computed).abs().gt(INCURRED_TOLERANCE)
+        col = ft.columns["incurred_loss"]
+        rows = zip(t["_row"][differs], stated[differs], paid[differs].fillna(0),
+                   reserve[differs].fillna(0))
+        for row, s, p, r in rows:
+            ft.problems.append(Problem(
+                int(row), col,
+                f"Incurred Loss {s:,.2f} differs from Paid Loss + Reserve = {p:,.2f} + {r:,.2f} = "
+                f"{p + r:,.2f} (the stated Incurred is kept)",
+            ))
     t["incurred_loss"] = stated.fillna(computed)
