@@ -488,3 +488,25 @@ def test_sample_score_model_is_the_fit_on_the_bundled_sample():
     assert fitted.names == saved.names and fitted.baseline_vendor == saved.baseline_vendor
     assert np.allclose(fitted.coefficients, saved.coefficients, atol=1e-9)
     assert fitted.p_ref == pytest.approx(saved.p_ref, abs=1e-12) and fitted.n_train == saved.n_train
+
+
+# --- the owner's documentation shows the model's own numbers ------------------------------------
+
+def test_docs_show_what_the_model_computes():
+    from pathlib import Path
+
+    from agency_xl.models.ltv import lifetime_value
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "models" / "leads.md").read_text()
+    for ltv, cac in [(18_000, 1_350), (9_000, 820), (4_500, 520), (1_800, 280)]:
+        assert f"**{m.ltv_to_cac(ltv, cac):.1f}**" in doc
+    smart, ever = m.vendor_roi(12_000, 36, 6_200), m.vendor_roi(8_000, 19, 4_100)
+    assert f"ROI **{smart:,.0%}**, {m.vendor_rating(smart)}" in doc
+    assert f"ROI **{ever:,.0%}**, {m.vendor_rating(ever)} at the default thresholds" in doc
+    assert f"CAC ${m.acquisition_cost(12_000, 36):,.0f}, LTV:CAC {m.ltv_to_cac(6_200, 12_000 / 36):.1f}" in doc
+    vendors = pd.DataFrame({"vendor": ["SmartFinancial", "EverQuote"], "spend": [12_000.0, 8_000.0],
+                            "leads": [240, 320], "roi": [smart, ever]})
+    assert m.reallocation(vendors.assign(rating=m.vendor_rating(vendors["roi"].to_numpy()))).amount == 0
+    r = m.reallocation(vendors.assign(rating=m.vendor_rating(vendors["roi"].to_numpy(), 10, 2)))
+    assert f"**shift ${r.amount:,.0f}**" in doc and f"about **${r.ltv_gain:,.0f}**" in doc
+    assert f"worth about ${lifetime_value(4_500, 0.07, 0.97, 0.10):,.0f}" in doc

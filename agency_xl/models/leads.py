@@ -235,13 +235,13 @@ def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_leads: int = 20
     if order[worst["rating"]] >= order[best["rating"]]:
         return Reallocation(0.0, None, None, 0.0,
                             f"No shift recommended: the weakest vendor ({worst['vendor']}, ROI "
-                            f"{worst['roi']:.0%}) rates {worst['rating']} like the best "
-                            f"({best['vendor']}, ROI {best['roi']:.0%}).", rule)
+                            f"{worst['roi']:,.0%}) rates {worst['rating']} like the best "
+                            f"({best['vendor']}, ROI {best['roi']:,.0%}).", rule)
     amount = float(round(share * worst["spend"] / 100.0) * 100.0)
     gain = amount * float(best["roi"] - worst["roi"])
     action = (
-        f"Shift ${amount:,.0f} from {worst['vendor']} (ROI {worst['roi']:.0%}, {worst['rating']}) "
-        f"to {best['vendor']} (ROI {best['roi']:.0%}, {best['rating']}): about ${gain:,.0f} more "
+        f"Shift ${amount:,.0f} from {worst['vendor']} (ROI {worst['roi']:,.0%}, {worst['rating']}) "
+        f"to {best['vendor']} (ROI {best['roi']:,.0%}, {best['rating']}): about ${gain:,.0f} more "
         f"lifetime value if the extra leads convert like the current ones."
     )
     return Reallocation(amount, str(worst["vendor"]), str(best["vendor"]), gain, action, rule)
