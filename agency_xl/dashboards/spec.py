@@ -138,6 +138,7 @@ class Chart:
     x_title: str | None = None
     y_format: str | None = None
     y2_format: str | None = None
+    x_format: str | None = None  # number format of numeric category labels, e.g. "0%"
     stacked: bool = False
     legend: str | None = "bottom"  # None hides the legend
     y_min: float | None = None

@@ -177,6 +177,8 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
         x_axis: dict[str, Any] = {"label_position": "low"}
         if chart.x_title:
             x_axis["name"] = chart.x_title
+        if chart.x_format:
+            x_axis["num_format"] = chart.x_format
         main.set_x_axis(x_axis)
         if chart.y2_format:
             for other in others.values():
