@@ -91,7 +91,7 @@ def RATE_SEVERITY(added_churn: Any, low_below: Any = None, moderate_below: Any =
 
 
 SCENARIO_HEADER = ["Rate increase", "Retention", "Added churn", "Premium", "Commission",
-                   "Change vs today ($)", "Change vs today (%)"]
+                   "Change vs today", "Change vs today %"]
 
 
 @worksheet_function(
@@ -155,8 +155,7 @@ def LTV(annual_premium: Any, commission_rate: Any, retention: Any, discount_rate
 
 
 LTV_HEADER = ["Lifetime value", "Retention", "LTV ($)"]
-LTV_ROWS = ["Without premium growth", "Premium growth, same retention",
-            "Premium growth and rate-driven churn"]
+LTV_ROWS = ["Without premium growth", "With premium growth", "With growth and its churn"]
 NO_LIMIT = "no limit"  # r (1 + g) >= 1 + d: the sum does not converge
 
 
