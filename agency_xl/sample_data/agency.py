@@ -309,9 +309,11 @@ def _policies_table(run: BookRun, pol: PlannedPolicies, hh: Households, idx: np.
         "producer": _text(np.array(pf.PRODUCERS, dtype=object)[pol.producer[idx]]),
         "lead_source": _text(pol.source[idx]),
         "zip": _text(np.array([z for z, _ in pf.ZIPS], dtype=object)[hh.zip[pol.hh[idx]]]),
+        "_seq": pol.seq[idx],
     })
-    return frame.sort_values(["household_id", "original_effective_date", "policy_number"],
-                             kind="stable", ignore_index=True)
+    # Policies written the same day stay in the order the household bought them (Auto first).
+    return frame.sort_values(["household_id", "original_effective_date", "_seq"], kind="stable",
+                             ignore_index=True).drop(columns="_seq")
 
 
 def _growth_table(run: BookRun, pol: PlannedPolicies, start: int, end: int) -> pd.DataFrame:

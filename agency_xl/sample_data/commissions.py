@@ -3,8 +3,8 @@
 Each term is billed by its pay plan (paid in full, semi-annual, quarterly or monthly); every
 installment brings a commission row ("New Business" in a policy's first term, "Renewal" after)
 at the term's commission rate. A term cancelled early gives back the commission on the premium
-billed but not earned: a pro-rated negative row, "Chargeback" when the policy was new business
-(the early cancellations), "Cancellation" otherwise. Mid-term changes give "Chargeup" (a vehicle
+billed but not earned: a pro-rated negative row, "Chargeback" when new business cancels in its
+first months (the early cancellations), "Cancellation" otherwise. Mid-term changes give "Chargeup" (a vehicle
 added) and "Endorsement" rows (a vehicle removed, a coverage change), pro-rated to the term's
 end; a few "Adjustment" rows correct a rate; a yearly "Bonus" row is paid in February.
 
@@ -104,8 +104,8 @@ def commission_rows(rng: np.random.Generator, terms: Terms, pol: PlannedPolicies
                                    - (terms.end[c] - terms.start[c]) / length[c])
     keep = unearned > 0.5
     c = c[keep]
-    parts.append((c, terms.end[c], -unearned[keep],
-                  np.where(terms.new[c], "Chargeback", "Cancellation")))
+    early = terms.new[c] & (terms.end[c] - terms.start[c] <= pf.EARLY_CANCEL_DAYS[1])
+    parts.append((c, terms.end[c], -unearned[keep], np.where(early, "Chargeback", "Cancellation")))
 
     # Mid-term changes.
     p_change = np.array([pf.ENDORSEMENT_RATE.get(p.name, pf.OTHER_ENDORSEMENT_RATE)
