@@ -113,7 +113,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         timing = m.marketing_timing(index.index, s.high_season_index, s.low_season_index,
                                     s.high_season_increase, s.low_season_decrease, monthly_budget,
                                     s.average_marketing_roi)
-        effect = m.marketing_plan_effect(timing, monthly_budget, s.average_marketing_roi)
+        effect = m.marketing_plan_effect(timing, s.average_marketing_roi)
 
     # --- key figures ------------------------------------------------------------------------
     peak_renewal = quiet_renewal = None

@@ -372,8 +372,8 @@ def marketing_timing(index, high: float = 110.0, low: float = 90.0, increase: fl
       sales effect  = spend change x index / 100 (the change in the month's marketing-driven sales,
                       as a share of an average month's);
       expected ROI  = (1 + average ROI) x index / 100 - 1 (return per dollar spent in the month).
-    Columns: month, index, action, reason, spend_change, planned_spend, response, sales_effect,
-    expected_roi. Months with an unknown index are kept at the flat budget.
+    Columns: month, index, action, reason, spend_change, flat_spend (the budget spread evenly),
+    planned_spend, response, sales_effect, expected_roi. Months with an unknown index are kept at the flat budget.
     """
     s = np.asarray(index, dtype=float)
     action = marketing_action(s, high, low)
@@ -390,6 +390,7 @@ def marketing_timing(index, high: float = 110.0, low: float = 90.0, increase: fl
         "action": label,
         "reason": reason,
         "spend_change": change,
+        "flat_spend": np.full(12, float(monthly_budget)),
         "planned_spend": monthly_budget * (1.0 + change),
         "response": response,
         "sales_effect": change * response,
@@ -401,7 +402,7 @@ def marketing_timing(index, high: float = 110.0, low: float = 90.0, increase: fl
 class MarketingPlanEffect:
     """A marketing timing plan against the same budget spent evenly."""
 
-    flat_spend: float  # 12 x monthly budget, $
+    flat_spend: float  # the budget spread evenly over the 12 months, $
     planned_spend: float  # $
     spend_change: float  # planned / flat - 1
     sales_change: float  # marketing-driven sales, planned / flat - 1
@@ -410,12 +411,12 @@ class MarketingPlanEffect:
     planned_roi: float  # return per dollar of the plan
 
 
-def marketing_plan_effect(timing: pd.DataFrame, monthly_budget: float, average_roi: float) -> MarketingPlanEffect:
+def marketing_plan_effect(timing: pd.DataFrame, average_roi: float) -> MarketingPlanEffect:
     """Totals of a ``marketing_timing`` table. Spread evenly, the budget brings sales in proportion
     to sum(index)/100 = 12 average months; the plan brings sum((1 + change) x index / 100)."""
     ok = np.isfinite(timing["index"].to_numpy(float))
     t = timing[ok]
-    flat_spend = 12 * monthly_budget
+    flat_spend = float(timing["flat_spend"].sum())
     planned = float(timing["planned_spend"].sum())
     flat_sales = float(t["response"].sum())
     plan_sales = float(((1.0 + t["spend_change"]) * t["response"]).sum())
