@@ -296,6 +296,21 @@ def test_sheet_without_commission_export_uses_the_fallbacks_and_says_so(tmp_path
     assert load_workbook(path)["Cash Flow"]["A2"].value.startswith("Add the Commission statement")
 
 
+def test_sheet_with_an_empty_commission_export_falls_back_input_by_input():
+    empty = statements().iloc[0:0]
+    s = sheet_module.build(AmsData(commissions=empty, as_of=AS_OF), Assumptions())
+    s.validate()
+    assert s.kpis["inputs_measured"] is False
+    assert set(s.kpis["fallbacks_used"]) == set(sheet_module.MEASURED_INPUTS)
+    assert m.chargeback_rate(empty, AS_OF).policies == 0
+    # One sale, no chargeback to time: only the delay falls back.
+    one = pd.DataFrame([_row("New Business", "P1", "2024-01-10", "2024-02-15", 100.0)])
+    s = sheet_module.build(AmsData(commissions=one, as_of=AS_OF), Assumptions())
+    assert s.kpis["fallbacks_used"] == ["monthly_commission", "new_business_share",
+                                        "chargeback_delay_days"]
+    assert s.kpis["chargeback_rate"] == 0.0 and s.kpis["commission_lag_days"] == 36.0
+
+
 def test_sheet_builds_a_workbook_with_its_charts(tmp_path):
     s = sheet_module.build(AmsData(commissions=sample_statements(), as_of=AS_OF), Assumptions())
     path = build_workbook([s], tmp_path / "cash.xlsx")

@@ -20,6 +20,8 @@ from agency_xl.excel.functions import cash_flow as udf  # the cached results are
 from agency_xl.models import cash_flow as m
 
 NEEDS = ("commissions",)
+MEASURED_INPUTS = ("monthly_commission", "new_business_share", "lag_days", "chargeback_rate",
+                   "chargeback_delay_days")
 BREAK_EVEN_HORIZON = 60  # months the projection is extended to find break-even
 BLUE, LIGHT_BLUE, GREEN, RED, GREY = "#1565C0", "#90CAF9", "#2E7D32", "#C62828", "#9E9E9E"
 
@@ -45,7 +47,7 @@ class Measured:
     chargeback_note: str
     delay_note: str
     share_note: str
-    from_statements: bool
+    fallbacks: list[str]  # the inputs that fell back to their Setting
 
 
 def measure(data: AmsData, settings: Assumptions) -> tuple[Measured, dict]:
@@ -59,7 +61,7 @@ def measure(data: AmsData, settings: Assumptions) -> tuple[Measured, dict]:
         return Measured(s.fallback_monthly_commission, s.fallback_new_business_share,
                         s.fallback_lag_days, s.fallback_chargeback_rate,
                         s.fallback_chargeback_delay_days, fallback, fallback, fallback, fallback,
-                        fallback, False), parts
+                        fallback, list(MEASURED_INPUTS)), parts
     lags = m.commission_lags(c)
     lag = m.lag_summary(lags["lag_days"], lags["commission_amount"])
     cb = m.chargeback_rate(c, data.as_of)
@@ -67,29 +69,33 @@ def measure(data: AmsData, settings: Assumptions) -> tuple[Measured, dict]:
     parts.update(lags=lags, lag=lag, chargebacks=cb, baseline=base,
                  histogram=m.lag_histogram(lags["lag_days"], lags["commission_amount"]))
 
-    def pick(value: float, fb: float, note: str, what: str) -> tuple[float, str]:
+    fallbacks: list[str] = []
+
+    def pick(value: float, fb: float, note: str, what: str, name: str) -> tuple[float, str]:
         if value is not None and np.isfinite(value):
             return float(value), note
+        fallbacks.append(name)
         return fb, f"Settings fallback: no {what} in the commission statements"
 
     commission, c_note = pick(
         base.monthly_commission, s.fallback_monthly_commission,
         f"Measured: {base.months} statement months {base.first} to {base.last}, before chargebacks",
-        "statement in the last 12 months")
+        "statement in the last 12 months", "monthly_commission")
     share, s_note = pick(base.new_business_share, s.fallback_new_business_share,
                          "Measured: New Business rows' share of that commission",
-                         "New Business commission")
+                         "New Business commission", "new_business_share")
     lag_days, l_note = pick(lag.lag_days, s.fallback_lag_days,
                             f"Measured: {lag.rows:,} New Business/Renewal rows, per commission dollar",
-                            "New Business or Renewal row")
+                            "New Business or Renewal row", "lag_days")
     rate, r_note = pick(cb.rate, s.fallback_chargeback_rate,
                         f"Measured: {cb.policies:,} sales, reversed within 12 months"
                         + ("" if cb.mature else " (recent sales only: understated)"),
-                        "New Business row")
+                        "New Business row", "chargeback_rate")
     delay, d_note = pick(cb.delay_days, s.fallback_chargeback_delay_days,
-                         "Measured: sale to chargeback statement, per dollar", "matched chargeback")
+                         "Measured: sale to chargeback statement, per dollar", "matched chargeback",
+                         "chargeback_delay_days")
     return Measured(commission, share, lag_days, rate, delay, c_note, l_note, r_note, d_note, s_note,
-                    True), parts
+                    fallbacks), parts
 
 
 def projection_months(data: AmsData, n: int) -> list[str]:
@@ -189,7 +195,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     sheet.column_widths = {0: 32, 1: 18, 2: 20, 3: 13, 4: 15, 5: 20, 6: 17, 7: 15, 8: 20, 9: 14}
 
     sheet.kpis = {
-        "inputs_measured": meas.from_statements,
+        "inputs_measured": not meas.fallbacks,
+        "fallbacks_used": meas.fallbacks,
         "monthly_commission": round(meas.monthly_commission, 2),
         "new_business_share": clean(meas.new_business_share),
         "commission_lag_days": round(meas.lag_days, 1),
@@ -232,8 +239,9 @@ def _calculator(sheet: Sheet, meas: Measured, settings: Assumptions, wc: m.Worki
               "note"),
         Label("A42", "Your inputs", "heading"),
     ]
-    values = [s.monthly_expenses, s.monthly_growth_rate, round(meas.lag_days, 1), s.buffer_months,
-              round(meas.monthly_commission, 2), s.cash_on_hand]
+    # Unrounded, so the live total equals the alert's working-capital need to the dollar.
+    values = [s.monthly_expenses, s.monthly_growth_rate, meas.lag_days, s.buffer_months,
+              meas.monthly_commission, s.cash_on_hand]
     names = ["Monthly expenses ($)", "Monthly growth rate", "Commission lag (days)", "Buffer months",
              "Monthly commission ($)", "Cash on hand ($)"]
     formats = [MONEY, PCT, NUMBER1, NUMBER1, MONEY, MONEY]
@@ -341,7 +349,8 @@ def _chargeback_section(sheet: Sheet, parts: dict) -> None:
         ("Reversed within 12 months", cb.reversed if have else None, MONEY,
          "Cancellation and Chargeback rows, matched by policy number"),
         ("Sales measured", cb.policies if have else None, COUNT, "Policies with New Business rows"),
-        ("Sales charged back", cb.policies_charged_back if have else None, COUNT, ""),
+        ("Sales charged back", cb.policies_charged_back if have else None, COUNT,
+         f"{cb.policies_charged_back / cb.policies:.1%} of the sales measured" if have else ""),
         ("Chargeback delay (days)", cb.delay_days if have else None, NUMBER1,
          "Sale to the chargeback's statement, per dollar"),
     ]))

@@ -199,13 +199,14 @@ def chargeback_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
 
     is_nb = (c["transaction_type"] == NEW_BUSINESS).to_numpy() & eff.notna().to_numpy()
     nb = pd.DataFrame({"policy": policy[is_nb], "date": eff[is_nb], "amount": amount[is_nb]})
-    sales = nb.groupby("policy").agg(sale_date=("date", "min"), nb_commission=("amount", "sum"))
+    sales = nb.groupby("policy", as_index=False).agg(sale_date=("date", "min"),
+                                                      nb_commission=("amount", "sum"))
     sales = sales[sales["nb_commission"] > 0]
 
     is_rev = c["transaction_type"].isin(REVERSAL_TYPES).to_numpy()
     rev = pd.DataFrame({"policy": policy[is_rev], "date": eff[is_rev].fillna(stmt[is_rev]),
                         "statement": stmt[is_rev], "amount": amount[is_rev]})
-    rev = rev.join(sales[["sale_date"]], on="policy", how="inner")
+    rev = rev.merge(sales[["policy", "sale_date"]], on="policy", how="inner")
     window_end = rev["sale_date"] + pd.DateOffset(months=window_months)
     rev = rev[(rev["date"] >= rev["sale_date"]) & (rev["date"] <= window_end)]
 
@@ -214,8 +215,9 @@ def chargeback_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
     delay = (float(np.average(delay_days, weights=delay_w)) if len(rev) and delay_w.sum() > 0
              else nan)
 
-    reversed_by_policy = (-rev.groupby("policy")["amount"].sum()).reindex(sales.index).fillna(0.0)
-    sales["reversed"] = np.clip(reversed_by_policy.to_numpy(), 0.0, sales["nb_commission"].to_numpy())
+    reversed_by_policy = -rev.groupby("policy")["amount"].sum()
+    taken = sales["policy"].map(reversed_by_policy).fillna(0.0).to_numpy(float)
+    sales["reversed"] = np.clip(taken, 0.0, sales["nb_commission"].to_numpy(float))
     matured = sales[sales["sale_date"] + pd.DateOffset(months=window_months) <= when]
     mature = len(matured) > 0
     cohort = matured if mature else sales
@@ -326,7 +328,7 @@ def runway_months(cash, monthly_burn):  # noqa: ANN001, ANN201
     """
     c = np.asarray(cash, dtype=float)
     b = np.asarray(monthly_burn, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(b > 0, c / np.where(b > 0, b, 1.0), np.inf)
     out = np.where(np.isnan(c) | np.isnan(b), np.nan, out)
     return _out(out)
