@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -359,3 +360,24 @@ def test_lag_histogram_function():
     out = xh.call_like_excel(UDFS, "LAG_HISTOGRAM", [[12.0], [35.0], [48.0], [None], [95.0]], xh.MISSING)
     assert out[-1][:2] == ["All", 4]
     assert sum(r[1] for r in out[1:-1]) == 4
+
+
+# --- the owner's documentation --------------------------------------------------------------------
+
+def test_docs_show_what_the_model_computes():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "models" / "cash_flow.md").read_text()
+    wc = m.working_capital_need(42_000, 0.08, 48, 3, 21_000)
+    for value in (wc.base_buffer, wc.lag_buffer, wc.growth_buffer, wc.total):
+        assert f"**${value:,.0f}**" in doc
+    assert f"**{wc.months_of_runway:.1f}**" in doc
+    p = m.cash_flow_projection(21_000, 42_000, 0.08, 48, 0.08, 150_000, 0.25)
+    first, last = p.iloc[0], p.iloc[-1]
+    assert f"**-${-first['accrual_profit']:,.0f} / -${-first['net_cash_flow']:,.0f}**".replace("-", "\u2212") in doc
+    assert f"**${last['cash_position']:,.0f}** (cumulative \u2212${-last['cumulative_cash_flow']:,.0f})" in doc
+    long_run = m.cash_flow_projection(21_000, 42_000, 0.08, 48, 0.08, 150_000, 0.25, months=60)
+    be = m.months_to_break_even(long_run["net_cash_flow"])
+    assert f"**{be:.1f}**" in doc
+    burn = m.cash_burn(p, 150_000, wc.total, 0.08, be)
+    assert f'"{burn.recommendation}"' in doc and burn.status in doc
+    assert f"bottoms out in month {burn.lowest_month}" in doc
+    assert int(np.argmax(p["accrual_profit"].to_numpy() > 0)) + 1 == 10 and "positive only in month 10" in doc
