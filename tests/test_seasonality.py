@@ -363,3 +363,41 @@ def test_marketing_timing_and_staff_needed_functions():
     assert "low_index must not be above high_index" in bad
     assert xh.call_like_excel(MODULE, "STAFF_NEEDED", 325, 30, 150, 30)[0][0] == pytest.approx(325 / 150 + 1)
     assert "above 0" in xh.call_like_excel(MODULE, "STAFF_NEEDED", 325, 30, 0, 30)[0][0]
+
+
+# --- the owner's doc: the plan's examples beside the model's results ----------------------------
+
+def _plan_year(jan: float, feb: float, dec: float) -> list[float]:
+    """A year whose index is the plan's Jan, Feb and Dec with the other nine months equal."""
+    rest = (1200 - jan - feb - dec) / 9
+    return [jan, feb, *[rest] * 9, dec]
+
+
+def plan_example_rows() -> list[str]:
+    """The rows of docs/models/seasonality.md's comparison table, computed by the model."""
+    years = [_plan_year(82, 88, 92), _plan_year(88, 92, 98), _plan_year(85, 90, 95)]
+    dates = [ts(2022 + y, mo + 1, 15) for y in range(3) for mo in range(12)]
+    index = m.seasonal_index(dates, np.concatenate(years)).index
+    conc = m.renewal_concentration
+    implied = [(1 + roi) / (1 + 8.5) * 100 for roi in (14.5, 6.8)]
+    return [
+        f"| Mar: 325 renewals, average 229 | 1.42 | {conc(325, 229):.2f} |",
+        f"| Jul: 145 renewals, average 229 | 0.63 | {conc(145, 229):.2f} |",
+        f"| Jan: 185 renewals, average 229 | 0.85 | {conc(185, 229):.2f} (185 / 229; the plan's 0.85 is not its own ratio) |",
+        f"| Jan index, years 82 / 88 / 85 | 85 | {index[0]:.1f} |",
+        f"| Feb index, years 88 / 92 / 90 | 90 | {index[1]:.1f} |",
+        f"| Dec index, years 92 / 98 / 95 | 95 | {index[11]:.1f} |",
+        f"| Feb (index 90): action | Increase spend by 25% | "
+        f"{m.marketing_timing([90.0] * 12)['action'].iloc[0]} (90 is at the low-season threshold) |",
+        f"| Feb expected ROI | 1,450% | {m.marketing_timing([90.0] * 12)['expected_roi'].iloc[0]:.0%} at index 90; "
+        f"1,450% would need an index of {implied[0]:.0f} |",
+        f"| Aug expected ROI (reduce 15%) | 680% | an index of {implied[1]:.0f} gives 680% |",
+    ]
+
+
+def test_the_docs_show_the_models_numbers():
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "models" / "seasonality.md").read_text()
+    for row in plan_example_rows():
+        assert row in doc, row

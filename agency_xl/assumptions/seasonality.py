@@ -39,11 +39,13 @@ class SeasonalitySettings(SettingsGroup):
         ge=-1, le=1000,
     )
     renewals_per_staff_month: float = setting(
-        150.0, "renewals", "Renewals one staff member handles in a month (reviews, calls, paperwork).",
+        80.0, "renewals", "Renewals one staff member handles in a month besides the service work "
+        "(reviews, calls, paperwork). Your own figure; the default is a placeholder.",
         gt=0, le=10_000,
     )
     new_sales_per_staff_month: float = setting(
-        30.0, "policies", "New policies one staff member quotes and writes in a month.", gt=0, le=10_000
+        20.0, "policies", "New policies one staff member quotes and writes in a month. Your own "
+        "figure; the default is a placeholder.", gt=0, le=10_000,
     )
     current_staff: float = setting(
         3.0, "people", "Staff today (full-time equivalents) who handle renewals and new sales.",
