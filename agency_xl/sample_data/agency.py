@@ -27,9 +27,10 @@ from agency_xl.sample_data.dates import (NEVER, add_months, datetime64, day, mon
 from agency_xl.sample_data.households import (KIND_LEAD, KIND_REFERRAL, PLAN_LEN,
                                               PLAN_PRODUCTS, Households, PlannedPolicies,
                                               general_plans, general_vehicles, initial_households,
-                                              make_households, plan_policies, premium_draw,
-                                              walk_in_households)
-from agency_xl.sample_data.marketing import simulate_leads, simulate_referrals
+                                              make_households, names, plan_policies,
+                                              premium_draw, walk_in_households)
+from agency_xl.sample_data.marketing import (Leads, Referrals, simulate_leads,
+                                             simulate_referrals)
 
 PRODUCT_NAMES = np.array([p.name for p in pf.PRODUCT_PROFILES] + ["Other"], dtype=object)
 STATUS_NAMES = {IN_FORCE: "In Force", CANCELLED: "Cancelled", EXPIRED: "Expired",
@@ -195,7 +196,8 @@ def simulate_agency(households: int = 1000, seed: int = 7,
     is_bonus = comm.policy == BONUS
     commissions = pd.DataFrame({
         "statement_date": datetime64(comm.statement),
-        "policy_number": _text(np.where(is_bonus, BONUS_POLICY, policy_no[np.maximum(comm.policy, 0)])),
+        "policy_number": _text(np.where(is_bonus, BONUS_POLICY,
+                                        policy_no[np.maximum(comm.policy, 0)])),
         "product": _text(PRODUCT_NAMES[comm.product]),
         "transaction_type": _text(comm.kind),
         "transaction_effective_date": datetime64(comm.effective),
@@ -250,8 +252,8 @@ def simulate_agency(households: int = 1000, seed: int = 7,
         })
 
     leads_table = _leads_table(rng_quotes, leads, hh, pol, run, hh_id, start)
-    names = np.array([f"{f} {l}" for f, l in zip(*_referred_names(rng_ref, refs, hh, len(hh_a)))],
-                     dtype=object)
+    referred = np.array([f"{first} {last}" for first, last in
+                         zip(*_referred_names(rng_ref, refs, hh, len(hh_a)))], dtype=object)
     day_one = np.bincount(pol.hh[pol.same_day & (run.status != DROPPED)], minlength=len(hh))
     ref_hh = np.full(len(refs.date), -1)
     ref_hh[ref_sold] = len(hh_a) + np.arange(n_b)
@@ -260,7 +262,7 @@ def simulate_agency(households: int = 1000, seed: int = 7,
     referrals = pd.DataFrame({
         "referral_date": datetime64(refs.date),
         "referrer_household_id": _text(hh_id[refs.referrer].astype(str)),
-        "referred_name": _text(names),
+        "referred_name": _text(referred),
         "status": _text(refs.status),
         "sold_date": datetime64(np.where(refs.sold_date >= 0, refs.sold_date, NEVER)),
         "household_id": pd.Series([str(hh_id[h]) if h >= 0 else np.nan for h in ref_hh],
@@ -279,10 +281,10 @@ def simulate_agency(households: int = 1000, seed: int = 7,
     )
 
 
-def _referred_names(rng: np.random.Generator, refs, hh: Households, offset: int):
+def _referred_names(rng: np.random.Generator, refs: Referrals, hh: Households,
+                    offset: int) -> tuple[np.ndarray, np.ndarray]:
     """The referred person's name: the new household's for sold referrals, else drawn."""
-    first = np.array(pf.FIRST_NAMES, dtype=object)[rng.integers(len(pf.FIRST_NAMES), size=len(refs.date))]
-    last = np.array(pf.LAST_NAMES, dtype=object)[rng.integers(len(pf.LAST_NAMES), size=len(refs.date))]
+    first, last = names(rng, len(refs.date))
     sold = np.flatnonzero(refs.status == "Sold")
     first[sold] = hh.first[offset + np.arange(len(sold))]
     last[sold] = hh.last[offset + np.arange(len(sold))]
@@ -367,7 +369,7 @@ def _growth_table(run: BookRun, pol: PlannedPolicies, start: int, end: int) -> p
     return g
 
 
-def _leads_table(rng: np.random.Generator, leads, hh: Households, pol: PlannedPolicies,
+def _leads_table(rng: np.random.Generator, leads: Leads, hh: Households, pol: PlannedPolicies,
                  run: BookRun, hh_id: np.ndarray, start: int) -> pd.DataFrame:
     n = len(leads.lead_id)
     household = np.full(n, -1)

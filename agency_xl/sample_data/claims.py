@@ -65,7 +65,8 @@ def simulate_claims(rng: np.random.Generator, product: np.ndarray, start: np.nda
         options = [i for i, c in enumerate(CAUSES) if c[0] == p]
         share = np.array([CAUSES[i][2] for i in options])
         mask = prod == p
-        cause_idx[mask] = np.array(options)[rng.choice(len(options), mask.sum(), p=share / share.sum())]
+        pick = rng.choice(len(options), mask.sum(), p=share / share.sum())
+        cause_idx[mask] = np.array(options)[pick]
     table = np.array([c[3:] for c in CAUSES], dtype=float)  # severity, sigma, settle, no-pay, lae
     severity, sigma, settle_mean, no_pay_share, lae_ratio = table[cause_idx].T
     liability = np.array(["Injury" in c[1] or "Liability" in c[1] for c in CAUSES])[cause_idx]
@@ -110,7 +111,8 @@ def claim_state(c: Claims, on: int) -> ClaimState:
     # Paid starts after the first quarter of the claim's life and stops short of the whole
     # amount until it closes; the estimate moves from the first guess to the true amount.
     paid = np.where(closed, ult, np.round(ult * np.clip(1.2 * f - 0.25, 0, 0.9), 2))
-    believed = np.where(c.no_pay[idx], estimate * (1 - f), estimate ** (1 - f) * np.maximum(ult, 1) ** f)
+    believed = np.where(c.no_pay[idx], estimate * (1 - f),
+                        estimate ** (1 - f) * np.maximum(ult, 1) ** f)
     reserve = np.where(closed, 0.0, np.round(np.maximum(believed - paid, 0), 2))
     lae = np.round(c.lae_ratio[idx] * np.maximum(paid, 0), 2)
     status = np.where(closed, "Closed", "Open").astype(object)

@@ -150,4 +150,5 @@ def simulate_referrals(rng: np.random.Generator, households: int, first_day: np.
     closes = rng.random(len(who)) < pf.REFERRAL_CLOSE
     sold = closes & (sold_date <= as_of)
     status = np.where(sold, "Sold", np.where(as_of - date > 45, "Lost", "Quoted")).astype(object)
-    return Referrals(date=date, referrer=who, status=status, sold_date=np.where(sold, sold_date, -1))
+    return Referrals(date=date, referrer=who, status=status,
+                     sold_date=np.where(sold, sold_date, -1))

@@ -240,7 +240,8 @@ def write_book(a: SampleAgency, path: Path, rng: np.random.Generator,
                          f"Agency Code: {pf.AGENCY_CODE}",
                          "Policy Status: All    Sorted by: Producer, Customer ID"])
     sheet.header(header)
-    bounds = np.flatnonzero(np.r_[True, p["producer"].to_numpy()[1:] != p["producer"].to_numpy()[:-1], True])
+    producer = p["producer"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, producer[1:] != producer[:-1], True])
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         _rows_with_serials(sheet, columns, formats, lo, hi, serial_col=7)
         sheet.blank()
@@ -356,7 +357,8 @@ def write_claims(a: SampleAgency, claims: pd.DataFrame, run: dt.date, path: Path
     wb = _workbook(path, run, "Claims Detail Report")
     f = Formats(wb)
     fmt = {"date": f.date, "money": f.money, "id": f.id, None: None}
-    sheet = Sheet(wb, "Claims Detail", [12, 12, 26, 22, 12, 13, 20, 24, 13, 13, 14, 12][: len(header)])
+    widths = [12, 12, 26, 22, 12, 13, 20, 24, 13, 13, 14, 12]
+    sheet = Sheet(wb, "Claims Detail", widths[: len(header)])
     _title_block(sheet, [pf.AGENCY_NAME, "Claims Detail Report",
                          f"Loss Dates: {a.history_start:%m/%d/%Y} - {run:%m/%d/%Y}",
                          _run_date(run)])
