@@ -343,8 +343,11 @@ def test_reallocation_rule():
     assert (r.amount, r.from_vendor, r.to_vendor) == (2_000.0, "Poor Co", "Good Co")  # Tiny Co too small
     assert r.ltv_gain == pytest.approx(2_000 * (6.0 - 0.9))
     assert "$2,000" in r.sentence and "Poor Co" in r.sentence and "Rule:" in r.sentence
-    same = vendors.assign(rating=m.EXCELLENT, roi=[9.0, 6.0, 7.0])
-    assert m.reallocation(same).amount == 0 and "No shift" in m.reallocation(same).action
+    # Poor Co returns 1.9 / 7.0 = 27% of Good Co's value per dollar: below any trigger above 0.27
+    assert m.reallocation(vendors, trigger=0.28).amount == 2_000
+    assert m.reallocation(vendors, trigger=0.27).amount == 0
+    close = vendors.assign(roi=[6.5, 6.0, 7.0])  # 7.0 / 7.5 = 93% per dollar: leave them alone
+    assert m.reallocation(close).amount == 0 and "No shift" in m.reallocation(close).action
     assert m.reallocation(vendors.head(1)).amount == 0
 
 
@@ -506,7 +509,8 @@ def test_docs_show_what_the_model_computes():
     assert f"CAC ${m.acquisition_cost(12_000, 36):,.0f}, LTV:CAC {m.ltv_to_cac(6_200, 12_000 / 36):.1f}" in doc
     vendors = pd.DataFrame({"vendor": ["SmartFinancial", "EverQuote"], "spend": [12_000.0, 8_000.0],
                             "leads": [240, 320], "roi": [smart, ever]})
-    assert m.reallocation(vendors.assign(rating=m.vendor_rating(vendors["roi"].to_numpy()))).amount == 0
-    r = m.reallocation(vendors.assign(rating=m.vendor_rating(vendors["roi"].to_numpy(), 10, 2)))
+    r = m.reallocation(vendors.assign(rating=m.vendor_rating(vendors["roi"].to_numpy())))
+    per_dollar = (1 + ever) / (1 + smart)
+    assert f"returns {per_dollar:.0%} of SmartFinancial's value per dollar" in doc
     assert f"**shift ${r.amount:,.0f}**" in doc and f"about **${r.ltv_gain:,.0f}**" in doc
     assert f"worth about ${lifetime_value(4_500, 0.07, 0.97, 0.10):,.0f}" in doc

@@ -20,7 +20,11 @@ class LeadsSettings(SettingsGroup):
     )
     reallocation_share: float = setting(
         0.25, "ratio", "Share of the lowest-ROI vendor's spend the recommendation moves to the "
-                       "highest-ROI vendor when it rates lower.", ge=0, le=1,
+                       "highest-ROI vendor.", ge=0, le=1,
+    )
+    reallocation_trigger: float = setting(
+        0.75, "ratio", "Recommend a shift when the lowest-ROI vendor returns less than this share of "
+                       "the lifetime value per dollar the highest-ROI vendor returns.", ge=0, le=1,
     )
     min_vendor_leads: int = setting(
         20, "leads", "A vendor needs this many leads in the window to be named in the "

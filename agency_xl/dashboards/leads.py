@@ -111,7 +111,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         rule = m.TierRule(g.low_value_premium, g.elite_min_products, g.premium_min_products)
         values = m.sold_lead_values(leads, pol, homes, rule)
         full = m.vendor_efficiency(values, as_of, window, s.roi_excellent, s.roi_good)
-        realloc = m.reallocation(full, s.reallocation_share, s.min_vendor_leads)
+        realloc = m.reallocation(full, s.reallocation_share, s.min_vendor_leads, s.reallocation_trigger)
         vendors = (full if len(full) <= VENDOR_ROWS else m.vendor_efficiency(
             _group_small_vendors(values, as_of, window), as_of, window, s.roi_excellent, s.roi_good))
         segments_t = m.cac_by_segment(values, as_of, window, s.ltv_cac_warning)

@@ -213,30 +213,33 @@ class Reallocation:
         return f"{self.action} {self.rule}"
 
 
-def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_leads: int = 20) -> Reallocation:
+def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_leads: int = 20,
+                 trigger: float = 0.75) -> Reallocation:
     """Shift ``share`` of the worst vendor's spend to the best one.
 
-    Rule: among vendors with at least ``min_leads`` leads and a known ROI, the best has the highest
-    ROI and the worst the lowest; a shift is recommended when the worst rates below the best
-    (EXCELLENT > GOOD > UNDERPERFORMING). Amount = share x the worst vendor's spend, rounded to $100.
-    Expected LTV gain = amount x (ROI best - ROI worst): each dollar returns (1 + ROI) of lifetime
-    value at the vendor's measured rate, assuming the next dollar buys leads as good as the last
-    (a vendor's best leads may run out; treat it as an upper bound).
+    Rule: among vendors with at least ``min_leads`` leads, spend and a known ROI, the best has the
+    highest ROI and the worst the lowest. A shift is recommended when the worst returns less than
+    ``trigger`` times what the best returns per dollar of leads: (1 + ROI worst) < trigger x
+    (1 + ROI best), where 1 + ROI = lifetime value bought per dollar (= LTV:CAC). Vendors that
+    return nearly the same are left alone. Amount = share x the worst vendor's spend, rounded to
+    $100. Expected LTV gain = amount x (ROI best - ROI worst), assuming the next dollar buys leads
+    as good as the last (a vendor's best leads may run out; treat it as an upper bound).
     """
-    rule = (f"Rule: move {share:.0%} of the lowest-ROI vendor's spend to the highest-ROI vendor when "
-            f"it rates lower (vendors with {min_leads}+ leads in the window).")
-    order = {EXCELLENT: 2, GOOD: 1, UNDERPERFORMING: 0}
+    rule = (f"Rule: when the lowest-ROI vendor returns less than {trigger:.0%} of the highest-ROI "
+            f"vendor's lifetime value per dollar, move {share:.0%} of its spend there (vendors with "
+            f"{min_leads}+ leads in the window).")
     v = vendors[(vendors["leads"] >= min_leads) & vendors["roi"].notna() & (vendors["spend"] > 0)]
     if len(v) < 2:
         return Reallocation(0.0, None, None, 0.0, "No shift recommended: fewer than two vendors to "
                             "compare.", rule)
     best = v.loc[v["roi"].idxmax()]
     worst = v.loc[v["roi"].idxmin()]
-    if order[worst["rating"]] >= order[best["rating"]]:
+    per_dollar = (1 + worst["roi"]) / (1 + best["roi"]) if best["roi"] > -1 else 1.0
+    if per_dollar >= trigger:
         return Reallocation(0.0, None, None, 0.0,
                             f"No shift recommended: the weakest vendor ({worst['vendor']}, ROI "
-                            f"{worst['roi']:,.0%}) rates {worst['rating']} like the best "
-                            f"({best['vendor']}, ROI {best['roi']:,.0%}).", rule)
+                            f"{worst['roi']:,.0%}) returns {per_dollar:.0%} of what the best "
+                            f"({best['vendor']}, ROI {best['roi']:,.0%}) returns per dollar.", rule)
     amount = float(round(share * worst["spend"] / 100.0) * 100.0)
     gain = amount * float(best["roi"] - worst["roi"])
     action = (
