@@ -90,7 +90,10 @@ def call_like_excel(module: Any, name: str, *args: Any) -> Any:
                 arg = tuple(tuple(r) if isinstance(r, list) else (r,) for r in arg)
             converted.append(conversion.read(None, arg, a["options"]))
     ret = func(*converted)
-    return conversion.write(ret, None, info["ret"]["options"])
+    out = conversion.write(ret, None, info["ret"]["options"])
+    # Excel shows a scalar in the cell either way; as a grid here so tests read [0][0] alike
+    # (the default converter already makes it 2-D, a "raw" result does not).
+    return out if isinstance(out, list) else [[out]]
 
 
 def vba_wrappers(module: Any, workbook_name: str = "agency_dashboard.xlsm") -> str:

@@ -68,10 +68,17 @@ class WorksheetFunction:
     def __post_init__(self) -> None:
         impl = self.impl
 
+        table = self.returns == "table"
+
         @functools.wraps(impl)
         def safe(*args: Any) -> Any:
             try:
-                return _to_excel(impl(*args))
+                out = _to_excel(impl(*args))
+                # A table goes to Excel as it is (xlwings' "raw" result): blanks must be "" there,
+                # as xlwings' own cleaning would make them, or Excel shows 0.
+                if table and isinstance(out, list):
+                    return [["" if v is None else v for v in row] for row in out]
+                return out
             except ArgError as exc:
                 return f"#VALUE! {exc}"
             except Exception as exc:  # a bug must still not show a traceback in the cell
