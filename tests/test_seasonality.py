@@ -6,6 +6,7 @@ functions with good and bad arguments."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import zipfile
 
@@ -270,6 +271,7 @@ def test_sheet_from_hand_made_data():
     staffing = s.block("staffing")
     assert len(staffing.rows) == 12 and staffing.rows[0][0] == "Nov 2025"
     assert "Data as of 2025-10-31" in s.block("status").rows[0][0]
+    assert json.loads(json.dumps(s.kpis, allow_nan=False)) == s.kpis  # JSON-ready for `agency-xl metrics`
 
 
 def test_settings_change_the_rule_and_the_measure():
