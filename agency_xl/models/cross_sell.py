@@ -314,16 +314,19 @@ def first_additions(policies: pd.DataFrame, sales: pd.DataFrame | None = None) -
     start = day_one.groupby("household_id")["product"].agg(lambda s: "+".join(sorted(set(s))))
     start_pairs = set(zip(day_one["household_id"], day_one["product"]))
     later = ev[ev["date"] > ev["first_date"]]
-    new = later[[pair not in start_pairs for pair in zip(later["household_id"], later["product"])]]
+    fresh = np.array([pair not in start_pairs for pair in zip(later["household_id"], later["product"])],
+                     dtype=bool)
+    new = later[fresh]
     added_date = new.groupby("household_id")["date"].min()
-    on_that_day = new[new["date"] == new["household_id"].map(added_date)]
+    # reindex, not map: pandas cannot map onto an empty datetime Series
+    on_that_day = new[new["date"].to_numpy() == added_date.reindex(new["household_id"]).to_numpy()]
     added_product = on_that_day.groupby("household_id")["product"].agg(lambda s: "+".join(sorted(set(s))))
 
     out = pd.DataFrame({"first_date": first, "first_products": start}).rename_axis("household_id")
     out["added_date"] = added_date.reindex(out.index)
     out["added_product"] = added_product.reindex(out.index).fillna("")
     out["days_to_add"] = (out["added_date"] - out["first_date"]).dt.days.astype(float)
-    upto = ev[ev["date"] <= ev["household_id"].map(added_date)]
+    upto = ev[ev["date"].to_numpy() <= added_date.reindex(ev["household_id"]).to_numpy()]
     out["premium_at_add"] = upto.groupby("household_id")["premium"].sum().reindex(out.index)
     out["products_at_add"] = upto.groupby("household_id")["product"].nunique().reindex(out.index)
     end = hh.policy_end_dates(policies).groupby(policies["household_id"].astype(str)).max()
