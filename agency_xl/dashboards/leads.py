@@ -36,7 +36,7 @@ FEATURE_TEXT = {
 def _group_small_vendors(values: pd.DataFrame, as_of, months: int) -> pd.DataFrame:  # noqa: ANN001
     """Keep the vendors with the most spend in the window; the rest become one "Other vendors" row,
     so the table keeps its fixed shape."""
-    window = m._in_window(values, as_of, months)
+    window = m.in_window(values, as_of, months)
     spend = pd.to_numeric(window["cost"], errors="coerce").fillna(0).groupby(window["vendor"]).sum()
     if len(spend) <= VENDOR_ROWS:
         return values
@@ -129,7 +129,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             age = (pd.Timestamp(as_of) - pd.to_datetime(leads["lead_date"])).dt.days
             info["open"] = int((leads["status"].isin(m.OPEN_STATUSES) & (age <= s.stale_after_days)).sum())
         info["stale"] = int(leads["status"].isin(m.OPEN_STATUSES).sum()) - info["open"]
-        w = m._in_window(values, as_of, window)
+        w = m.in_window(values, as_of, window)
         info["unmatched"] = int((w["sold"] & ~w["in_book"]).sum())
 
     # Vendor efficiency

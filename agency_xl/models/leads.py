@@ -126,7 +126,7 @@ class TierRule:
                                 self.premium_min_products)
 
 
-def _in_window(leads: pd.DataFrame, as_of: dt.date, months: int | None) -> pd.DataFrame:
+def in_window(leads: pd.DataFrame, as_of: dt.date, months: int | None) -> pd.DataFrame:
     """Leads dated in the ``months`` months up to ``as_of`` (all leads when months is None)."""
     if months is None:
         return leads
@@ -174,7 +174,7 @@ def vendor_efficiency(values: pd.DataFrame, as_of: dt.date, window_months: int |
     """Per vendor over the leads dated in the window: spend, leads, sold, open (not yet closed),
     conversion, CAC, avg_ltv (of its sold households found in the book), roi, ltv_cac, rating.
     ``values`` is ``sold_lead_values``. Sorted by ROI, best first (unrated vendors last)."""
-    w = _in_window(values, as_of, window_months)
+    w = in_window(values, as_of, window_months)
     cols = ["vendor", "spend", "leads", "sold", "open", "conversion", "cac", "avg_ltv", "roi",
             "ltv_cac", "rating"]
     if w.empty:
@@ -264,7 +264,7 @@ def cac_by_segment(values: pd.DataFrame, as_of: dt.date, window_months: int | No
     the tier may cost before LTV:CAC falls below the warning); status ALERT below the warning,
     else OK. The All row takes the whole spend (vendors without a sale included) over all sales.
     """
-    w = _in_window(values, as_of, window_months).copy()
+    w = in_window(values, as_of, window_months).copy()
     w["cost"] = pd.to_numeric(w["cost"], errors="coerce").fillna(0.0)
     by_vendor = w.groupby("vendor")
     unsold = by_vendor["cost"].sum() - w[w["sold"]].groupby("vendor")["cost"].sum().reindex(
