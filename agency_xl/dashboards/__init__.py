@@ -11,11 +11,22 @@ import datetime as dt
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.dashboards import data_health, home, profitability, referrals, segments, settings_sheet, whatif
+from agency_xl.dashboards import (
+    cash_flow,
+    data_health,
+    home,
+    leads,
+    profitability,
+    referrals,
+    seasonality,
+    segments,
+    settings_sheet,
+    whatif,
+)
 from agency_xl.dashboards.spec import Sheet
 
 # The model sheets, in tab order.
-MODEL_SHEETS = [profitability, segments, referrals]
+MODEL_SHEETS = [profitability, cash_flow, segments, seasonality, leads, referrals]
 
 
 def build_model_sheets(data: AmsData, settings: Assumptions) -> list[Sheet]:
