@@ -412,3 +412,21 @@ def test_cross_sell_ltv_gain_function():
     want3 = lifetime_value(3500, 0.1, 0.97, 0.08) - lifetime_value(3000, 0.1, 0.97, 0.08)
     assert call("CROSS_SELL_LTV_GAIN", 3000, 500, 3, 0.1, 0.08)[0][0] == pytest.approx(want3)
     assert "products" in call("CROSS_SELL_LTV_GAIN", 2000, 1500, 0)[0][0]
+
+
+# --- the owner's documentation shows the model's own numbers ------------------------------------
+
+def test_docs_show_what_the_model_computes():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "models" / "cross_sell.md").read_text()
+    for customers, rate, ltv in ((280, 0.22, 4500), (180, 0.35, 9000), (450, 0.15, 4500)):
+        c, v = m.expected_converts(customers, rate), m.cross_sell_value(customers, rate, ltv)
+        assert f"**{c:.0f}** converts, **${v:,.0f}**" in doc
+    assert f"**+{m.retention_lift(1, 2, PLAN) * 100:.0f}** points (1 → 2)" in doc
+    assert f"**+{m.retention_lift(1, 3, PLAN) * 100:.0f}** points (1 → 3)" in doc
+    assert f"| **{m.customers_kept(100, m.retention_lift(1, 2, PLAN)):.0f}** (with the plan's retention)" in doc
+    gain = m.ltv_increase(2000, 1500, 1, 0.07, PLAN, 0.10)
+    assert f"**${gain:,.0f}** for $2,000 auto + $1,500 home" in doc
+    assert f"| ${gain:,.0f} |" in doc  # the worksheet-function example
+    assert m.next_product(["Auto", "Home"]) == "Umbrella" and "| Umbrella |" in doc
