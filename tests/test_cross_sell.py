@@ -111,6 +111,26 @@ def test_timing_shares_in_unit_interval_and_at_risk_shrinks(spec):
     assert (at_risk[1:] <= at_risk[:-1] - won[:-1]).all()
 
 
+
+@given(st.lists(st.tuples(st.integers(0, 1400), st.lists(st.tuples(
+    st.sampled_from(["Auto", "Home", "Umbrella", "Life"]), st.integers(0, 600)), min_size=1, max_size=4)),
+    min_size=1, max_size=25))
+def test_observed_conversion_shares_in_unit_interval(spec):
+    """spec: per household, (first sale days before as_of, [(product, days after the first sale)])."""
+    rows = []
+    for i, (ago, buys) in enumerate(spec):
+        first = pd.Timestamp(AS_OF) - pd.Timedelta(days=ago)
+        for j, (product, after) in enumerate(buys):
+            day = first + pd.Timedelta(days=after if j else 0)
+            if day <= pd.Timestamp(AS_OF):
+                rows.append(_policy(f"H{i}-{j}", f"H{i}", product, day))
+    mx = m.conversion_matrix(pd.DataFrame(rows), AS_OF, ["Auto", "Home", "Umbrella", "Life"], 12)
+    rates = mx[["Auto", "Home", "Umbrella", "Life"]].to_numpy(float)
+    assert np.all(np.isnan(rates) | ((rates >= 0) & (rates <= 1)))
+    for r in mx.itertuples(index=False):  # a product already in the set has no rate
+        for p in r.product_list.split("+"):
+            assert math.isnan(getattr(r, p))
+
 def test_per_30_days_keeps_30_day_windows_and_scales_longer_ones():
     assert m.per_30_days(0.2, 30) == pytest.approx(0.2)
     assert m.per_30_days(1 - 0.9 ** 2, 60) == pytest.approx(0.1)
