@@ -79,15 +79,15 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     light = {"FULL_BONUS": "OK", "REDUCED_BONUS": "WATCH", "NO_BONUS": "ALERT"}
     items = [
         ("Combined ratio (12 months)", cr, PCT, f"Full bonus below {s.bonus_full_threshold:.0%}"),
-        ("Loss ratio (12 months)", summary.loss_ratio if summary else None, PCT, "Incurred losses / earned premium"),
+        ("Loss ratio (12 months)", summary.loss_ratio if summary else None, PCT, "Losses / earned premium"),
         ("Expense ratio", s.expense_ratio, PCT, "From Settings"),
         ("Bonus status", status, "@", light.get(status, "") if status else ""),
         ("Risk level", risk, "@", {"LOW": "OK", "MEDIUM": "WATCH", "HIGH": "ALERT"}.get(risk, "") if risk else ""),
-        ("Estimated bonus", bonus, MONEY, "Premium in force x bonus rate of the band (Settings)"),
+        ("Estimated bonus", bonus, MONEY, "Premium x bonus rate (Settings)"),
         ("Earned premium (12 months)", summary.earned_premium if summary else None, MONEY, ""),
         ("Incurred losses (12 months)", summary.incurred_losses if summary else None, MONEY, "Paid + reserves, by loss date"),
         ("Underwriting profit (12 months)", summary.underwriting_profit if summary else None, MONEY, "Earned x (1 - combined ratio)"),
-        ("Premium in force", premium_in_force, MONEY, "Annual premium of policies in force"),
+        ("Premium in force", premium_in_force, MONEY, "Policies in force today"),
     ]
     card = kpi_block("bonus_card", "A6", items)
     card.status_column = 2
@@ -98,10 +98,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         formats=["@", "0.000", "0.000"],
     ))
     sheet.charts.append(Chart(
-        "gauge", f"Combined ratio {cr:.1%}" if cr is not None else "Combined ratio", "E5",
+        "gauge", "Combined ratio (needle) and bonus bands", "G5",
         [Series("Bands", "gauge", 1, 0, points=[GREEN, AMBER, RED, "none"]),
          Series("Needle", "gauge", 2, 0, kind="pie", points=["none", "#212121", "none"])],
-        width=420, height=270, legend=None,
+        width=400, height=250, legend=None,
     ))
 
     # Products
@@ -139,7 +139,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ]))
     sheet.block("growth_card").status_column = 1
     sheet.charts.append(Chart(
-        "column", "Revenue growth vs profit growth", "E33",
+        "column", "Revenue growth vs profit growth", "G33",
         [Series("Revenue growth", "growth", 1, color="#1565C0"),
          Series("Profit growth", "growth", 2, color=GREEN)],
         width=420, height=200, y_format="0%",
@@ -168,7 +168,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          Series("Severity", "trend", 8, kind="line", secondary=True, color=RED)],
         width=520, height=260, y_format="0.0", y2_format='"$"#,##0',
     ))
-    sheet.column_widths = {0: 30, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 13}
+    sheet.column_widths = {0: 30, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 13, 13: 22}
 
     if summary:
         sheet.kpis = {

@@ -150,8 +150,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
                 "ltv_gain": conv * extra.get("ltv", 0.0),
                 "groups": ", ".join(f"{r.products} products {r.tenure}" for r in hot.itertuples()) or "none"}
     sheet.blocks.append(kpi_block("high_propensity", "A36", [
-        ("Households to ask (high-propensity groups, no referral in 12 months)", high.get("count"), COUNT,
-         f"Groups referring >= {s.high_propensity_lift:g}x the agency rate: {high.get('groups', '')}"),
+        ("Households to ask", high.get("count"), COUNT,
+         f"No referral in 12 months, in groups referring >= {s.high_propensity_lift:g}x the agency rate: "
+         f"{high.get('groups', '')}"),
         ("Estimated referrals", high.get("referrals"), NUMBER1, "Households x group rate x referrals per referrer"),
         ("Expected new customers", high.get("conversions"), NUMBER1, "x conversion of referrals"),
         ("LTV gain", high.get("ltv_gain"), MONEY, "x LTV of a referred customer"),
@@ -187,7 +188,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     sheet.charts.append(Chart("line", "Customers over the next 12 months", "G53",
                               [Series("Customers", "projection", 1, color=BLUE)],
                               width=480, height=250, y_format="#,##0", legend=None))
-    sheet.column_widths = {0: 34, 1: 13, 2: 13, 3: 13, 4: 13, 5: 13, 6: 10}
+    sheet.column_widths = {0: 34, 1: 13, 2: 13, 3: 13, 4: 13, 5: 13, 6: 10, 13: 12, 14: 12}
 
     if prog:
         sheet.kpis = {

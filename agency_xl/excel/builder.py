@@ -114,6 +114,16 @@ def _series_ref(sheet: Sheet, block: Block | Formula, col: int, rows: int) -> li
     return [sheet.name, r0, c, r0 + max(rows, 1) - 1, c]
 
 
+def _category_date_format(sheet: Sheet, chart: Chart) -> str | None:
+    """A date category column shows as serial numbers on the axis unless the axis gets its format."""
+    src = sheet.source(chart.series[0].block)
+    if isinstance(src, Block) and src.formats:
+        fmt = src.formats[chart.series[0].categories]
+        if any(code in fmt for code in ("yy", "mmm", "dd")):
+            return "mmm yy" if "mmm" in fmt else fmt
+    return None
+
+
 def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
     """A native chart bound to the sheet's own cells. In a workbook built with data, the chart
     covers the filled rows of its block; in an empty template, all of the block's fixed rows."""
@@ -172,14 +182,19 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
             axis["min"] = chart.y_min
         if chart.y_max is not None:
             axis["max"] = chart.y_max
-        main.set_y_axis(axis)
         # Category labels at the bottom of the plot, clear of bars that go below zero.
         x_axis: dict[str, Any] = {"label_position": "low"}
         if chart.x_title:
             x_axis["name"] = chart.x_title
-        if chart.x_format:
-            x_axis["num_format"] = chart.x_format
-        main.set_x_axis(x_axis)
+        x_format = chart.x_format or _category_date_format(sheet, chart)
+        if x_format:
+            x_axis["num_format"] = x_format
+        if kind == "bar":  # XlsxWriter: a bar chart's x axis is the (horizontal) value axis
+            main.set_x_axis(axis)
+            main.set_y_axis(x_axis)
+        else:
+            main.set_y_axis(axis)
+            main.set_x_axis(x_axis)
         if chart.y2_format:
             for other in others.values():
                 other.set_y2_axis({"num_format": chart.y2_format})
@@ -217,8 +232,16 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
             ws.data_validation(r, c, r, c, {
                 "validate": "list", "source": list(inp.choices),
                 "error_title": "Not in the list", "error_message": "Pick one of: " + ", ".join(inp.choices)})
+    tall_rows = set()
     for block in sheet.blocks:
         write_block(ws, block, fmts)
+        if block.header:
+            r0, c0 = block.top_left
+            # Header text wraps in its cell; give the row a second line when a name is wider.
+            if any(len(str(name)) > sheet.column_widths.get(c0 + j, 8.43) for j, name in enumerate(block.columns)):
+                tall_rows.add(r0)
+    for r in tall_rows:
+        ws.set_row(r, 30)
     for f in sheet.formulas:
         r, c = cell_to_rc(f.cell)
         fmt = fmts.get("cell", f.format)
