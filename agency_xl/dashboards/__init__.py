@@ -13,6 +13,7 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import (
     cash_flow,
+    cross_sell,
     data_health,
     home,
     leads,
@@ -26,7 +27,7 @@ from agency_xl.dashboards import (
 from agency_xl.dashboards.spec import Sheet
 
 # The model sheets, in tab order.
-MODEL_SHEETS = [profitability, cash_flow, segments, seasonality, leads, referrals]
+MODEL_SHEETS = [profitability, cash_flow, segments, seasonality, cross_sell, leads, referrals]
 
 
 def build_model_sheets(data: AmsData, settings: Assumptions) -> list[Sheet]:
