@@ -115,7 +115,8 @@ def measured_inputs(data: AmsData, s: RateEnvironmentSettings) -> dict[str, Any]
 def _status(data: AmsData, inputs: dict[str, Any]) -> str:
     note = missing_note(data, *NEEDS)
     if note:
-        return note.replace(", to fill this sheet.", "; until then the Settings values marked below are used.")
+        return note.removesuffix(".").removesuffix(", to fill this sheet") + \
+            "; until then the Settings values marked below are used."
     fallbacks = [k.replace("_", " ") for k, v in inputs.items() if isinstance(v, Measured) and not v.measured]
     if fallbacks:
         return data_note(data) + " Settings values used for: " + ", ".join(fallbacks) + "."

@@ -60,7 +60,8 @@ def rate_retention(current_retention, rate_increase, sensitivity):  # noqa: ANN0
 
     current_retention r0 and the result as decimals (0.8964 = 89.64%); rate_increase x as a decimal
     (0.10 = +10%, negative for a cut); sensitivity s >= 0 (log-odds of renewing lost per 100%
-    increase). r0 = 0 or 1 stay where they are. NaN in, NaN out.
+    increase). Computed as 1 / (1 + (1 - r0) / (r0 e)). r0 = 0 or 1 stay where they are.
+    NaN in, NaN out.
 
     >>> round(rate_retention(0.8964, 0.125, 2.3), 4)
     0.8665
@@ -69,9 +70,12 @@ def rate_retention(current_retention, rate_increase, sensitivity):  # noqa: ANN0
     x = np.asarray(rate_increase, dtype=float)
     s = np.asarray(sensitivity, dtype=float)
     e = np.exp(-s * x)
-    with np.errstate(invalid="ignore", over="ignore"):
-        # Written with odds instead of logit so r0 = 0 and r0 = 1 need no special case.
-        out = r0 * e / (r0 * e + (1.0 - r0))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # 1 / (1 + lapse odds): every step is monotone under rounding, so the result never rises
+        # with x even in the last digit (r0 e / (r0 e + 1 - r0) can, by one ulp, near r0 = 1).
+        out = 1.0 / (1.0 + (1.0 - r0) / (r0 * e))
+    out = np.where(r0 >= 1.0, 1.0, np.where(r0 <= 0.0, 0.0, out))
+    out = np.where(np.isnan(r0) | np.isnan(e), np.nan, out)
     return _out(out)
 
 
