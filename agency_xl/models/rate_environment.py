@@ -74,6 +74,9 @@ def rate_retention(current_retention, rate_increase, sensitivity):  # noqa: ANN0
         # 1 / (1 + lapse odds): every step is monotone under rounding, so the result never rises
         # with x even in the last digit (r0 e / (r0 e + 1 - r0) can, by one ulp, near r0 = 1).
         out = 1.0 / (1.0 + (1.0 - r0) / (r0 * e))
+    # No change means today's retention exactly; an increase never lifts it, a cut never lowers it
+    # (guards the last digit; keeps the result monotone).
+    out = np.where(x > 0, np.minimum(out, r0), np.where(x < 0, np.maximum(out, r0), r0))
     out = np.where(r0 >= 1.0, 1.0, np.where(r0 <= 0.0, 0.0, out))
     out = np.where(np.isnan(r0) | np.isnan(e), np.nan, out)
     return _out(out)
