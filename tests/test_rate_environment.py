@@ -436,3 +436,25 @@ def test_revenue_decomposition_function():
     assert parts["Total revenue growth"][2] == pytest.approx(0.155)
     assert parts["Policy x rate"][1] == "" and parts["Policy x rate"][2] == pytest.approx(0.005)
     assert call("REVENUE_DECOMPOSITION", 0.05, 1.5).startswith("#VALUE! rate_increase must be a number between -0.5 and 1")
+
+
+# --- the owner's documentation --------------------------------------------------------------------
+
+def test_docs_show_what_the_model_computes():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "models" / "rate_environment.md").read_text()
+    r0, hard = 0.8964, DEFAULTS.sensitivity_hard
+    for x in (0.08, 0.10, 0.12):
+        assert f"**{m.rate_retention(r0, x, hard):.3f}**" in doc
+    impact = m.rate_impact(r0, 0.10, hard, DEFAULTS.severity_thresholds())
+    assert f"**{impact.added_churn:.4f}**" in doc and f"**{impact.severity}**" in doc
+    assert f"**{m.added_churn(r0, 0.125, hard) * 100:.2f} points**" in doc
+    t = m.rate_scenarios(r0, 3_680_000, 0.07, hard, (0.08, 0.10, 0.12))
+    assert "**" + " / ".join(f"${p / 1e6:.2f}M" for p in t["premium"]) + "**" in doc
+    assert f"**{m.revenue_decomposition(0.05, 0.10).total:.1%}**" in doc
+    assert f"**{m.revenue_decomposition(0.05, 0.10, -0.005).total:.2%}**" in doc
+    cmp = m.ltv_comparison(1085.70, 1.0, r0, 0.08, hard, 0.10)
+    assert f"**{cmp.without_inflation:,.0f}**" in doc
+    assert f"**{cmp.with_inflation:,.0f} (+{cmp.with_inflation / cmp.without_inflation - 1:.0%})**" in doc
+    assert f"**{cmp.with_inflation_and_churn:,.0f} (+{cmp.uplift:.0%})**" in doc
