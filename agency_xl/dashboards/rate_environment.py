@@ -319,10 +319,12 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ["Revenue growth, 5% policies x 10% rate", "15.5%",
          f"{m.revenue_decomposition(0.05, 0.10).total:.1%}"],
     ]
-    plan_ltv = m.ltv_comparison(1.0, 1.0, PLAN_RETENTION, 0.08, s.sensitivity_hard, s.discount_rate)
-    plan_rows.append(["LTV uplift from 8% yearly increases", f"+{PLAN_LTV[1] / PLAN_LTV[0] - 1:.0%}",
-                      f"+{plan_ltv.with_inflation / plan_ltv.without_inflation - 1:.0%} at today's retention; "
-                      f"+{plan_ltv.uplift:.0%} with their churn"])
+    # The plan gives no commission; this one gives its 4,780 without inflation (see the docs).
+    plan_commission = PLAN_LTV[0] * (1 + s.discount_rate - PLAN_RETENTION) / PLAN_RETENTION
+    plan_ltv = m.ltv_comparison(plan_commission, 1.0, PLAN_RETENTION, 0.08, s.sensitivity_hard, s.discount_rate)
+    plan_rows.append(["LTV with 8% yearly increases", f"{PLAN_LTV[1]:,.0f} ({PLAN_LTV[1] / PLAN_LTV[0] - 1:.0%} more)",
+                      f"{plan_ltv.with_inflation:,.0f} at today's retention; "
+                      f"{plan_ltv.with_inflation_and_churn:,.0f} ({plan_ltv.uplift:.0%} more) with its churn"])
     sheet.blocks.append(Block("plan", "A77", ["Plan's example", "Plan", "This model"], plan_rows,
                               formats=["@", "@", "@"]))
     sheet.labels.append(Label(f"A{78 + len(plan_rows)}", "The plan's rate figures are illustrative; this model "
