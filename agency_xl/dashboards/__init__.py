@@ -18,6 +18,7 @@ from agency_xl.dashboards import (
     home,
     leads,
     profitability,
+    rate_environment,
     referrals,
     seasonality,
     segments,
@@ -27,7 +28,7 @@ from agency_xl.dashboards import (
 from agency_xl.dashboards.spec import Sheet
 
 # The model sheets, in tab order.
-MODEL_SHEETS = [profitability, cash_flow, segments, seasonality, cross_sell, leads, referrals]
+MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals]
 
 
 def build_model_sheets(data: AmsData, settings: Assumptions) -> list[Sheet]:

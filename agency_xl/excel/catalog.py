@@ -115,6 +115,8 @@ def worksheet_function(
             raise TypeError(f"{f.__name__}: help given for {sorted(args)}, parameters are {sorted(params)}")
         if len(help) > MAX_TEXT:
             raise ValueError(f"{f.__name__}: help text longer than {MAX_TEXT} characters")
+        if f.__name__ in CATALOG:
+            raise ValueError(f"two worksheet functions are named {f.__name__}")
         spec = [Arg(p.name, args[p.name], kinds.get(p.name, "number"), p.default) for p in params.values()]
         CATALOG[f.__name__] = WorksheetFunction(
             f.__name__, category, help, spec, returns, example, unit, f
