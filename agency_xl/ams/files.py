@@ -258,6 +258,7 @@ class XlsxSource:
                 header_row=header_row - 1,  # fastexcel counts sheet rows from 0, from row 1
                 schema_sample_rows=None,  # guess types from all rows: see the module docstring
                 dtypes={c: "string" for c in text_columns},  # keyed by absolute column number
+                whitespace_as_null=True,
             )
             table = loaded.to_arrow()
         except fastexcel.FastExcelError as e:
@@ -344,7 +345,9 @@ class XlsSource:
 
         for name in self._names:
             try:
-                sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+                sheet = self._reader.load_sheet(
+                    name, header_row=None, skip_rows=0, dtypes="string", whitespace_as_null=True
+                )
                 if sheet.visible != "visible":
                     continue
                 frame = sheet.to_arrow().to_pandas()
@@ -459,7 +462,8 @@ class CsvSource:
         width = len(header)
         options: dict[str, Any] = dict(
             sep=delimiter, header=None, names=list(range(width)), skiprows=header_row,
-            dtype=str, keep_default_na=False, skip_blank_lines=False, index_col=False,
+            dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
+            index_col=False,
         )
         try:
             frame = pd.read_csv(io.StringIO(self.text), engine="c", **options)
@@ -587,6 +591,7 @@ class HtmlSource:
         width = max((len(r) for r in body), default=0)
         width = max(width, len(self.rows[header_row - 1]))
         frame = pd.DataFrame(
-            [r + [""] * (width - len(r)) for r in body], columns=list(range(width)), dtype="str"
+            [[c or None for c in r] + [None] * (width - len(r)) for r in body],
+            columns=list(range(width)), dtype="str",
         )
         return Grid(frame, header_row + 1)

@@ -124,16 +124,27 @@ class HeaderMatch:
         return f"missing required {self.missing_columns()} in {where}"
 
 
-def match_row(row: int, cells: Sequence[Any], table: AliasTable) -> HeaderMatch:
-    """Match one row's cells against one report's labels."""
-    labels: dict[int, str] = {}
-    best: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
+def _prepare(cells: Sequence[Any]) -> list[tuple[int, str, str]]:
+    """(column, text, normalised text) of each non-blank cell of a row."""
+    out = []
     for col, value in enumerate(cells):
         text = cell_text(value)
-        if not text:
-            continue
+        if text:
+            out.append((col, text, normalise_label(text)))
+    return out
+
+
+def match_row(row: int, cells: Sequence[Any], table: AliasTable) -> HeaderMatch:
+    """Match one row's cells against one report's labels."""
+    return _match(row, _prepare(cells), table)
+
+
+def _match(row: int, prepared: list[tuple[int, str, str]], table: AliasTable) -> HeaderMatch:
+    labels: dict[int, str] = {}
+    best: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
+    for col, text, norm in prepared:
         labels[col] = text
-        hit = table.labels.get(normalise_label(text))
+        hit = table.labels.get(norm)
         if hit is None:
             continue
         fld, priority = hit
@@ -155,8 +166,11 @@ def find_header(
     best: HeaderMatch | None = None
     closest: HeaderMatch | None = None
     for row, cells in rows[:HEADER_SEARCH_ROWS]:
+        prepared = _prepare(cells)
+        if not any(norm in t.labels for t in tables for _, _, norm in prepared):
+            continue  # a title or data row: no cell is a column name of any report
         for table in tables:
-            m = match_row(row, cells, table)
+            m = _match(row, prepared, table)
             if not m.columns:
                 continue
             if m.complete:

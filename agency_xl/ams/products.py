@@ -8,11 +8,10 @@ them (the owner then adds them to the mapping table).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from agency_xl.ams.data import Mappings
-from agency_xl.ams.parse import to_text
+from agency_xl.ams.parse import map_distinct, to_text
 from agency_xl.ams.reports import PRODUCT_ALIASES, PRODUCTS
 
 
@@ -35,9 +34,6 @@ def product_lookup(mappings: Mappings | None = None) -> dict[str, str]:
 def map_products(s: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, list[str]]:
     """Canonical product per cell (NaN for blank) and the sorted distinct names that became Other."""
     text = to_text(s)
-    codes, uniques = pd.factorize(text)  # a few distinct names over many rows
-    names = [str(u) for u in uniques]
-    mapped = np.array([lookup.get(_key(n), "Other") for n in names], dtype=object)
+    names = [str(u) for u in pd.unique(text.dropna())]  # a few distinct names over many rows
     unknown = sorted({n for n in names if _key(n) not in lookup})
-    values = np.where(codes >= 0, mapped[np.where(codes >= 0, codes, 0)] if names else None, None)
-    return pd.Series(values, index=s.index, dtype="str"), unknown
+    return map_distinct(text, lambda n: lookup.get(_key(n), "Other")), unknown

@@ -27,7 +27,7 @@ import pandas as pd
 from agency_xl.ams.files import Grid
 from agency_xl.ams.header import HeaderMatch, normalise_label
 from agency_xl.ams.parse import (
-    Parsed, blank_mask, parse_date, parse_id, parse_money, parse_month, parse_percent,
+    Parsed, parse_date, parse_id, parse_money, parse_month, parse_percent,
     parse_status, parse_yesno, to_text,
 )
 from agency_xl.ams.products import map_products
@@ -122,11 +122,6 @@ def build_rows(grid: Grid, match: HeaderMatch, products: dict[str, str]) -> File
     positions = np.arange(n)
     sheet_rows = grid.first_row + positions
     all_cols = sorted(frame.columns)
-    blanks = {c: blank_mask(frame[c]) for c in all_cols}
-    filled = np.zeros(n, dtype=np.int64)
-    for c in all_cols:
-        filled += ~blanks[c]
-    empty = filled == 0
 
     values: dict[str, pd.Series] = {}
     bad: dict[str, np.ndarray] = {}
@@ -143,6 +138,15 @@ def build_rows(grid: Grid, match: HeaderMatch, products: dict[str, str]) -> File
 
     def missing(fld: str) -> np.ndarray:
         return values[fld].isna().to_numpy() & ~bad[fld] & ~negative.get(fld, no)
+
+    # Blank cells: exact for the columns read (a dash or "n/a" is blank); empty for the others.
+    blanks = {c: frame[c].isna().to_numpy() for c in all_cols}
+    for fld, c in match.columns.items():
+        blanks[c] = missing(fld)
+    filled = np.zeros(n, dtype=np.int64)
+    for c in all_cols:
+        filled += ~blanks[c]
+    empty = filled == 0
 
     def blank_not_allowed(fld: str) -> np.ndarray:
         if report.column(fld).kind in BLANK_MEANS_NOTHING:
