@@ -36,6 +36,8 @@ def takes_caller(f: WorksheetFunction) -> bool:
 def example_value(f: WorksheetFunction, exports_folder: str | None = None) -> Any:
     args = excel_args(f.example)
     if takes_caller(f):
+        if not exports_folder:
+            return None  # the empty template: nothing to read yet
         # In Excel the folder comes from Settings; here, from the folder being refreshed.
         folder_pos = [a.name for a in f.args].index("exports_folder")
         args = args + [None] * (folder_pos + 1 - len(args))
@@ -50,34 +52,36 @@ def build(exports_folder: str | None = None) -> Sheet:
     sheet = Sheet("whatif", "What-If", "What-If", tab_color="#7030A0")
     sheet.labels = [
         Label("A1", "What-If: every worksheet function with a worked example", "title"),
-        Label("A2", "Column D holds live formulas: change the numbers in them, or copy them to your own "
-                    "sheets. They need Import Functions once (Home sheet).", "note"),
-        Label("A3", "Until then Excel shows #NAME?; the stored results below were computed by Python.", "note"),
+        Label("A2", "Column E holds live formulas: change the numbers in them, or copy them to your own "
+                    "sheets. They need Import Functions once (Home sheet); until then Excel shows #NAME?.", "note"),
+        Label("A3", "Column D shows what Python computed for the same example, to compare.", "note"),
     ]
-    header = Block("header", "A5", ["Function", "What it does", "Example (as typed)", "Result (live)",
-                                    "Unit"], [], n_rows=0)
-    sheet.blocks.append(header)
+    sheet.blocks.append(Block("header", "A5", ["Function", "What it does", "Example (as typed)",
+                                               "Python's result", "Result (live)", "Unit"], [], n_rows=0))
     row = FIRST_ROW
-    listing = []
     for name in sorted(CATALOG, key=lambda n: (CATALOG[n].category, n)):
         f = CATALOG[name]
         value = example_value(f, exports_folder)
-        listing.append((row, f))
         sheet.labels += [
             Label(f"A{row + 1}", f.name, "heading"),
             Label(f"B{row + 1}", f.help),
             Label(f"C{row + 1}", f.example_formula(), "note"),
         ]
-        if not isinstance(value, list):
-            sheet.labels.append(Label(f"E{row + 1}", f.unit))
+        fmt = {"ratio": "0.00%", "$": '"$"#,##0', "x": "0.0"}.get(f.unit)
         if isinstance(value, list):
-            rows, cols = len(value), max(len(r) if isinstance(r, list) else 1 for r in value)
-            first = value[0][0] if isinstance(value[0], list) else value[0]
-            sheet.formulas.append(Formula(f"D{row + 1}", f.example_formula(), first, spill=(rows, cols)))
+            table = [r if isinstance(r, list) else [r] for r in value]
+            rows, cols = len(table), max(len(r) for r in table)
+            table = [r + [None] * (cols - len(r)) for r in table]
+            sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"],
+                                      [[f"a table of {rows - 1} rows (right)"]], header=False, formats=["@"]))
+            sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), table[0][0], spill=(rows, cols),
+                                          values=table))
             row += rows + 1
         else:
-            fmt = "0.00%" if f.unit == "ratio" else '"$"#,##0' if f.unit == "$" else None
-            sheet.formulas.append(Formula(f"D{row + 1}", f.example_formula(), value, fmt))
+            sheet.labels.append(Label(f"F{row + 1}", f.unit))
+            sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"], [[value]], header=False,
+                                      formats=[fmt or "General"]))
+            sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), value, fmt))
             row += 2
-    sheet.column_widths = {0: 26, 1: 60, 2: 44, 3: 16, 4: 10, 5: 16, 6: 16, 7: 16, 8: 16}
+    sheet.column_widths = {0: 26, 1: 60, 2: 44, 3: 22, 4: 16, 5: 16, 6: 16, 7: 16, 8: 16}
     return sheet
