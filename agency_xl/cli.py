@@ -41,7 +41,7 @@ def _owner_settings(path: str | None):  # noqa: ANN202
 def _exports(arg: str | None, owner) -> Path:  # noqa: ANN001
     folder = Path(arg or owner.exports_folder or DEFAULT_EXPORTS).expanduser()
     if not folder.is_dir():
-        raise SystemExit(f"error: exports folder {folder} does not exist (pass --exports DIR, or make "
+        raise ValueError(f"exports folder {folder} does not exist (pass --exports DIR, or make "
                          f"the sample with 'agency-xl sample-data --out {DEFAULT_EXPORTS}')")
     return folder
 

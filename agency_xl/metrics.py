@@ -88,5 +88,7 @@ def all_metrics(data: AmsData, settings: Assumptions) -> dict[str, Any]:
 
     out = base_facts(data)
     for sheet in build_model_sheets(data, settings):
+        if sheet.key in out:  # a model's KPIs must never hide a base fact
+            raise ValueError(f"metrics: model key {sheet.key!r} clashes with a base fact")
         out[sheet.key] = sheet.kpis
     return out

@@ -41,7 +41,8 @@ def _retention_for(products: pd.Series, by_count: pd.DataFrame) -> np.ndarray:
 def build(data: AmsData, settings: Assumptions) -> Sheet:
     s = settings.referrals
     g = settings.general
-    sheet = Sheet("referrals", "Referrals", "Referrals", tab_color="#00897B")
+    # Keyed "referral_growth" in metrics: "referrals" there is the base fact (the number of referrals).
+    sheet = Sheet("referral_growth", "Referrals", "Referrals", tab_color="#00897B")
     sheet.labels = [
         Label("A1", "Referrals: who refers, what referrals are worth, and how far they carry you", "title"),
         Label("A3", "Last 12 months to the data date. Conversion counts decided referrals (sold or lost). "
