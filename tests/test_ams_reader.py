@@ -363,3 +363,28 @@ def test_exports_are_not_modified(tmp_path):
     before = folder_hashes(tmp_path)
     read_exports(tmp_path)
     assert folder_hashes(tmp_path) == before
+
+
+@pytest.mark.parametrize("cause", ["Hail", '"Hail\nand wind"'], ids=["one-line", "line-break-in-a-value"])
+def test_csv_blank_lines_short_rows_and_record_numbers(tmp_path, cause):
+    # Record numbers are what Excel shows as row numbers when it opens the CSV, whether the file
+    # goes through Arrow's reader (one line per record) or pandas' (a quoted line break).
+    lines = [
+        "Claims Detail Report", "Run Date: 10/31/2025", "",
+        "Claim #,Policy #,LOB,Date of Loss,Status,Paid Loss,Reserve,Cause of Loss",
+        f"C1,P1,PPA,01/02/2025,Open,100,0,{cause}",
+        "C2,P2,PPA,01/02/2025,Open,100",  # short: trailing empty fields left out
+        "",
+        "C3,P3,PPA,01/02/2025,Open,abc,0,Wind",
+        *[f"C{i},P{i},PPA,01/02/2025,Open,10,5,Fire" for i in range(4, 24)],
+        "Total,,,,,300", "",
+    ]
+    (tmp_path / "claims.csv").write_text("\r\n".join(lines), encoding="utf-8")
+    data = read_exports(tmp_path)
+    fh = _file(data, "claims.csv")
+    assert fh.problems == ['claims.csv!F8: "abc" is not an amount']
+    assert (fh.header_row, fh.rows_read, fh.rows_rejected) == (4, 23, 1)
+    c = data.claims.set_index("claim_number")
+    assert c.loc["C2", "paid_loss"] == 100 and np.isnan(c.loc["C2", "reserve"])
+    assert c.loc["C1", "cause_of_loss"] == cause.strip('"')
+    assert len(c) == 22
