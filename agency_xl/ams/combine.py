@@ -37,13 +37,18 @@ def combine_report(
 ) -> pd.DataFrame | None:
     """One table from the files of ``report`` (finished tables, oldest report first).
 
-    Notes on the duplicates found go to ``notes``.
+    Notes on the duplicates found go to ``notes``. ``parts`` is emptied, so the files' own
+    tables can be freed while the combined one is built.
     """
     if not parts:
         return None
     if len(parts) == 1:
         return parts[0][1]
-    df = pd.concat([t.assign(_rank=rank) for rank, (_, t) in enumerate(parts)], ignore_index=True)
+    ranks = np.repeat(np.arange(len(parts)), [len(t) for _, t in parts])
+    df = pd.concat([t for _, t in parts], ignore_index=True)
+    parts_meta = [(fh, len(t)) for fh, t in parts]
+    parts.clear()  # the caller's list: the files' tables are in `df` now
+    df["_rank"] = ranks
     fields = [c for c in df.columns if not c.startswith("_")]
     key_fields = list(report.row_key) if report.row_key else fields
     key = _hash(df[key_fields])
@@ -76,7 +81,7 @@ def combine_report(
                 .drop_duplicates("key")["rank"].value_counts().sort_index(ascending=False)
             )
             wins = ", ".join(
-                f"{parts[r][0].path} (report date {_date(parts[r][0])}) for {n:,}"
+                f"{parts_meta[r][0].path} (report date {_date(parts_meta[r][0])}) for {n:,}"
                 for r, n in by_file.items()
             )
             n = len(conflict_keys)

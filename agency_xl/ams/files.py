@@ -24,6 +24,7 @@ decompressed: the file size, and for zip-based workbooks the uncompressed sizes 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -110,6 +111,23 @@ def open_source(path: Path) -> XlsxSource | XlsSource | CsvSource | HtmlSource:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExportFileError("not a spreadsheet: the file holds binary data of an unknown kind")
     return CsvSource(path)
+
+
+def load_weight(path: Path) -> int:
+    """Bytes of cell data a file holds, as a measure of the memory reading it takes: the sheets'
+    uncompressed XML for a workbook (from the zip's directory, nothing inflated), else its size."""
+    try:
+        with path.open("rb") as f:
+            zipped = f.read(4) in _ZIP_MAGIC
+        if zipped:
+            with zipfile.ZipFile(path) as zf:
+                return sum(
+                    i.file_size for i in zf.infolist()
+                    if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
+                )
+        return path.stat().st_size
+    except (OSError, zipfile.BadZipFile):
+        return 0
 
 
 # -- xlsx / xlsm ----------------------------------------------------------------------------------
@@ -398,53 +416,69 @@ def _peek_frame(frame: pd.DataFrame) -> list[tuple[int, list[Any]]]:
 # -- CSV and other delimited text -----------------------------------------------------------------
 
 
-def _decode(data: bytes, sample: bool = False) -> str:
-    """Text of a CSV/HTML file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace" if sample else "strict")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace" if sample else "strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        if sample and e.start > len(data) - 4:  # a character cut at the end of the sample
-            return data[: e.start].decode("utf-8")
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
-        return data.decode("latin-1")
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 def encoding_of(data: bytes) -> str:
-    """The encoding ``_decode`` would use (for Data Health and tests)."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (Latin-1 when a byte
+    Windows-1252 leaves undefined appears). UTF-8 is checked a megabyte at a time, so a 100 MB
+    export is not held twice as text just to learn its encoding."""
+    if data.startswith(_UTF8_BOM):
         return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith(_UTF16_BOMS):
         return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        data.decode("utf-8")
+        for i in range(0, len(data), 2**20):
+            decoder.decode(view[i : i + 2**20])
+        decoder.decode(b"", final=True)
         return "utf-8"
     except UnicodeDecodeError:
-        return "cp1252"
+        pass
+    return "latin-1" if any(b in data for b in _CP1252_UNDEFINED) else "cp1252"
+
+
+def _decode(data: bytes, sample: bool = False) -> str:
+    """Text of a CSV/HTML file in the encoding ``encoding_of`` finds; ``sample``: the first bytes
+    of a file, which may end inside a character."""
+    if sample:
+        enc = encoding_of(data[: max(0, len(data) - 4)]) if not data.startswith(_UTF16_BOMS) else "utf-16"
+        return data.decode(enc, errors="replace")
+    return data.decode(encoding_of(data))
 
 
 class CsvSource:
-    """Comma-, tab-, semicolon- or pipe-separated text in any of the accepted encodings."""
+    """Comma-, tab-, semicolon- or pipe-separated text in any of the accepted encodings.
+
+    The file stays bytes: only its first 64 KB are decoded for the peek, and Arrow's reader
+    decodes the rest as it parses (a 14 MB CSV held as a Python string costs up to four times
+    its size).
+    """
 
     kind = "csv"
     _DELIMITERS = (",", "\t", ";", "|")
+    _HEAD_BYTES = 65536
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.data = path.read_bytes()
+        self.encoding = encoding_of(self.data)
+        head = self.data[: self._HEAD_BYTES]
+        decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
         try:
-            self.text = _decode(path.read_bytes())
+            self.head = decoder.decode(head, final=len(head) == len(self.data))
         except UnicodeDecodeError as e:
             raise ExportFileError(f"the text cannot be decoded ({e.reason} at byte {e.start})")
-        if self.text.startswith("\ufeff"):
-            self.text = self.text[1:]
+        self.head = self.head.lstrip("\ufeff")
+        self.whole = len(head) == len(self.data)
 
     def sheets(self) -> Iterator[SheetPeek]:
-        head = self.text[:65536]
+        head = self.head
+        if not self.whole:  # the last line of the head may be cut short
+            head = head[: head.rfind("\n") + 1] or head
         lines = head.splitlines()[: PEEK_ROWS * 3]
         sample = "\n".join(lines)
         # Try the delimiter used most in the first lines first; the header decides.
@@ -465,7 +499,7 @@ class CsvSource:
         width = len(header)
         try:
             return Grid(self._load_arrow(delimiter, header_row, width), header_row + 1)
-        except (pa.ArrowInvalid, csv.Error):
+        except (pa.ArrowInvalid, csv.Error, UnicodeDecodeError):
             return Grid(self._load_pandas(delimiter, header_row, width), header_row + 1)
 
     def _load_arrow(self, delimiter: str, header_row: int, width: int) -> pd.DataFrame:
@@ -478,11 +512,14 @@ class CsvSource:
         header is one line (a quoted line break there sends the file to pandas); single-threaded,
         because only then does Arrow say which line each odd record was on.
         """
-        reader = csv.reader(io.StringIO(self.text), delimiter=delimiter)
+        if self.encoding == "utf-16":
+            raise pa.ArrowInvalid("lines of UTF-16 text are not counted as bytes")
+        reader = csv.reader(io.StringIO(self.head), delimiter=delimiter)
         for _ in range(header_row):
             next(reader, None)
         skip_lines = reader.line_num  # the title rows and the header may hold quoted line breaks
-        lines = self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
+        lines = self.data.count(b"\n") + (0 if self.data.endswith(b"\n") else 1)
+        body = self.data[3:] if self.encoding == "utf-8-sig" else self.data
         odd: list[tuple[int, str]] = []
 
         def set_aside(row: Any) -> str:
@@ -491,8 +528,11 @@ class CsvSource:
 
         names = [str(i) for i in range(width)]
         table = pacsv.read_csv(
-            pa.BufferReader(self.text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(skip_rows=skip_lines, column_names=names, use_threads=False),
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(
+                skip_rows=skip_lines, column_names=names, use_threads=False,
+                encoding="utf8" if self.encoding.startswith("utf-8") else self.encoding,
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
                 invalid_row_handler=set_aside,
@@ -522,15 +562,15 @@ class CsvSource:
         options: dict[str, Any] = dict(
             sep=delimiter, header=None, names=list(range(width)), skiprows=header_row,
             dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
-            index_col=False,
+            index_col=False, encoding=self.encoding,
         )
         try:
-            frame = pd.read_csv(io.StringIO(self.text), engine="c", **options)
+            frame = pd.read_csv(io.BytesIO(self.data), engine="c", **options)
         except pd.errors.ParserError:
             # A row with more fields than the header (a stray delimiter in a footer): keep the
             # first `width` fields of such rows instead of refusing the file.
             frame = pd.read_csv(
-                io.StringIO(self.text), engine="python",
+                io.BytesIO(self.data), engine="python",
                 on_bad_lines=lambda fields: fields[:width], **options,
             )
         return frame

@@ -31,21 +31,27 @@ Decisions the contract leaves open:
 from __future__ import annotations
 
 import calendar
+import ctypes
+import ctypes.util
 import datetime as dt
 import os
 import re
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from agency_xl.ams.combine import combine_report, derive_sales, finish_table
 from agency_xl.ams.data import AmsData, DataHealth, FileHealth, Mappings
 from agency_xl.ams.errors import ExportFileError
-from agency_xl.ams.files import open_source
+from agency_xl.ams.files import load_weight, open_source
 from agency_xl.ams.header import (
     HEADER_SEARCH_ROWS, HeaderMatch, alias_tables, find_header, report_date_from_titles,
 )
@@ -54,6 +60,11 @@ from agency_xl.ams.reports import REPORTS, Report
 from agency_xl.ams.rows import TEXT_KINDS, FileTable, Problem, build_rows, check_incurred, column_letter
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
+READ_THREADS = 2  # files read at once; the owner's laptop has at least two cores
+# Cell data (uncompressed sheet XML, or CSV bytes) that may be in reading at once. Calamine holds
+# a sheet's cells in memory while it parses (some 1.5 bytes per byte of XML), so two big files
+# read together would add their peaks: a file bigger than this is read alone.
+READ_BUDGET_BYTES = 48 * 2**20
 MAX_BAD_SHARE = 0.05  # more bad rows than this and the file is rejected as a whole
 MAX_PROBLEMS_LISTED = 20  # per file; the rest are counted
 TERM_DATE_HORIZON = dt.timedelta(days=730)
@@ -89,7 +100,32 @@ def read_exports(
     ("Reading claims oct.xlsx (3/9)") for Excel's status bar. A file that cannot be used is
     listed in ``AmsData.health`` with the reason; it never stops the other files.
     """
-    folder = Path(folder)
+    with _system_allocator():
+        return _read_folder(Path(folder), mappings, as_of, progress)
+
+
+@contextmanager
+def _system_allocator() -> Iterator[None]:
+    """Arrow allocates from the C library's malloc while the folder is read.
+
+    Arrow's default allocator (mimalloc) keeps freed memory for reuse; reading a folder frees a
+    lot of scratch space (each file's raw cells, parsing temporaries), and kept it adds up: on a
+    25,000-household folder the peak is some 35 MB lower (305 MB instead of 340 MB), and reading
+    is no slower.
+    Buffers remember the pool they came from, so switching back afterwards is safe.
+    """
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
+def _read_folder(
+    folder: Path, mappings: Mappings | None, as_of: dt.date | None,
+    progress: Callable[[str], None] | None,
+) -> AmsData:
     health = DataHealth(folder=str(folder))
     if not folder.is_dir():
         health.notes.append(f"The exports folder {folder} does not exist or is not a folder.")
@@ -98,14 +134,22 @@ def read_exports(
     tables = alias_tables(mappings)
     products = product_lookup(mappings)
     reads: list[_FileRead] = []
-    for i, path in enumerate(paths, 1):
-        if progress:
-            progress(f"Reading {path.name} ({i}/{len(paths)})")
-        fh, read = _read_file(path, tables, products)
-        health.files.append(fh)
-        if read is not None:
-            reads.append(read)
+    # Calamine parses a workbook without holding Python's lock, so a second thread overlaps one
+    # file's parsing with another's; results are taken in name order, and `progress` is called
+    # from this thread only (Excel's status bar must not be touched from another thread).
+    workers = max(1, min(READ_THREADS, len(paths)))
+    gate = _MemoryGate(READ_BUDGET_BYTES)
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(_read_file_gated, gate, path, tables, products) for path in paths]
+        for i, (path, future) in enumerate(zip(paths, futures), 1):
+            if progress:
+                progress(f"Reading {path.name} ({i}/{len(paths)})")
+            fh, read = future.result()
+            health.files.append(fh)
+            if read is not None:
+                reads.append(read)
 
+    _return_free_memory()
     as_of = as_of or _latest_report_date(reads)
     for r in reads:
         _check_dates(r, as_of)
@@ -115,8 +159,12 @@ def read_exports(
     for key, report in REPORTS.items():
         parts = [r for r in reads if r.report.key == key and not r.health.rejected]
         parts.sort(key=lambda r: (r.health.report_date, r.modified, r.health.path))
-        tables = [(r.health, finish_table(report, r.rows.table)) for r in parts]
+        tables = []
+        for r in parts:  # each file's rows are let go as soon as they are in the combined table
+            tables.append((r.health, finish_table(report, r.rows.table)))
+            r.rows.table = r.rows.table.iloc[:0]
         setattr(data, key, combine_report(report, tables, health.notes))
+        del tables
     if data.sales is None and data.policies is not None:
         data.sales = derive_sales(data.policies)
         data.sales_derived = True
@@ -137,6 +185,59 @@ def _latest_report_date(reads: list[_FileRead]) -> dt.date:
     any_date = [r.health.report_date for r in reads if r.health.report_date]
     dates = stated or any_date
     return max(dates) if dates else dt.date.today()
+
+
+class _MemoryGate:
+    """Lets a file start only while the files being read weigh less than ``budget`` bytes
+    (``files.load_weight``); a file always starts when nothing else is being read."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.in_flight = 0
+        self.changed = threading.Condition()
+
+    @contextmanager
+    def admit(self, weight: int) -> Iterator[None]:
+        with self.changed:
+            self.changed.wait_for(lambda: self.in_flight == 0 or self.in_flight + weight <= self.budget)
+            self.in_flight += weight
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.in_flight -= weight
+                self.changed.notify_all()
+
+
+def _read_file_gated(
+    gate: _MemoryGate, path: Path, tables: list, products: dict[str, str]
+) -> tuple[FileHealth, _FileRead | None]:
+    with gate.admit(load_weight(path) if not _not_an_export(path) else 0):
+        try:
+            return _read_file(path, tables, products)
+        finally:
+            _return_free_memory()
+
+
+def _find_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc (Windows, macOS): nothing to do
+        return None
+
+
+_MALLOC_TRIM = _find_malloc_trim()
+
+
+def _return_free_memory() -> None:
+    """Give the heap's free pages back to the system after each file (glibc only).
+
+    glibc keeps memory freed by a thread in that thread's arena; after a 150,000-row sheet has
+    been parsed and typed that is some 100 MB nobody uses, and the next file would pile its own
+    peak on top. Measured on the 25,000-household folder: peak 395 MB without, 305 MB with.
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 # -- one file -------------------------------------------------------------------------------------
