@@ -88,13 +88,38 @@ def exports_md() -> str:
     return "\n".join(lines) + "\n"
 
 
+def as_excel_shows(sheets: list) -> list:
+    """The sheets as Excel shows them once Import Functions has been pressed: every live formula
+    replaced by the result Python computed for it (LibreOffice cannot run the worksheet functions,
+    so it would show #NAME?). A spilled table becomes a block of the same name, so the charts that
+    read it still find it."""
+    from agency_xl.dashboards.spec import Block
+
+    for sheet in sheets:
+        for f in sheet.formulas:
+            rows = f.values or [[f.value]]
+            width = max(len(r) for r in rows)
+            rows = [list(r) + [None] * (width - len(r)) for r in rows]
+            fmt = f.format or "General"
+            formats = list(f.column_formats) if getattr(f, "column_formats", None) else [fmt] * width
+            if f.header and len(rows) > 1:
+                block = Block(f.name or f"value_{f.cell}", f.cell, [str(v) for v in rows[0]], rows[1:],
+                              formats=formats, header=True)
+            else:
+                block = Block(f.name or f"value_{f.cell}", f.cell, [""] * width, rows, formats=formats,
+                              header=False, row_formats=[fmt] * len(rows) if width > 1 else None)
+            sheet.blocks.append(block)
+        sheet.formulas = []
+    return sheets
+
+
 def screenshots() -> list[Path]:
     """Refresh the sample into a temporary workbook, render every sheet with LibreOffice, keep one
     PNG per sheet under docs/img/ named after the sheet."""
     from agency_xl.ams import read_exports
     from agency_xl.assumptions import Assumptions
     from agency_xl.dashboards import build_all
-    from agency_xl.excel.workbook import write_dashboard
+    from agency_xl.excel.builder import build_workbook
 
     if not shutil.which("soffice") or not shutil.which("pdftoppm"):
         sys.exit("screenshots need LibreOffice and poppler: apt-get install -y libreoffice-calc-nogui poppler-utils")
@@ -102,10 +127,11 @@ def screenshots() -> list[Path]:
     img.mkdir(exist_ok=True)
     sample = ROOT / "data" / "sample"
     data = read_exports(sample)
-    names = [s.name for s in build_all(data, Assumptions(), "data/sample")]
+    sheets = as_excel_shows(build_all(data, Assumptions(), "data/sample"))
+    names = [s.name for s in sheets]
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        book = write_dashboard(t / "agency_dashboard.xlsx", data, Assumptions(), "data/sample")
+        book = build_workbook(sheets, t / "agency_dashboard.xlsx")
         subprocess.run(["soffice", f"-env:UserInstallation=file://{t}/profile", "--headless", "--convert-to",
                         'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
                         "--outdir", str(t), str(book)], check=True, capture_output=True)
