@@ -5,7 +5,8 @@
 The folder is generated once with ``agency_xl.sample_data.write_sample_exports`` and cached under
 ``benchmarks/_data/`` (git-ignored). Then, in this one process, the median of several runs of:
 
-(a) ``read_exports(folder)``: everything (header detection, parsing, cleaning, combining);
+(a) ``read_exports(folder)``: everything (header detection, parsing, cleaning, combining), with
+    its default of two files read at once, and (a1) with one file at a time;
 (b) plain pandas: ``pandas.read_excel(engine="openpyxl")`` of each workbook with the header row
     given and no processing (``pandas.read_csv`` for the CSV files): what a straightforward
     reader costs;
@@ -62,10 +63,14 @@ def layout(folder: Path) -> list[tuple[Path, str | None, int]]:
     ]
 
 
-def run_reader(folder: Path) -> None:
-    from agency_xl.ams import read_exports
+def run_reader(folder: Path, threads: int = 2) -> None:
+    import agency_xl.ams.reader as reader
 
-    read_exports(folder)
+    saved, reader.READ_THREADS = reader.READ_THREADS, threads
+    try:
+        reader.read_exports(folder)
+    finally:
+        reader.READ_THREADS = saved
 
 
 def run_openpyxl(files: list[tuple[Path, str | None, int]]) -> None:
@@ -112,8 +117,8 @@ def child(kind: str, folder: Path) -> None:
 
     base = peak_rss_mb()
     files = [(Path(p), s, h) for p, s, h in json.loads(os.environ["BENCH_LAYOUT"])]
-    {"reader": lambda: run_reader(folder), "openpyxl": lambda: run_openpyxl(files),
-     "floor": lambda: run_floor(files)}[kind]()
+    {"reader": lambda: run_reader(folder), "reader1": lambda: run_reader(folder, threads=1),
+     "openpyxl": lambda: run_openpyxl(files), "floor": lambda: run_floor(files)}[kind]()
     print(json.dumps({"base_mb": base, "peak_mb": peak_rss_mb()}))
 
 
@@ -155,7 +160,7 @@ def main() -> None:
     ap.add_argument("--households", type=int, default=25_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--openpyxl-runs", type=int, default=3)
-    ap.add_argument("--child", choices=["reader", "openpyxl", "floor"])
+    ap.add_argument("--child", choices=["reader", "reader1", "openpyxl", "floor"])
     ap.add_argument("--folder", type=Path)
     args = ap.parse_args()
     if args.child:
@@ -174,6 +179,7 @@ def main() -> None:
     results = {}
     for kind, fn, runs in (
         ("reader", lambda: run_reader(folder), args.runs),
+        ("reader1", lambda: run_reader(folder, threads=1), args.runs),
         ("floor", lambda: run_floor(files), args.runs),
         ("openpyxl", lambda: run_openpyxl(files), args.openpyxl_runs),
     ):
@@ -183,11 +189,12 @@ def main() -> None:
 
     names = {
         "reader": "(a) read_exports (everything)",
+        "reader1": "(a1) read_exports, one file at a time",
         "openpyxl": "(b) pandas.read_excel(openpyxl) / read_csv",
         "floor": "(c) floor: fastexcel -> Arrow / pyarrow.csv",
     }
     print(f"{'':46s} {'median s':>9s} {'runs s':>24s} {'peak MB':>8s} {'imports MB':>10s}")
-    for kind in ("reader", "openpyxl", "floor"):
+    for kind in ("reader", "reader1", "openpyxl", "floor"):
         med, times, mem = results[kind]
         runs_text = " ".join(f"{t:.2f}" for t in times)
         print(f"{names[kind]:46s} {med:9.2f} {runs_text:>24s} {mem['peak_mb']:8.0f} "
@@ -195,7 +202,8 @@ def main() -> None:
     reader, floor, plain = (results[k][0] for k in ("reader", "floor", "openpyxl"))
     peak = results["reader"][2]["peak_mb"]
     print()
-    print(f"read_exports / floor:    {reader / floor:5.2f}x   (target <= 1.5x)")
+    print(f"read_exports / floor:    {reader / floor:5.2f}x   (target <= 1.5x; one file at a time: "
+          f"{results['reader1'][0] / floor:.2f}x)")
     print(f"openpyxl / read_exports: {plain / reader:5.1f}x   (target >= 5x)")
     print(f"read_exports:            {reader:5.2f} s   (target < 3 s on 2 cores)")
     print(f"read_exports peak RSS:   {peak:5.0f} MB  (target < 400 MB)")

@@ -213,7 +213,8 @@ def _dates_from_strings(values: np.ndarray, month: bool) -> tuple[pd.Series, pd.
     serial = text.str.match(_SERIAL_TEXT, na=False)
     if serial.any():
         out[serial] = _from_serial(pd.to_numeric(text[serial], errors="coerce"))
-    formats = _DATE_FORMATS + (_MONTH_FORMATS if month else ())
+    # A month column mostly says "Oct 2025" or "2025-10": try those forms first.
+    formats = (_MONTH_FORMATS + _DATE_FORMATS) if month else _DATE_FORMATS
     for fmt in formats:
         todo = out.isna() & ~serial & ~never & text.notna()
         if not todo.any():
