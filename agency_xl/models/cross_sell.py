@@ -310,17 +310,19 @@ def first_additions(policies: pd.DataFrame, sales: pd.DataFrame | None = None) -
         return pd.DataFrame(columns=cols)
     first = ev.groupby("household_id")["date"].min()
     ev["first_date"] = ev["household_id"].map(first)
-    day_one = ev[ev["date"] == ev["first_date"]]
-    start = day_one.groupby("household_id")["product"].agg(lambda s: "+".join(sorted(set(s))))
-    start_pairs = set(zip(day_one["household_id"], day_one["product"]))
-    later = ev[ev["date"] > ev["first_date"]]
-    fresh = np.array([pair not in start_pairs for pair in zip(later["household_id"], later["product"])],
-                     dtype=bool)
-    new = later[fresh]
+    is_day_one = (ev["date"] == ev["first_date"]).to_numpy()
+    day_one = ev[is_day_one]
+    start = hh.product_lists(day_one["household_id"], day_one["product"])
+    # (household, product) pairs as one integer each, to find the later policies of a product the
+    # household did not start with without a Python loop over the rows
+    pair = pd.factorize(ev["household_id"])[0].astype(np.int64) * (int(ev["product"].nunique()) + 1) \
+        + pd.factorize(ev["product"])[0]
+    later_rows = (ev["date"] > ev["first_date"]).to_numpy()
+    new = ev[later_rows & ~np.isin(pair, pair[is_day_one])]
     added_date = new.groupby("household_id")["date"].min()
     # reindex, not map: pandas cannot map onto an empty datetime Series
     on_that_day = new[new["date"].to_numpy() == added_date.reindex(new["household_id"]).to_numpy()]
-    added_product = on_that_day.groupby("household_id")["product"].agg(lambda s: "+".join(sorted(set(s))))
+    added_product = hh.product_lists(on_that_day["household_id"], on_that_day["product"])
 
     out = pd.DataFrame({"first_date": first, "first_products": start}).rename_axis("household_id")
     out["added_date"] = added_date.reindex(out.index)

@@ -57,26 +57,28 @@ def household_table(policies: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
         "policies": g["policy_number"].nunique(),
         "premium": g["annual_premium"].sum(),
     })
-    names, masks = _product_masks(active, t.index)
-    text = {m: "+".join(n for i, n in enumerate(names) if m >> i & 1) for m in set(masks.tolist())}
-    t.insert(1, "product_list", pd.Series([text[m] for m in masks.tolist()], index=t.index, dtype="str"))
+    t.insert(1, "product_list", product_lists(active["household_id"], active["product"]).reindex(t.index))
     t["first_date"] = first.reindex(t.index)
     t["tenure_years"] = (pd.Timestamp(as_of) - t["first_date"]).dt.days / 365.25
     for product in ("Auto", "Home", "Umbrella", "Life"):
-        bit = 1 << names.index(product) if product in names else 0
-        t[f"has_{product.lower()}"] = (masks & bit != 0).astype(bool)
+        holds = (active["product"] == product).groupby(active["household_id"]).any()
+        t[f"has_{product.lower()}"] = holds.reindex(t.index, fill_value=False).astype(bool)
     return t.rename_axis("household_id").reset_index()
 
 
-def _product_masks(active: pd.DataFrame, households: pd.Index) -> tuple[list[str], np.ndarray]:
-    """The distinct products of ``active`` in sorted order, and for each of ``households`` the bit
-    mask of the products it holds (bit i = i-th name; Python ints, so any number of products).
-    Product lists are then joined once per distinct combination (a few dozen), not per household."""
-    pairs = active[["household_id", "product"]].dropna().drop_duplicates()
+def product_lists(household_id: pd.Series, product: pd.Series) -> pd.Series:
+    """Each household's distinct products, sorted and joined with "+" ("Auto+Home"), indexed by
+    household id in sorted order; missing ids and products are left out. The same as
+    ``product.groupby(household_id).agg(lambda s: "+".join(sorted(set(s))))``, without a Python
+    call per household: each household's products become a bit mask (bit i = i-th product name
+    in sorted order) and the names are joined once per distinct combination, a few dozen."""
+    pairs = pd.DataFrame({"household_id": household_id, "product": product}).dropna().drop_duplicates()
     codes, uniques = pd.factorize(pairs["product"], sort=True)
-    bits = pd.Series([1 << c for c in codes.tolist()], index=pairs.index, dtype=object)
-    masks = bits.groupby(pairs["household_id"]).sum().reindex(households, fill_value=0)
-    return [str(n) for n in uniques], masks.to_numpy(dtype=object)
+    names = [str(n) for n in uniques]
+    bits = pd.Series([1 << c for c in codes.tolist()], index=pairs.index, dtype=object)  # any number of products
+    masks = bits.groupby(pairs["household_id"]).sum()
+    text = {m: "+".join(n for i, n in enumerate(names) if m >> i & 1) for m in set(masks.tolist())}
+    return pd.Series([text[m] for m in masks.tolist()], index=masks.index, dtype="str", name="product")
 
 
 def retention_by_product_count(policies: pd.DataFrame, as_of: dt.date, months: int = 12) -> pd.DataFrame:
