@@ -6,12 +6,15 @@ Definitions (issue #2): see ``base_facts``. Products appear under their canonica
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
+
+if TYPE_CHECKING:
+    from agency_xl.dashboards.spec import Sheet
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -86,8 +89,13 @@ def all_metrics(data: AmsData, settings: Assumptions) -> dict[str, Any]:
     """Base facts plus each model sheet's KPIs under the model's name."""
     from agency_xl.dashboards import build_model_sheets
 
+    return metrics_of_sheets(data, build_model_sheets(data, settings))
+
+
+def metrics_of_sheets(data: AmsData, sheets: list[Sheet]) -> dict[str, Any]:
+    """``all_metrics`` from model sheets already built from ``data`` (a refresh has them)."""
     out = base_facts(data)
-    for sheet in build_model_sheets(data, settings):
+    for sheet in sheets:
         if sheet.key in out:  # a model's KPIs must never hide a base fact
             raise ValueError(f"metrics: model key {sheet.key!r} clashes with a base fact")
         out[sheet.key] = sheet.kpis

@@ -45,6 +45,14 @@ def build_all(
     empty = data if data is not None else AmsData(as_of=dt.date.today())
     sheets = [home.build(data, refreshed_at, settings.general.agency_name),
               settings_sheet.build(settings, exports_folder)]
-    sheets += build_model_sheets(empty, settings)
-    sheets += [whatif.build(exports_folder if data is not None else None), data_health.build(data)]
+    models = build_model_sheets(empty, settings)
+    metrics = None
+    if data is not None and settings == Assumptions():
+        # The What-If sheet's AMS_METRIC examples show the folder's figures with the default
+        # settings: these very sheets, so the folder need not be read and modelled a second time.
+        from agency_xl.metrics import metrics_of_sheets
+
+        metrics = metrics_of_sheets(data, models)
+    sheets += models
+    sheets += [whatif.build(exports_folder if data is not None else None, metrics), data_health.build(data)]
     return sheets

@@ -45,9 +45,18 @@ def example_value(f: WorksheetFunction, exports_folder: str | None = None) -> An
     return f.call(*args)
 
 
-def build(exports_folder: str | None = None) -> Sheet:
+def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = None) -> Sheet:
+    """The What-If sheet. ``exports_folder``: the folder being refreshed (None for the empty
+    template), whose figures the AMS_METRIC examples show. ``metrics``: that folder's
+    ``agency_xl.metrics.all_metrics`` with the default settings, when the refresh has them already;
+    they are handed to the worksheet functions' cache so the examples do not read the folder again."""
     # The functions register themselves on import of the catalogue package.
     import agency_xl.excel.functions  # noqa: F401
+    from agency_xl.excel.exports_cache import CACHE
+    from agency_xl.excel.functions.ams import flatten
+
+    if exports_folder and metrics is not None:
+        CACHE.put(exports_folder, flatten(metrics))
 
     sheet = Sheet("whatif", "What-If", "What-If", tab_color="#7030A0")
     sheet.labels = [

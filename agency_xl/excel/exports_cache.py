@@ -65,6 +65,14 @@ class ExportsCache:
             entry.checked = now
             return entry.value
 
+    def put(self, folder: str | Path, value: Any) -> None:
+        """Keep ``value`` as the folder's metrics as it is now: for a refresh that has just read the
+        folder and computed them, so worksheet functions need not read it again."""
+        path = Path(folder)
+        if path.is_dir():
+            with self.lock:
+                self.entries[str(path)] = _Entry(folder_stamp(path), self.clock(), value)
+
     def clear(self) -> None:
         self.entries.clear()
 
