@@ -23,6 +23,7 @@ from agency_xl.dashboards import (
     seasonality,
     segments,
     settings_sheet,
+    shared,
     whatif,
 )
 from agency_xl.dashboards.spec import Sheet
@@ -32,7 +33,10 @@ MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonalit
 
 
 def build_model_sheets(data: AmsData, settings: Assumptions) -> list[Sheet]:
-    return [module.build(data, settings) for module in MODEL_SHEETS]
+    """The eight model sheets. Figures several of them start from (the household table, retention
+    by product count, the commission rate) are computed once for all of them (``shared``)."""
+    with shared.once_per_refresh():
+        return [module.build(data, settings) for module in MODEL_SHEETS]
 
 
 def build_all(

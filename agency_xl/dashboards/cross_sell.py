@@ -10,14 +10,13 @@ import numpy as np
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards import shared
 from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, rows_of, status_block
 from agency_xl.dashboards.spec import (
     COUNT, MONEY, PCT, Block, Chart, Formula, Input, Label, Series, Sheet, rc_to_cell,
 )
 from agency_xl.excel.functions import cross_sell as udf
 from agency_xl.models import cross_sell as m
-from agency_xl.models import households as hh
-from agency_xl.models.segments import measured_commission_rate
 
 NEEDS = ("policies",)
 TAB, BLUE, LIGHT, GREEN, GREY = "#00897B", "#1565C0", "#90CAF9", "#2E7D32", "#BDBDBD"
@@ -59,14 +58,14 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         pol, as_of = data.policies, data.as_of
         sales = None if data.sales_derived else data.sales
         if data.commissions is not None:
-            measured = measured_commission_rate(data.commissions, as_of, 12)
+            measured = shared.measured_commission_rate(data.commissions, as_of, 12)
             if np.isfinite(measured):
                 rate, rate_source = measured, "Measured: commission / premium, New Business + Renewal, 12 months"
             else:
                 rate_source = "Settings (the commission statements give no premium to measure it)"
-        retention_table = hh.retention_by_product_count(pol, as_of, 12)
-        retention = m.retention_by_count(pol, as_of, settings.segments.retention_fallback())
-        households = hh.household_table(pol, as_of)
+        retention_table = shared.retention_by_product_count(pol, as_of, 12)
+        retention = m.retention_by_count(pol, as_of, settings.segments.retention_fallback(), table=retention_table)
+        households = shared.household_table(pol, as_of)
         by_count = m.portfolio_by_count(households)
         combos = m.portfolio_by_combination(households)
         additions = m.first_additions(pol, sales)

@@ -11,11 +11,11 @@ import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards import shared
 from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, rows_of, status_block
 from agency_xl.dashboards.spec import (
     COUNT, DATE, MONEY, NUMBER1, PCT, Block, Chart, Label, Series, Sheet,
 )
-from agency_xl.models import households as hh
 from agency_xl.models import leads as m
 from agency_xl.models import segments as seg
 
@@ -99,15 +99,16 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     info: dict[str, object] = {}
     if not missing:
         leads, pol, as_of = data.leads, data.policies, data.as_of
-        cr = seg.measured_commission_rate(data.commissions, as_of, 12) if data.commissions is not None else math.nan
+        cr = shared.measured_commission_rate(data.commissions, as_of, 12) if data.commissions is not None else math.nan
         info["commission_source"] = "measured" if np.isfinite(cr) else "setting"
         cr = cr if np.isfinite(cr) else g.commission_rate
         info["commission_rate"] = cr
-        retention = seg.retention_for_ltv(hh.retention_by_product_count(pol, as_of), g.retention_fallback())
+        retention = seg.retention_for_ltv(shared.retention_by_product_count(pol, as_of, 12), g.retention_fallback())
         homes = seg.segment_households(
             pol, as_of, cr, retention.retention, g.discount_rate, g.low_value_premium,
             g.elite_min_products, g.premium_min_products,
-            data.claims if g.low_value_if_loss_making else None, g.loss_ratio_limit)
+            data.claims if g.low_value_if_loss_making else None, g.loss_ratio_limit,
+            households=shared.household_table(pol, as_of))
         rule = m.TierRule(g.low_value_premium, g.elite_min_products, g.premium_min_products)
         values = m.sold_lead_values(leads, pol, homes, rule)
         full = m.vendor_efficiency(values, as_of, window, s.roi_excellent, s.roi_good)

@@ -8,6 +8,7 @@ import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards import shared
 from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, status_block
 from agency_xl.dashboards.spec import COUNT, MONEY, NUMBER1, PCT, Block, Chart, Label, Series, Sheet
 from agency_xl.models import households as hh
@@ -58,8 +59,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     prog = homes = prop = scen = proj = None
     extra: dict[str, float] = {}
     if not missing:
-        homes = hh.household_table(data.policies, data.as_of)
-        by_count = hh.retention_by_product_count(data.policies, data.as_of)
+        homes = shared.household_table(data.policies, data.as_of)
+        by_count = shared.retention_by_product_count(data.policies, data.as_of, 12)
         prog = m.program_metrics(data.referrals, len(homes), data.as_of)
         cr = ltv_model.measured_commission_rate(data.commissions, g.commission_rate)
         homes["retention"] = _retention_for(homes["products"], by_count)

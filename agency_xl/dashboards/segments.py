@@ -11,11 +11,11 @@ import numpy as np
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards import shared
 from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, status_block
 from agency_xl.dashboards.spec import (
     COUNT, MONEY, PCT, RATIO, Block, Chart, Formula, Input, Label, Series, Sheet,
 )
-from agency_xl.models import households as hh
 from agency_xl.models import segments as m
 
 NEEDS = ("policies",)
@@ -66,10 +66,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     loss_note = "Add the Claims detail export to mark loss-making households"
     if not missing:
         pol = data.policies
-        retention_table = hh.retention_by_product_count(pol, data.as_of, 12)
+        retention_table = shared.retention_by_product_count(pol, data.as_of, 12)
         used = m.retention_for_ltv(retention_table, s.retention_fallback())
         if data.commissions is not None:
-            measured = m.measured_commission_rate(data.commissions, data.as_of, 12)
+            measured = shared.measured_commission_rate(data.commissions, data.as_of, 12)
             if np.isfinite(measured):
                 rate, rate_source = measured, "Measured: commission / premium, New Business + Renewal, 12 months"
             else:
@@ -78,6 +78,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         valued = m.segment_households(
             pol, data.as_of, rate, used.retention, s.discount_rate, s.low_value_premium,
             s.elite_min_products, s.premium_min_products, claims, s.loss_ratio_limit,
+            households=shared.household_table(pol, data.as_of),
         )
         summary = m.tier_summary(valued, s.target_ltv_cac)
         if claims is not None:

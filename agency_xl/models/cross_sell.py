@@ -505,11 +505,13 @@ class RetentionByCount:
 
 
 def retention_by_count(policies: pd.DataFrame | None, as_of: dt.date, fallback: dict[str, float],
-                       min_policies: int = 1) -> RetentionByCount:
+                       min_policies: int = 1, table: pd.DataFrame | None = None) -> RetentionByCount:
     """Retention per product count measured on the book (``households.retention_by_product_count``,
     12 months), each group falling back to ``fallback`` when its cohort has fewer than
-    ``min_policies`` policies (or there is no book)."""
-    table = hh.retention_by_product_count(policies, as_of, 12) if policies is not None else None
+    ``min_policies`` policies (or there is no book). ``table``: that retention table of
+    ``policies`` when it is at hand already."""
+    if table is None and policies is not None:
+        table = hh.retention_by_product_count(policies, as_of, 12)
     rows = table.set_index("products") if table is not None else None
     rate, measured, size = {}, {}, {}
     for label in COUNT_LABELS:

@@ -167,12 +167,14 @@ def segment_households(policies: pd.DataFrame, as_of: dt.date, commission_rate: 
                        retention: dict[str, float], discount_rate: float = 0.10,
                        low_value_premium: float = 700.0, elite_min_products: int = 3,
                        premium_min_products: int = 2, claims: pd.DataFrame | None = None,
-                       loss_ratio_limit: float | None = 1.0) -> pd.DataFrame:
+                       loss_ratio_limit: float | None = 1.0,
+                       households: pd.DataFrame | None = None) -> pd.DataFrame:
     """The household table of the book (``households.household_table``) with tier, retention and
     LTV per household (``value_households``). With ``claims`` (and a ``loss_ratio_limit``), each
     household's incurred losses of the last 12 months (``losses_12m``) and ``loss_making`` =
-    losses > limit x annual premium."""
-    t = hh.household_table(policies, as_of)
+    losses > limit x annual premium. ``households``: ``household_table(policies, as_of)`` when it
+    is at hand already (left unchanged)."""
+    t = hh.household_table(policies, as_of) if households is None else households.copy()
     t["losses_12m"] = 0.0
     t["loss_making"] = False
     if claims is not None and loss_ratio_limit is not None:
