@@ -29,8 +29,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -117,8 +117,12 @@ def child(kind: str, folder: Path) -> None:
 
     base = peak_rss_mb()
     files = [(Path(p), s, h) for p, s, h in json.loads(os.environ["BENCH_LAYOUT"])]
-    {"reader": lambda: run_reader(folder), "reader1": lambda: run_reader(folder, threads=1),
-     "openpyxl": lambda: run_openpyxl(files), "floor": lambda: run_floor(files)}[kind]()
+    {
+        "reader": lambda: run_reader(folder),
+        "reader1": lambda: run_reader(folder, threads=1),
+        "openpyxl": lambda: run_openpyxl(files),
+        "floor": lambda: run_floor(files),
+    }[kind]()
     print(json.dumps({"base_mb": base, "peak_mb": peak_rss_mb()}))
 
 
@@ -138,7 +142,10 @@ def memory(kind: str, folder: Path, files: list) -> dict[str, float]:
     env = dict(os.environ, BENCH_LAYOUT=json.dumps([(str(p), s, h) for p, s, h in files]))
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, "--folder", str(folder)],
-        check=True, capture_output=True, text=True, env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -173,8 +180,10 @@ def main() -> None:
     import pandas as pd
 
     print(f"\n{folder.name}: {len(files)} files, {size / 2**20:.1f} MB; {machine()}")
-    print(f"pandas {pd.__version__}; medians of {args.runs} runs ({args.openpyxl_runs} for openpyxl); "
-          f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    print(
+        f"pandas {pd.__version__}; medians of {args.runs} runs "
+        f"({args.openpyxl_runs} for openpyxl); load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n"
+    )
 
     results = {}
     for kind, fn, runs in (
@@ -197,13 +206,17 @@ def main() -> None:
     for kind in ("reader", "reader1", "openpyxl", "floor"):
         med, times, mem = results[kind]
         runs_text = " ".join(f"{t:.2f}" for t in times)
-        print(f"{names[kind]:46s} {med:9.2f} {runs_text:>24s} {mem['peak_mb']:8.0f} "
-              f"{mem['base_mb']:10.0f}")
+        print(
+            f"{names[kind]:46s} {med:9.2f} {runs_text:>24s} {mem['peak_mb']:8.0f} "
+            f"{mem['base_mb']:10.0f}"
+        )
     reader, floor, plain = (results[k][0] for k in ("reader", "floor", "openpyxl"))
     peak = results["reader"][2]["peak_mb"]
     print()
-    print(f"read_exports / floor:    {reader / floor:5.2f}x   (target <= 1.5x; one file at a time: "
-          f"{results['reader1'][0] / floor:.2f}x)")
+    print(
+        f"read_exports / floor:    {reader / floor:5.2f}x   (target <= 1.5x; one file at a time: "
+        f"{results['reader1'][0] / floor:.2f}x)"
+    )
     print(f"openpyxl / read_exports: {plain / reader:5.1f}x   (target >= 5x)")
     print(f"read_exports:            {reader:5.2f} s   (target < 3 s on 2 cores)")
     print(f"read_exports peak RSS:   {peak:5.0f} MB  (target < 400 MB)")

@@ -12,8 +12,9 @@ import datetime as dt
 import hashlib
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import xlsxwriter
 
@@ -28,18 +29,61 @@ CLAIMS_ROWS = [
 ]
 
 BOOK_HEADER = [
-    "Policy No.", "Customer ID", "Named Insured", "Line of Business", "Policy Status",
-    "Orig Eff Date", "Exp Date", "Written Premium", "Agent",
+    "Policy No.",
+    "Customer ID",
+    "Named Insured",
+    "Line of Business",
+    "Policy Status",
+    "Orig Eff Date",
+    "Exp Date",
+    "Written Premium",
+    "Agent",
 ]
 BOOK_ROWS = [
-    ["P-001", "H1", "Ann Lee", "Private Passenger Auto", "Active", dt.datetime(2021, 5, 1),
-     dt.datetime(2026, 5, 1), 1450.0, "Sam"],
-    ["P-002", "H1", "Ann Lee", "HO3", "In Force", dt.datetime(2022, 1, 15),
-     dt.datetime(2026, 1, 15), "$1,980.00", "Sam"],
-    ["P-003", "H2", "Bo Chan", "PUP", "Cancelled", dt.datetime(2020, 2, 1),
-     dt.datetime(2025, 2, 1), 310.0, "Kim"],
-    ["P-004", "H3", "Cy Diaz", "Boat", "Expired", dt.datetime(2019, 7, 1),
-     dt.datetime(2024, 7, 1), 420.5, "Kim"],
+    [
+        "P-001",
+        "H1",
+        "Ann Lee",
+        "Private Passenger Auto",
+        "Active",
+        dt.datetime(2021, 5, 1),
+        dt.datetime(2026, 5, 1),
+        1450.0,
+        "Sam",
+    ],
+    [
+        "P-002",
+        "H1",
+        "Ann Lee",
+        "HO3",
+        "In Force",
+        dt.datetime(2022, 1, 15),
+        dt.datetime(2026, 1, 15),
+        "$1,980.00",
+        "Sam",
+    ],
+    [
+        "P-003",
+        "H2",
+        "Bo Chan",
+        "PUP",
+        "Cancelled",
+        dt.datetime(2020, 2, 1),
+        dt.datetime(2025, 2, 1),
+        310.0,
+        "Kim",
+    ],
+    [
+        "P-004",
+        "H3",
+        "Cy Diaz",
+        "Boat",
+        "Expired",
+        dt.datetime(2019, 7, 1),
+        dt.datetime(2024, 7, 1),
+        420.5,
+        "Kim",
+    ],
 ]
 
 
@@ -49,14 +93,18 @@ def write_xlsx(
     rows: Rows,
     *,
     sheet: str = "Sheet1",
-    titles: Sequence[str] = ("Acme Insurance Agency", "Claims Detail Report", "Run Date: 10/31/2025"),
+    titles: Sequence[str] = (
+        "Acme Insurance Agency",
+        "Claims Detail Report",
+        "Run Date: 10/31/2025",
+    ),
     footers: Rows = (["Grand Total"],),
     blank_after: Sequence[int] = (1,),
     start_col: int = 0,
     extra_sheets: dict[str, Rows] | None = None,
     hidden_sheets: dict[str, Rows] | None = None,
 ) -> Path:
-    """A workbook with merged title rows, a blank row, the header, data (with blank rows) and footers.
+    """A workbook: merged title rows, a blank row, the header, data (with blank rows), footers.
 
     ``extra_sheets`` are written before the report's sheet (e.g. a cover sheet); ``hidden_sheets``
     are written first and hidden.
@@ -155,7 +203,8 @@ def write_html_xls(
     width = len(header)
     cells = "".join(f"<th>{h}</th>" for h in header)
     body = "\n".join(
-        "<tr>" + "".join(f"<td>{_escape(_cell_text(v))}</td>" for v in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{_escape(_cell_text(v))}</td>" for v in row) + "</tr>"
+        for row in rows
     )
     html = (
         f'<html><head><meta charset="{encoding}"><title>{title}</title></head><body>\n'
@@ -180,16 +229,26 @@ def convert_to_xls(xlsx: Path, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = out_dir / "lo_profile"
     subprocess.run(
-        [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xls",
-         "--outdir", str(out_dir), str(xlsx)],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice(),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(out_dir),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     shutil.rmtree(profile, ignore_errors=True)
     return out_dir / (xlsx.stem + ".xls")
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` (names relative), to show the exports were not touched."""
+    """sha256 of every file under ``folder``, to show the exports were not touched."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))

@@ -18,7 +18,13 @@ import pytest
 from agency_xl.ams import Mappings, read_exports
 from agency_xl.ams import files as ams_files
 from tests.fixtures_ams import (
-    BOOK_HEADER, BOOK_ROWS, CLAIMS_HEADER, CLAIMS_ROWS, folder_hashes, write_csv, write_html_xls,
+    BOOK_HEADER,
+    BOOK_ROWS,
+    CLAIMS_HEADER,
+    CLAIMS_ROWS,
+    folder_hashes,
+    write_csv,
+    write_html_xls,
     write_xlsx,
 )
 
@@ -107,7 +113,9 @@ def test_04_zero_byte_file(tmp_path):
 def test_05_workbook_with_a_header_and_no_data_rows(tmp_path):
     write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, [])
     fh = health(read(tmp_path), "claims.xlsx")
-    assert fh.rejected == "claims.xlsx: no data rows below the header (sheet 'Sheet1', header row 5)"
+    assert (
+        fh.rejected == "claims.xlsx: no data rows below the header (sheet 'Sheet1', header row 5)"
+    )
     assert fh.report == "claims"
 
 
@@ -124,8 +132,12 @@ def test_06_workbook_with_nothing_in_it(tmp_path):
 
 
 def test_07_no_recognisable_header(tmp_path):
-    write_xlsx(tmp_path / "budget.xlsx", ["Month", "Rent", "Payroll"], [["Oct", 3000, 20000]],
-               titles=("Office budget",))
+    write_xlsx(
+        tmp_path / "budget.xlsx",
+        ["Month", "Rent", "Payroll"],
+        [["Oct", 3000, 20000]],
+        titles=("Office budget",),
+    )
     fh = health(read(tmp_path), "budget.xlsx")
     assert fh.skipped == (
         "budget.xlsx: not a recognised export (no header row of a report among the first 30 rows "
@@ -135,8 +147,12 @@ def test_07_no_recognisable_header(tmp_path):
 
 
 def test_08_unrelated_sheet_names_the_closest_report(tmp_path):
-    write_csv(tmp_path / "policy list.csv", ["Policy #", "Agent", "Notes"], [["P1", "Sam", "x"]],
-              titles=())
+    write_csv(
+        tmp_path / "policy list.csv",
+        ["Policy #", "Agent", "Notes"],
+        [["P1", "Sam", "x"]],
+        titles=(),
+    )
     fh = health(read(tmp_path), "policy list.csv")
     assert fh.skipped == (
         "policy list.csv: not a recognised export (no header row of a report among the first 30 "
@@ -259,17 +275,25 @@ def test_18_hidden_file_and_other_extensions(tmp_path):
     data = read(tmp_path)
     assert [(f.path, f.skipped) for f in data.health.files] == [
         (".DS_Store", ".DS_Store: a hidden file: ignored"),
-        ("notes", "notes: not an export the reader takes (no extension); exports are .xlsx, .xlsm, "
-                  ".xls, .csv files"),
-        ("read me.pdf", "read me.pdf: not an export the reader takes (.pdf); exports are .xlsx, "
-                        ".xlsm, .xls, .csv files"),
+        (
+            "notes",
+            "notes: not an export the reader takes (no extension); exports are .xlsx, .xlsm, "
+            ".xls, .csv files",
+        ),
+        (
+            "read me.pdf",
+            "read me.pdf: not an export the reader takes (.pdf); exports are .xlsx, "
+            ".xlsm, .xls, .csv files",
+        ),
     ]
     assert data.claims is None
 
 
 def test_19_missing_exports_folder(tmp_path):
     data = read_exports(tmp_path / "nowhere")
-    assert data.health.notes == [f"The exports folder {tmp_path / 'nowhere'} does not exist or is not a folder."]
+    assert data.health.notes == [
+        f"The exports folder {tmp_path / 'nowhere'} does not exist or is not a folder."
+    ]
     assert data.health.files == [] and data.policies is None
 
 
@@ -337,7 +361,7 @@ def test_24_more_than_5_percent_bad_rows_rejects_the_file(tmp_path):
     fh = health(data, "claims bad.xlsx")
     assert fh.rejected == (
         "claims bad.xlsx: 2 of 20 data rows (10.0%) have a value that cannot be used, more than "
-        "the 5% allowed, so the whole file is left out; first: claims bad.xlsx!Sheet1!F10: \"TBD\" "
+        'the 5% allowed, so the whole file is left out; first: claims bad.xlsx!Sheet1!F10: "TBD" '
         "is not an amount"
     )
     assert fh.problems == [
@@ -451,8 +475,9 @@ def test_32_csv_row_with_more_fields_than_the_header(tmp_path):
 
 
 def test_33_html_page_without_a_table(tmp_path):
-    (tmp_path / "claims.xls").write_text("<html><body><h1>Session expired</h1>"
-                                         "<p>Please log in again.</p></body></html>")
+    (tmp_path / "claims.xls").write_text(
+        "<html><body><h1>Session expired</h1><p>Please log in again.</p></body></html>"
+    )
     assert health(read(tmp_path), "claims.xls").skipped == (
         "claims.xls: not a recognised export (no header row of a report among the first 30 rows "
         "of any sheet)"
@@ -483,10 +508,20 @@ def test_35_problems_are_listed_up_to_a_limit(tmp_path):
 
 
 def test_36_growth_month_after_the_as_of_month(tmp_path):
-    header = ["Month", "Product", "Beginning PIF", "New Business", "Renewals Offered",
-              "Renewals Retained"]
-    rows = [[f"{y}-{m:02d}", p, 100, 5, 10, 9]
-            for y in (2024, 2025) for m in range(1, 13) for p in ("Auto", "Home")]
+    header = [
+        "Month",
+        "Product",
+        "Beginning PIF",
+        "New Business",
+        "Renewals Offered",
+        "Renewals Retained",
+    ]
+    rows = [
+        [f"{y}-{m:02d}", p, 100, 5, 10, 9]
+        for y in (2024, 2025)
+        for m in range(1, 13)
+        for p in ("Auto", "Home")
+    ]
     write_csv(tmp_path / "growth.csv", header, rows, titles=())
     data = read(tmp_path, as_of=dt.date(2025, 11, 15))
     fh = health(data, "growth.csv")

@@ -61,14 +61,21 @@ def test_data_health_of_the_sample_folder(read_back):
     # The Claims files of two months overlap; the later one wins for claims that moved on.
     claims_notes = [n for n in h.notes if n.startswith("Claims detail")]
     assert len(claims_notes) == 2
-    assert "the file with the later report date won: 2025-10_Claims_Detail_Report.xlsx" in claims_notes[0]
+    assert (
+        "the file with the later report date won: 2025-10_Claims_Detail_Report.xlsx"
+        in claims_notes[0]
+    )
     assert by_name["2025-10_Claims_Detail_Report.xlsx"].report_date == AS_OF
     # Every problem listed names a file of the folder.
-    assert all(p.split(":")[0].split("!")[0] in by_name for p in h.problems() if not p.startswith("Claims"))
+    assert all(
+        p.split(":")[0].split("!")[0] in by_name for p in h.problems() if not p.startswith("Claims")
+    )
 
 
 def test_zero_amounts_written_as_dashes_read_as_nothing(read_back, truth):
     paid = read_back.claims.set_index("claim_number")["paid_loss"]
     zero = truth.claims.set_index("claim_number")["paid_loss"] == 0
     assert paid[zero[zero].index].isna().all()
-    assert np.allclose(paid[zero[~zero].index], truth.claims.set_index("claim_number")["paid_loss"][~zero])
+    assert np.allclose(
+        paid[zero[~zero].index], truth.claims.set_index("claim_number")["paid_loss"][~zero]
+    )

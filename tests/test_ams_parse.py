@@ -12,10 +12,20 @@ from hypothesis import strategies as st
 
 from agency_xl.ams.data import Mappings
 from agency_xl.ams.header import (
-    AliasTable, alias_tables, find_header, normalise_label, report_date_from_titles,
+    AliasTable,
+    alias_tables,
+    find_header,
+    normalise_label,
+    report_date_from_titles,
 )
 from agency_xl.ams.parse import (
-    date_from_text, parse_date, parse_id, parse_money, parse_month, parse_percent, parse_status,
+    date_from_text,
+    parse_date,
+    parse_id,
+    parse_money,
+    parse_month,
+    parse_percent,
+    parse_status,
     parse_yesno,
 )
 from agency_xl.ams.products import map_products, product_lookup
@@ -29,10 +39,38 @@ def text(*values):
 
 
 def test_money_text_forms():
-    p = parse_money(text("$1,234.56", "(1,234.56)", "-$12.00", "1,234.56-", "—", "", None, " 7 ",
-                         "abc", "1,2,3", "(5", "12.5.1", "$ 1,000"))
-    expected = [1234.56, -1234.56, -12.0, -1234.56, np.nan, np.nan, np.nan, 7.0, np.nan, np.nan,
-                np.nan, np.nan, 1000.0]
+    p = parse_money(
+        text(
+            "$1,234.56",
+            "(1,234.56)",
+            "-$12.00",
+            "1,234.56-",
+            "—",
+            "",
+            None,
+            " 7 ",
+            "abc",
+            "1,2,3",
+            "(5",
+            "12.5.1",
+            "$ 1,000",
+        )
+    )
+    expected = [
+        1234.56,
+        -1234.56,
+        -12.0,
+        -1234.56,
+        np.nan,
+        np.nan,
+        np.nan,
+        7.0,
+        np.nan,
+        np.nan,
+        np.nan,
+        np.nan,
+        1000.0,
+    ]
     np.testing.assert_allclose(p.values.to_numpy(), expected)
     assert p.bad.tolist() == [False] * 8 + [True] * 4 + [False]
 
@@ -43,7 +81,7 @@ def test_money_numbers_pass_through():
     assert p.bad.tolist() == [False, False, False, True]
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
 def test_money_round_trips_the_accounting_format(amount):
     value = float(amount)
     formatted = f"(${abs(value):,.2f})" if value < 0 else f"${value:,.2f}"
@@ -60,9 +98,23 @@ def test_percent_forms():
 
 
 def test_dates_in_every_accepted_form():
-    p = parse_date(text("2025-10-15", "10/15/2025", "10/15/25", "45945", "Oct 15, 2025",
-                        "15-Oct-2025", "2025-10-15 00:00:00", "10/15/2025 1:45 PM", "12/31/9999",
-                        "", "abc", "13/45/2025", "1850-01-01"))
+    p = parse_date(
+        text(
+            "2025-10-15",
+            "10/15/2025",
+            "10/15/25",
+            "45945",
+            "Oct 15, 2025",
+            "15-Oct-2025",
+            "2025-10-15 00:00:00",
+            "10/15/2025 1:45 PM",
+            "12/31/9999",
+            "",
+            "abc",
+            "13/45/2025",
+            "1850-01-01",
+        )
+    )
     oct15 = pd.Timestamp("2025-10-15")
     assert p.values.tolist()[:8] == [oct15] * 8
     assert p.values.iloc[8:].isna().all()
@@ -71,23 +123,41 @@ def test_dates_in_every_accepted_form():
 
 
 def test_dates_from_excel_values():
-    stamps = pd.Series(pd.to_datetime(["2025-01-02 13:30", "2025-03-04 00:00"])).astype("datetime64[ms]")
-    assert parse_date(stamps).values.tolist() == [pd.Timestamp("2025-01-02"), pd.Timestamp("2025-03-04")]
+    stamps = pd.Series(pd.to_datetime(["2025-01-02 13:30", "2025-03-04 00:00"])).astype(
+        "datetime64[ms]"
+    )
+    assert parse_date(stamps).values.tolist() == [
+        pd.Timestamp("2025-01-02"),
+        pd.Timestamp("2025-03-04"),
+    ]
     serials = parse_date(pd.Series([45945.0, 45945.75, 10_000_000.0]))
     assert serials.values.tolist()[:2] == [pd.Timestamp("2025-10-15")] * 2
     assert serials.bad.tolist() == [False, False, True]
 
 
 def test_months():
-    p = parse_month(text("Oct 2025", "October 2025", "2025-10", "10/2025", "2025-10-15", "45945",
-                         "Oct-25", "nope"))
+    p = parse_month(
+        text(
+            "Oct 2025",
+            "October 2025",
+            "2025-10",
+            "10/2025",
+            "2025-10-15",
+            "45945",
+            "Oct-25",
+            "nope",
+        )
+    )
     assert p.values.tolist()[:7] == [pd.Timestamp("2025-10-01")] * 7
     assert p.bad.tolist() == [False] * 7 + [True]
 
 
 def test_ids_keep_zeros_and_drop_excel_decimals():
     assert parse_id(text("00123", " 123456.0 ", "A-1.0", "", None)).values.tolist()[:3] == [
-        "00123", "123456", "A-1.0"]
+        "00123",
+        "123456",
+        "A-1.0",
+    ]
     assert parse_id(pd.Series([123456.0, 1.5, np.nan])).values.tolist()[:2] == ["123456", "1.5"]
 
 
@@ -95,8 +165,10 @@ def test_yes_no_and_statuses():
     yn = parse_yesno(text("Y", "n", "Yes", "FALSE", "maybe", None))
     assert yn.values.tolist()[:4] == [True, False, True, False]
     assert yn.bad.tolist() == [False, False, False, False, True, False]
-    status = parse_status(text("active", "In  Force", "CANCELED", "lapsed", "Suspended"),
-                          REPORTS["policies"].status_values)
+    status = parse_status(
+        text("active", "In  Force", "CANCELED", "lapsed", "Suspended"),
+        REPORTS["policies"].status_values,
+    )
     assert status.values.tolist()[:4] == ["In Force", "In Force", "Cancelled", "Expired"]
     assert status.bad.tolist() == [False] * 4 + [True]
 
@@ -115,9 +187,16 @@ def test_date_from_text_and_file_names():
 
 @pytest.mark.parametrize(
     "label, expected",
-    [("Policy #", "policy #"), ("POLICY NO.", "policy #"), ("Policy\nNumber:", "policy #"),
-     ("  Pol   Num ", "pol #"), ("Policy#", "policy #"), ("Claim No", "claim #"),
-     ("Retention %", "retention %"), ("Lead_ID", "lead id")],
+    [
+        ("Policy #", "policy #"),
+        ("POLICY NO.", "policy #"),
+        ("Policy\nNumber:", "policy #"),
+        ("  Pol   Num ", "pol #"),
+        ("Policy#", "policy #"),
+        ("Claim No", "claim #"),
+        ("Retention %", "retention %"),
+        ("Lead_ID", "lead id"),
+    ],
 )
 def test_label_normalisation(label, expected):
     assert normalise_label(label) == expected
@@ -175,13 +254,48 @@ def test_report_date_lines():
 def test_products():
     lookup = product_lookup(Mappings(products={"Boat Owners": "specialty", "Widget": "Nope"}))
     values, unknown = map_products(
-        text("PPA", "ho-3", "Condominium", "HO-4", "Landlord Package", "PUP", "Whole Life", "RV",
-             "BOP", " boat  owners ", "Widget", "Jet Ski", None, "jet ski"), lookup)
+        text(
+            "PPA",
+            "ho-3",
+            "Condominium",
+            "HO-4",
+            "Landlord Package",
+            "PUP",
+            "Whole Life",
+            "RV",
+            "BOP",
+            " boat  owners ",
+            "Widget",
+            "Jet Ski",
+            None,
+            "jet ski",
+        ),
+        lookup,
+    )
     assert values.tolist()[:13] == [
-        "Auto", "Home", "Condo", "Renters", "Landlord", "Umbrella", "Life", "Specialty",
-        "Commercial", "Specialty", "Other", "Other", np.nan]
+        "Auto",
+        "Home",
+        "Condo",
+        "Renters",
+        "Landlord",
+        "Umbrella",
+        "Life",
+        "Specialty",
+        "Commercial",
+        "Specialty",
+        "Other",
+        "Other",
+        np.nan,
+    ]
     assert unknown == ["Jet Ski", "Widget", "jet ski"]
 
 
 def test_column_letters():
-    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]

@@ -11,8 +11,16 @@ import pytest
 
 from agency_xl.ams import Mappings, read_exports
 from tests.fixtures_ams import (
-    BOOK_HEADER, BOOK_ROWS, CLAIMS_HEADER, CLAIMS_ROWS, convert_to_xls, folder_hashes, soffice,
-    write_csv, write_html_xls, write_xlsx,
+    BOOK_HEADER,
+    BOOK_ROWS,
+    CLAIMS_HEADER,
+    CLAIMS_ROWS,
+    convert_to_xls,
+    folder_hashes,
+    soffice,
+    write_csv,
+    write_html_xls,
+    write_xlsx,
 )
 
 
@@ -27,7 +35,9 @@ def _check_claims(claims: pd.DataFrame) -> None:
     assert claims["policy_number"].tolist() == ["00012345", "778899", "00012346", "00012347"]
     assert claims["product"].tolist() == ["Auto", "Home", "Home", "Umbrella"]
     assert claims["loss_date"].tolist() == [
-        pd.Timestamp("2025-03-04"), pd.Timestamp("2025-10-15"), pd.Timestamp("2025-08-01"),
+        pd.Timestamp("2025-03-04"),
+        pd.Timestamp("2025-10-15"),
+        pd.Timestamp("2025-08-01"),
         pd.Timestamp("2025-06-30"),
     ]
     np.testing.assert_allclose(claims["paid_loss"], [1234.56, 2500.0, -150.0, -12.0])
@@ -73,7 +83,9 @@ def test_csv_separated_by_semicolons(tmp_path):
 
 def test_excel_unicode_text_and_tab_separated_text_named_xls(tmp_path):
     # Excel's "Unicode Text" is UTF-16 with tabs; some AMS save tab-separated text as .xls.
-    write_csv(tmp_path / "claims.csv", CLAIMS_HEADER, CLAIMS_ROWS, encoding="utf-16", delimiter="\t")
+    write_csv(
+        tmp_path / "claims.csv", CLAIMS_HEADER, CLAIMS_ROWS, encoding="utf-16", delimiter="\t"
+    )
     _check_claims(read_exports(tmp_path).claims)
     (tmp_path / "claims.csv").unlink()
     write_csv(tmp_path / "claims.xls", CLAIMS_HEADER, CLAIMS_ROWS, delimiter="\t")
@@ -97,7 +109,10 @@ def test_html_table_saved_as_xls(tmp_path):
     assert (fh.report, fh.header_row, fh.report_date) == ("claims", 3, dt.date(2025, 10, 31))
 
 
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed, so no legacy .xls can be made")
+@pytest.mark.skipif(
+    soffice() is None,
+    reason="LibreOffice (soffice) is not installed, so no legacy .xls can be made",
+)
 def test_legacy_xls_converted_by_libreoffice(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -114,8 +129,13 @@ def test_legacy_xls_converted_by_libreoffice(tmp_path):
 
 
 def test_book_of_business_and_sales_derived_from_it(tmp_path):
-    write_xlsx(tmp_path / "All Purpose Audit.xlsx", BOOK_HEADER, BOOK_ROWS,
-               titles=("All Purpose Audit", "As of 10/31/2025"), footers=[["Page 1 of 1"]])
+    write_xlsx(
+        tmp_path / "All Purpose Audit.xlsx",
+        BOOK_HEADER,
+        BOOK_ROWS,
+        titles=("All Purpose Audit", "As of 10/31/2025"),
+        footers=[["Page 1 of 1"]],
+    )
     data = read_exports(tmp_path)
     book = data.policies
     assert book["policy_number"].tolist() == ["P-001", "P-002", "P-003", "P-004"]
@@ -128,8 +148,14 @@ def test_book_of_business_and_sales_derived_from_it(tmp_path):
     assert data.sales["issue_date"].tolist() == book["original_effective_date"].tolist()
     assert data.sales["premium"].tolist() == book["annual_premium"].tolist()
     assert list(data.sales.columns) == [
-        "policy_number", "household_id", "product", "issue_date", "premium", "producer",
-        "lead_source", "lead_id",
+        "policy_number",
+        "household_id",
+        "product",
+        "issue_date",
+        "premium",
+        "producer",
+        "lead_source",
+        "lead_id",
     ]
     assert any("No sales export found" in n for n in data.health.notes)
 
@@ -140,8 +166,12 @@ def test_sales_report_is_not_taken_for_the_book(tmp_path):
     rows = [["S-1", "H9", "PPA", "10/01/2025", "1,200.00", "Sam", "L-77"]]
     write_xlsx(tmp_path / "new business.xlsx", header, rows, titles=("New Business",))
     book_header = ["Policy #", "Client ID", "LOB", "Status", "Issue Date", "Premium"]
-    write_xlsx(tmp_path / "book.xlsx", book_header,
-               [["P-1", "H1", "HO-6", "Active", "01/05/2024", 800]], titles=())
+    write_xlsx(
+        tmp_path / "book.xlsx",
+        book_header,
+        [["P-1", "H1", "HO-6", "Active", "01/05/2024", 800]],
+        titles=(),
+    )
     data = read_exports(tmp_path)
     assert _file(data, "new business.xlsx").report == "sales"
     assert _file(data, "book.xlsx").report == "policies"
@@ -152,8 +182,12 @@ def test_sales_report_is_not_taken_for_the_book(tmp_path):
 
 def test_report_date_title_line_is_not_taken_for_a_header(tmp_path):
     # "Report Date:" is an alias of the claims report's Reported Date; it must stay a title line.
-    write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, CLAIMS_ROWS,
-               titles=("Claims Detail", "Report Date:", "Status: All"))
+    write_xlsx(
+        tmp_path / "claims.xlsx",
+        CLAIMS_HEADER,
+        CLAIMS_ROWS,
+        titles=("Claims Detail", "Report Date:", "Status: All"),
+    )
     data = read_exports(tmp_path)
     assert _file(data, "claims.xlsx").header_row == 5
     assert len(data.claims) == 4
@@ -170,7 +204,11 @@ def test_report_date_in_the_cell_after_the_label(tmp_path):
     ws.write_row("A4", ["C-1", "P-1", "Auto", "09/01/2025", "Open", 10, 0])
     wb.close()
     fh = _file(read_exports(tmp_path), "claims.xlsx")
-    assert (fh.header_row, fh.report_date, fh.report_date_source) == (3, dt.date(2025, 9, 30), "title row")
+    assert (fh.header_row, fh.report_date, fh.report_date_source) == (
+        3,
+        dt.date(2025, 9, 30),
+        "title row",
+    )
 
 
 def test_report_date_from_file_name_then_modification_time(tmp_path):
@@ -190,14 +228,24 @@ def test_report_date_from_file_name_then_modification_time(tmp_path):
 
 
 def test_as_of_is_the_latest_report_date(tmp_path):
-    write_xlsx(tmp_path / "a.xlsx", CLAIMS_HEADER, CLAIMS_ROWS[:2], titles=("Run Date: 11/30/2025",))
+    write_xlsx(
+        tmp_path / "a.xlsx", CLAIMS_HEADER, CLAIMS_ROWS[:2], titles=("Run Date: 11/30/2025",)
+    )
     write_xlsx(tmp_path / "b.xlsx", CLAIMS_HEADER, CLAIMS_ROWS[2:], titles=("As of 2025-10-31",))
     assert read_exports(tmp_path).as_of == dt.date(2025, 11, 30)
 
 
 def test_header_variants_case_spaces_line_breaks_and_number_words(tmp_path):
-    header = ["CLAIM  NO.", "policy\nnumber:", " lob ", "DOL", "Claim Status", "Loss Paid",
-              "O/S Reserve", "Total Incurred"]
+    header = [
+        "CLAIM  NO.",
+        "policy\nnumber:",
+        " lob ",
+        "DOL",
+        "Claim Status",
+        "Loss Paid",
+        "O/S Reserve",
+        "Total Incurred",
+    ]
     rows = [["9", "12", "HO-4", "01/02/2025", "open", "100", "50", "150"]]
     write_csv(tmp_path / "c.csv", header, rows)
     data = read_exports(tmp_path)
@@ -208,9 +256,11 @@ def test_header_variants_case_spaces_line_breaks_and_number_words(tmp_path):
 
 def test_owner_column_alias_and_product_mapping(tmp_path):
     header = ["Pol Ref", "Customer ID", "Product", "Status", "Inception Date", "Premium"]
-    rows = [["A1", "H1", "Boat Owners", "Active", "01/01/2024", 500],
-            ["A2", "H2", "Jet Ski", "Active", "01/01/2024", 300],
-            ["A3", "H2", "Auto - Std", "Active", "01/01/2024", 900]]
+    rows = [
+        ["A1", "H1", "Boat Owners", "Active", "01/01/2024", 500],
+        ["A2", "H2", "Jet Ski", "Active", "01/01/2024", 300],
+        ["A3", "H2", "Auto - Std", "Active", "01/01/2024", 900],
+    ]
     write_xlsx(tmp_path / "book.xlsx", header, rows, titles=())
     plain = read_exports(tmp_path)
     assert plain.policies is None
@@ -219,8 +269,9 @@ def test_owner_column_alias_and_product_mapping(tmp_path):
         "'Policy Number' (accepted: Policy Number, Policy #, Policy No, PolicyNumber, Pol Num) in "
         "sheet 'Sheet1', header row 1"
     )
-    m = Mappings(columns={("policies", "Pol Ref"): "Policy Number"},
-                 products={"Boat Owners": "Specialty"})
+    m = Mappings(
+        columns={("policies", "Pol Ref"): "Policy Number"}, products={"Boat Owners": "Specialty"}
+    )
     data = read_exports(tmp_path, mappings=m)
     assert data.policies["policy_number"].tolist() == ["A1", "A2", "A3"]
     assert data.policies["product"].tolist() == ["Specialty", "Other", "Auto"]
@@ -230,8 +281,14 @@ def test_owner_column_alias_and_product_mapping(tmp_path):
 def test_first_recognised_sheet_is_used_and_hidden_sheets_are_not(tmp_path):
     cover = [["Acme Agency"], ["This workbook holds the claims report on the next sheet."]]
     decoy = [CLAIMS_HEADER, ["X-1", "P", "Auto", "01/01/2025", "Open", 1, 0]]
-    write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, CLAIMS_ROWS, sheet="Claims",
-               extra_sheets={"Cover": cover}, hidden_sheets={"Lookup": decoy})
+    write_xlsx(
+        tmp_path / "claims.xlsx",
+        CLAIMS_HEADER,
+        CLAIMS_ROWS,
+        sheet="Claims",
+        extra_sheets={"Cover": cover},
+        hidden_sheets={"Lookup": decoy},
+    )
     data = read_exports(tmp_path)
     assert _file(data, "claims.xlsx").sheet == "Claims"
     _check_claims(data.claims)
@@ -239,12 +296,14 @@ def test_first_recognised_sheet_is_used_and_hidden_sheets_are_not(tmp_path):
 
 def test_cell_addresses_count_from_the_sheet_corner(tmp_path):
     # Data starting in column C, row 1 blank: addresses must still be the sheet's own.
-    rows = [list(r) for r in CLAIMS_ROWS] + [["C-1005", "P9", "PPA", "01/01/2025", "Open", "abc", 0]]
+    rows = [list(r) for r in CLAIMS_ROWS] + [
+        ["C-1005", "P9", "PPA", "01/01/2025", "Open", "abc", 0]
+    ]
     rows += [[f"C-2{i:03d}", "P", "PPA", "01/01/2025", "Open", 1, 0] for i in range(20)]
     write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, rows, start_col=2, blank_after=())
     data = read_exports(tmp_path)
     fh = _file(data, "claims.xlsx")
-    # header row 5; data rows 6..; the bad row is the fifth data row -> row 10; Paid Loss is column H.
+    # Header row 5, data from row 6: the bad row is the fifth, row 10; Paid Loss is column H.
     assert fh.problems == ['claims.xlsx!Sheet1!H10: "abc" is not an amount']
     assert (fh.rows_read, fh.rows_rejected) == (25, 1)
     assert "C-1005" not in data.claims["claim_number"].tolist()
@@ -252,9 +311,11 @@ def test_cell_addresses_count_from_the_sheet_corner(tmp_path):
 
 def test_stated_incurred_that_disagrees_is_kept_and_reported(tmp_path):
     header = ["Claim #", "Policy #", "LOB", "Date of Loss", "Paid Loss", "Reserve", "Incurred"]
-    rows = [["C1", "P1", "Auto", "01/02/2025", 100, 50, 150],
-            ["C2", "P2", "Auto", "01/02/2025", 100, 50, 175],
-            ["C3", "P3", "Auto", "01/02/2025", 100, 50, None]]
+    rows = [
+        ["C1", "P1", "Auto", "01/02/2025", 100, 50, 150],
+        ["C2", "P2", "Auto", "01/02/2025", 100, 50, 175],
+        ["C3", "P3", "Auto", "01/02/2025", 100, 50, None],
+    ]
     write_xlsx(tmp_path / "claims.xlsx", header, rows, titles=(), footers=())
     data = read_exports(tmp_path)
     assert data.claims["incurred_loss"].tolist() == [150.0, 175.0, 150.0]
@@ -266,14 +327,17 @@ def test_stated_incurred_that_disagrees_is_kept_and_reported(tmp_path):
 
 def test_growth_months_percentages_and_counts(tmp_path):
     header = ["Period", "LOB", "PIF Start", "New", "Up For Renewal", "Renewed", "Retention %"]
-    rows = [["Oct 2025", "Auto", "1,200", 30, 100, 88, "88.00%"],
-            ["2025-09", "Home", 800, 12, 60, 57, 0.95],
-            ["08/2025", "PUP", 90, 2, 10, 10, "100%"],
-            [dt.datetime(2025, 7, 17), "Life", 50, 1, 5, 5, 1]]
+    rows = [
+        ["Oct 2025", "Auto", "1,200", 30, 100, 88, "88.00%"],
+        ["2025-09", "Home", 800, 12, 60, 57, 0.95],
+        ["08/2025", "PUP", 90, 2, 10, 10, "100%"],
+        [dt.datetime(2025, 7, 17), "Life", 50, 1, 5, 5, 1],
+    ]
     write_xlsx(tmp_path / "growth.xlsx", header, rows, titles=("Run Date: 10/31/2025",))
     g = read_exports(tmp_path).growth
-    assert g["month"].tolist() == [pd.Timestamp(x) for x in
-                                   ("2025-10-01", "2025-09-01", "2025-08-01", "2025-07-01")]
+    assert g["month"].tolist() == [
+        pd.Timestamp(x) for x in ("2025-10-01", "2025-09-01", "2025-08-01", "2025-07-01")
+    ]
     assert g["product"].tolist() == ["Auto", "Home", "Umbrella", "Life"]
     assert g["beginning_pif"].tolist() == [1200.0, 800.0, 90.0, 50.0]
     np.testing.assert_allclose(g["retention_pct"], [0.88, 0.95, 1.0, 1.0])
@@ -281,11 +345,20 @@ def test_growth_months_percentages_and_counts(tmp_path):
 
 
 def test_leads_statuses_and_yes_no(tmp_path):
-    header = ["Lead ID", "Received Date", "Lead Vendor", "Lead Cost", "Disposition", "Homeowner",
-              "Vehicles"]
-    rows = [["L1", "10/01/2025", "EverQuote", "$12.50", "sold", "Y", 2],
-            ["L2", "10/02/2025", "EverQuote", 12.5, "BAD LEAD", "no", None],
-            ["L3", "10/03/2025", "QuoteWizard", 9, "Quoted", None, 1]]
+    header = [
+        "Lead ID",
+        "Received Date",
+        "Lead Vendor",
+        "Lead Cost",
+        "Disposition",
+        "Homeowner",
+        "Vehicles",
+    ]
+    rows = [
+        ["L1", "10/01/2025", "EverQuote", "$12.50", "sold", "Y", 2],
+        ["L2", "10/02/2025", "EverQuote", 12.5, "BAD LEAD", "no", None],
+        ["L3", "10/03/2025", "QuoteWizard", 9, "Quoted", None, 1],
+    ]
     write_csv(tmp_path / "leads.csv", header, rows)
     leads = read_exports(tmp_path).leads
     assert leads["status"].tolist() == ["Sold", "Bad Lead", "Quoted"]
@@ -295,12 +368,16 @@ def test_leads_statuses_and_yes_no(tmp_path):
 
 
 def test_files_of_one_report_are_combined_and_the_later_report_wins(tmp_path):
-    old = [["C-1", "P1", "Auto", "01/02/2025", "Open", 100, 900],
-           ["C-2", "P2", "Auto", "01/03/2025", "Open", 0, 500],
-           ["C-3", "P3", "Home", "02/01/2025", "Closed", 50, 0]]
-    new = [["C-1", "P1", "Auto", "01/02/2025", "Closed", 1000, 0],  # settled: values changed
-           ["C-2", "P2", "Auto", "01/03/2025", "Open", 0, 500],  # identical
-           ["C-4", "P4", "Home", "03/01/2025", "Open", 10, 10]]
+    old = [
+        ["C-1", "P1", "Auto", "01/02/2025", "Open", 100, 900],
+        ["C-2", "P2", "Auto", "01/03/2025", "Open", 0, 500],
+        ["C-3", "P3", "Home", "02/01/2025", "Closed", 50, 0],
+    ]
+    new = [
+        ["C-1", "P1", "Auto", "01/02/2025", "Closed", 1000, 0],  # settled: values changed
+        ["C-2", "P2", "Auto", "01/03/2025", "Open", 0, 500],  # identical
+        ["C-4", "P4", "Home", "03/01/2025", "Open", 10, 10],
+    ]
     write_xlsx(tmp_path / "claims nov.xlsx", CLAIMS_HEADER, new, titles=("Run Date: 11/30/2025",))
     write_xlsx(tmp_path / "claims oct.xlsx", CLAIMS_HEADER, old, titles=("Run Date: 10/31/2025",))
     data = read_exports(tmp_path)
@@ -318,8 +395,11 @@ def test_files_of_one_report_are_combined_and_the_later_report_wins(tmp_path):
 def test_rows_repeated_within_one_file_all_count(tmp_path):
     header = ["Statement Date", "Policy #", "LOB", "Trans Type", "Eff Date", "Commission"]
     row = ["10/15/2025", "P1", "PPA", "Chargeback", "09/01/2025", "(25.00)"]
-    write_csv(tmp_path / "comm.csv", header, [row, row, ["10/15/2025", "P2", "HO3", "Renewal",
-                                                         "09/02/2025", "110.00"]])
+    write_csv(
+        tmp_path / "comm.csv",
+        header,
+        [row, row, ["10/15/2025", "P2", "HO3", "Renewal", "09/02/2025", "110.00"]],
+    )
     comm = read_exports(tmp_path).commissions
     assert comm["commission_amount"].tolist() == [-25.0, -25.0, 110.0]
     assert comm["transaction_type"].tolist() == ["Chargeback", "Chargeback", "Renewal"]
@@ -335,17 +415,30 @@ def test_progress_is_called_per_file(tmp_path):
 
 
 def test_columns_the_reader_does_not_know_are_listed(tmp_path):
-    write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER + ["Adjuster", "Region"],
-               [list(r) + ["Pat", "NE"] for r in CLAIMS_ROWS])
+    write_xlsx(
+        tmp_path / "claims.xlsx",
+        CLAIMS_HEADER + ["Adjuster", "Region"],
+        [list(r) + ["Pat", "NE"] for r in CLAIMS_ROWS],
+    )
     fh = _file(read_exports(tmp_path), "claims.xlsx")
     assert fh.columns_ignored == ["Adjuster", "Region"]
 
 
 def test_group_headings_and_repeated_page_headers_are_not_data(tmp_path):
-    rows = [["Producer: Sam"], *CLAIMS_ROWS[:2], CLAIMS_HEADER, ["Producer: Kim"], *CLAIMS_ROWS[2:],
-            ["Total", None, None, None, None, 3572.56, 1000]]
-    write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, rows,
-               footers=[["*** End of Report ***"], ["Printed by admin"], ["Filters: none", "x"]])
+    rows = [
+        ["Producer: Sam"],
+        *CLAIMS_ROWS[:2],
+        CLAIMS_HEADER,
+        ["Producer: Kim"],
+        *CLAIMS_ROWS[2:],
+        ["Total", None, None, None, None, 3572.56, 1000],
+    ]
+    write_xlsx(
+        tmp_path / "claims.xlsx",
+        CLAIMS_HEADER,
+        rows,
+        footers=[["*** End of Report ***"], ["Printed by admin"], ["Filters: none", "x"]],
+    )
     data = read_exports(tmp_path)
     _check_claims(data.claims)
     fh = _file(data, "claims.xlsx")
@@ -365,19 +458,24 @@ def test_exports_are_not_modified(tmp_path):
     assert folder_hashes(tmp_path) == before
 
 
-@pytest.mark.parametrize("cause", ["Hail", '"Hail\nand wind"'], ids=["one-line", "line-break-in-a-value"])
+@pytest.mark.parametrize(
+    "cause", ["Hail", '"Hail\nand wind"'], ids=["one-line", "line-break-in-a-value"]
+)
 def test_csv_blank_lines_short_rows_and_record_numbers(tmp_path, cause):
     # Record numbers are what Excel shows as row numbers when it opens the CSV, whether the file
     # goes through Arrow's reader (one line per record) or pandas' (a quoted line break).
     lines = [
-        "Claims Detail Report", "Run Date: 10/31/2025", "",
+        "Claims Detail Report",
+        "Run Date: 10/31/2025",
+        "",
         "Claim #,Policy #,LOB,Date of Loss,Status,Paid Loss,Reserve,Cause of Loss",
         f"C1,P1,PPA,01/02/2025,Open,100,0,{cause}",
         "C2,P2,PPA,01/02/2025,Open,100",  # short: trailing empty fields left out
         "",
         "C3,P3,PPA,01/02/2025,Open,abc,0,Wind",
         *[f"C{i},P{i},PPA,01/02/2025,Open,10,5,Fire" for i in range(4, 24)],
-        "Total,,,,,300", "",
+        "Total,,,,,300",
+        "",
     ]
     (tmp_path / "claims.csv").write_text("\r\n".join(lines), encoding="utf-8")
     data = read_exports(tmp_path)

@@ -17,14 +17,24 @@ from agency_xl.ams.data import FileHealth
 from agency_xl.ams.reports import REPORTS, Report
 
 _KEY_WORDS = {  # (one, many)
-    "policies": ("policy number", "policy numbers"), "sales": ("policy number", "policy numbers"),
-    "claims": ("claim number", "claim numbers"), "leads": ("lead id", "lead ids"),
+    "policies": ("policy number", "policy numbers"),
+    "sales": ("policy number", "policy numbers"),
+    "claims": ("claim number", "claim numbers"),
+    "leads": ("lead id", "lead ids"),
     "growth": ("month and product pair", "month and product pairs"),
 }
 _DTYPES = {
-    "id": "str", "text": "str", "product": "str", "status": "str", "money": "float64",
-    "percent": "float64", "int": "float64", "number": "float64", "date": "datetime64[ns]",
-    "month": "datetime64[ns]", "yesno": "bool",
+    "id": "str",
+    "text": "str",
+    "product": "str",
+    "status": "str",
+    "money": "float64",
+    "percent": "float64",
+    "int": "float64",
+    "number": "float64",
+    "date": "datetime64[ns]",
+    "month": "datetime64[ns]",
+    "yesno": "bool",
 }
 
 
@@ -70,7 +80,9 @@ def combine_report(
         whole = _hash(df[fields])
         kept_pairs = set(zip(key[keep].tolist(), whole[keep].tolist()))
         conflict_keys = {
-            k for k, w in zip(key[~keep].tolist(), whole[~keep].tolist()) if (k, w) not in kept_pairs
+            k
+            for k, w in zip(key[~keep].tolist(), whole[~keep].tolist())
+            if (k, w) not in kept_pairs
         }
         one, many = _KEY_WORDS.get(report.key, ("key", "keys"))
         same = len(dropped_keys) - len(conflict_keys)
@@ -78,7 +90,9 @@ def combine_report(
             won = keep & np.isin(key, np.fromiter(conflict_keys, dtype=np.uint64))
             by_file = (
                 pd.DataFrame({"key": key[won], "rank": df["_rank"].to_numpy()[won]})
-                .drop_duplicates("key")["rank"].value_counts().sort_index(ascending=False)
+                .drop_duplicates("key")["rank"]
+                .value_counts()
+                .sort_index(ascending=False)
             )
             wins = ", ".join(
                 f"{parts_meta[r][0].path} (report date {_date(parts_meta[r][0])}) for {n:,}"
@@ -86,8 +100,8 @@ def combine_report(
             )
             n = len(conflict_keys)
             notes.append(
-                f"{report.title}: {n:,} {one if n == 1 else many} {'appears' if n == 1 else 'appear'}"
-                f" in more than one file with different values; the file with the later report "
+                f"{report.title}: {n:,} {one if n == 1 else many} "
+                f"{'appears' if n == 1 else 'appear'} in more than one file with different values; the file with the later report "
                 f"date won: {wins}."
             )
         if same:
@@ -105,15 +119,17 @@ def _date(fh: FileHealth) -> str:
 
 def derive_sales(policies: pd.DataFrame) -> pd.DataFrame:
     """New business from the book: one sale per policy, issued on its original effective date."""
-    sales = pd.DataFrame({
-        "policy_number": policies["policy_number"],
-        "household_id": policies["household_id"],
-        "product": policies["product"],
-        "issue_date": policies["original_effective_date"],
-        "premium": policies["annual_premium"],
-        "producer": policies.get("producer"),
-        "lead_source": policies.get("lead_source"),
-    })
+    sales = pd.DataFrame(
+        {
+            "policy_number": policies["policy_number"],
+            "household_id": policies["household_id"],
+            "product": policies["product"],
+            "issue_date": policies["original_effective_date"],
+            "premium": policies["annual_premium"],
+            "producer": policies.get("producer"),
+            "lead_source": policies.get("lead_source"),
+        }
+    )
     return finish_table(REPORTS["sales"], sales)
 
 

@@ -29,10 +29,11 @@ import csv
 import io
 import zipfile
 import zlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import numpy as np
@@ -68,7 +69,8 @@ class SheetPeek:
 
 @dataclass
 class Grid:
-    """The rows below a header: columns are 0-based sheet columns; row i is sheet row first_row+i."""
+    """The rows below a header: columns are 0-based sheet columns; row i is sheet row
+    ``first_row + i``."""
 
     frame: pd.DataFrame
     first_row: int
@@ -105,7 +107,8 @@ def open_source(path: Path) -> XlsxSource | XlsSource | CsvSource | HtmlSource:
     if text.startswith("<") and any(t in text for t in ("<html", "<table", "<!doctype html")):
         if size > MAX_TEXT_BYTES:
             raise ExportFileError(
-                f"the HTML export is {mb(size)}, over the {mb(MAX_TEXT_BYTES)} limit: refused unread"
+                f"the HTML export is {mb(size)}, over the {mb(MAX_TEXT_BYTES)} limit: "
+                "refused unread"
             )
         return HtmlSource(path)
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -122,8 +125,10 @@ def load_weight(path: Path) -> int:
         if zipped:
             with zipfile.ZipFile(path) as zf:
                 return sum(
-                    i.file_size for i in zf.infolist()
-                    if i.filename.startswith("xl/worksheets/") or i.filename == "xl/sharedStrings.xml"
+                    i.file_size
+                    for i in zf.infolist()
+                    if i.filename.startswith("xl/worksheets/")
+                    or i.filename == "xl/sharedStrings.xml"
                 )
         return path.stat().st_size
     except (OSError, zipfile.BadZipFile):
@@ -211,7 +216,9 @@ class XlsxSource:
                 f"the workbook is damaged and cannot be opened ({e}); export it again"
             ) from None
         except ET.ParseError as e:
-            raise ExportFileError(f"the workbook is damaged: its sheet list is not valid XML ({e})")
+            raise ExportFileError(
+                f"the workbook is damaged: its sheet list is not valid XML ({e})"
+            ) from None
         self._reader: Any = None
 
     @staticmethod
@@ -261,7 +268,9 @@ class XlsxSource:
                     with zf.open(member) as stream:
                         rows = _peek_sheet_xml(stream, strings)
                 except (ET.ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as e:
-                    raise ExportFileError(f"sheet '{name}' is damaged and cannot be read ({e})")
+                    raise ExportFileError(
+                        f"sheet '{name}' is damaged and cannot be read ({e})"
+                    ) from None
                 finally:
                     strings.close()
                 yield SheetPeek(name, rows)
@@ -273,7 +282,9 @@ class XlsxSource:
             if self._reader is None:
                 # fastexcel picks the format by extension for a path, by content for bytes.
                 named_right = self.path.suffix.lower() in (".xlsx", ".xlsm")
-                self._reader = fastexcel.read_excel(self.path if named_right else self.path.read_bytes())
+                self._reader = fastexcel.read_excel(
+                    self.path if named_right else self.path.read_bytes()
+                )
             loaded = self._reader.load_sheet(
                 sheet.name,
                 header_row=header_row - 1,  # fastexcel counts sheet rows from 0, from row 1
@@ -283,7 +294,9 @@ class XlsxSource:
             )
             table = loaded.to_arrow()
         except fastexcel.FastExcelError as e:
-            raise ExportFileError(f"sheet '{sheet.name}' cannot be read ({_first_line(e)})") from None
+            raise ExportFileError(
+                f"sheet '{sheet.name}' cannot be read ({_first_line(e)})"
+            ) from None
         frame = table.to_pandas()
         frame.columns = [c.absolute_index for c in loaded.selected_columns]
         return Grid(frame, header_row + 1)
@@ -445,7 +458,11 @@ def _decode(data: bytes, sample: bool = False) -> str:
     """Text of a CSV/HTML file in the encoding ``encoding_of`` finds; ``sample``: the first bytes
     of a file, which may end inside a character."""
     if sample:
-        enc = encoding_of(data[: max(0, len(data) - 4)]) if not data.startswith(_UTF16_BOMS) else "utf-16"
+        enc = (
+            encoding_of(data[: max(0, len(data) - 4)])
+            if not data.startswith(_UTF16_BOMS)
+            else "utf-16"
+        )
         return data.decode(enc, errors="replace")
     return data.decode(encoding_of(data))
 
@@ -471,7 +488,9 @@ class CsvSource:
         try:
             self.head = decoder.decode(head, final=len(head) == len(self.data))
         except UnicodeDecodeError as e:
-            raise ExportFileError(f"the text cannot be decoded ({e.reason} at byte {e.start})")
+            raise ExportFileError(
+                f"the text cannot be decoded ({e.reason} at byte {e.start})"
+            ) from None
         self.head = self.head.lstrip("\ufeff")
         self.whole = len(head) == len(self.data)
 
@@ -530,15 +549,20 @@ class CsvSource:
         table = pacsv.read_csv(
             pa.BufferReader(body),
             read_options=pacsv.ReadOptions(
-                skip_rows=skip_lines, column_names=names, use_threads=False,
+                skip_rows=skip_lines,
+                column_names=names,
+                use_threads=False,
                 encoding="utf8" if self.encoding.startswith("utf-8") else self.encoding,
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, ignore_empty_lines=False, newlines_in_values=True,
+                delimiter=delimiter,
+                ignore_empty_lines=False,
+                newlines_in_values=True,
                 invalid_row_handler=set_aside,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.large_string() for c in names}, strings_can_be_null=True,
+                column_types={c: pa.large_string() for c in names},
+                strings_can_be_null=True,
                 null_values=[""],
             ),
         )
@@ -552,7 +576,10 @@ class CsvSource:
             fitted = []
             for _, text in odd:
                 fields = next(csv.reader([text], delimiter=delimiter), [])
-                fitted.append([f if f != "" else None for f in fields[:width]] + [None] * (width - len(fields)))
+                fitted.append(
+                    [f if f != "" else None for f in fields[:width]]
+                    + [None] * (width - len(fields))
+                )
             extra = pd.DataFrame(fitted, columns=frame.columns, index=odd_numbers, dtype="str")
             frame.index = numbers[~np.isin(numbers, odd_numbers)]
             frame = pd.concat([frame, extra]).sort_index().reset_index(drop=True)
@@ -560,9 +587,16 @@ class CsvSource:
 
     def _load_pandas(self, delimiter: str, header_row: int, width: int) -> pd.DataFrame:
         options: dict[str, Any] = dict(
-            sep=delimiter, header=None, names=list(range(width)), skiprows=header_row,
-            dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False,
-            index_col=False, encoding=self.encoding,
+            sep=delimiter,
+            header=None,
+            names=list(range(width)),
+            skiprows=header_row,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            index_col=False,
+            encoding=self.encoding,
         )
         try:
             frame = pd.read_csv(io.BytesIO(self.data), engine="c", **options)
@@ -570,8 +604,10 @@ class CsvSource:
             # A row with more fields than the header (a stray delimiter in a footer): keep the
             # first `width` fields of such rows instead of refusing the file.
             frame = pd.read_csv(
-                io.BytesIO(self.data), engine="python",
-                on_bad_lines=lambda fields: fields[:width], **options,
+                io.BytesIO(self.data),
+                engine="python",
+                on_bad_lines=lambda fields: fields[:width],
+                **options,
             )
         return frame
 
@@ -691,6 +727,7 @@ class HtmlSource:
         width = max(width, len(self.rows[header_row - 1]))
         frame = pd.DataFrame(
             [[c or None for c in r] + [None] * (width - len(r)) for r in body],
-            columns=list(range(width)), dtype="str",
+            columns=list(range(width)),
+            dtype="str",
         )
         return Grid(frame, header_row + 1)

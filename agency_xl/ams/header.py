@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from agency_xl.ams.data import Mappings
 from agency_xl.ams.parse import date_from_text, excel_serial_to_date
@@ -111,7 +112,8 @@ class HeaderMatch:
         return (len(self.report.required) - len(self.missing), len(self.columns))
 
     def missing_columns(self) -> str:
-        """``column 'Paid Loss' (accepted: Paid Loss, Loss Paid, ...)``, or ``columns ... and ...``."""
+        """``column 'Paid Loss' (accepted: Paid Loss, Loss Paid, ...)``, or ``columns ... and
+        ...``."""
         parts = [
             f"'{c.canonical}' (accepted: {', '.join(self.accepted.get(c.field, [c.canonical]))})"
             for c in self.missing
@@ -119,7 +121,8 @@ class HeaderMatch:
         return f"{'column' if len(parts) == 1 else 'columns'} {' and '.join(parts)}"
 
     def missing_message(self, sheet: str | None) -> str:
-        """``missing required column 'Paid Loss' (accepted: ...) in sheet 'Sheet1', header row 5``."""
+        """``missing required column 'Paid Loss' (accepted: ...) in sheet 'Sheet1', header row
+        5``."""
         where = f"sheet '{sheet}', header row {self.row}" if sheet else f"header row {self.row}"
         return f"missing required {self.missing_columns()} in {where}"
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -35,8 +35,22 @@ import pyarrow.compute as pc
 # Cells that mean "nothing". fastexcel already reads n/a, NA, null and #N/A in a numeric column
 # as empty; treating them as blank everywhere keeps CSV, HTML and Excel files alike.
 BLANK_TOKENS = (
-    "", "-", "--", "—", "–", "n/a", "N/A", "N/a", "na", "NA", "null", "NULL", "Null", "#N/A",
-    "nan", "NaN",
+    "",
+    "-",
+    "--",
+    "—",
+    "–",
+    "n/a",
+    "N/A",
+    "N/a",
+    "na",
+    "NA",
+    "null",
+    "NULL",
+    "Null",
+    "#N/A",
+    "nan",
+    "NaN",
 )
 _BLANKS = pa.array(BLANK_TOKENS, type=pa.large_string())
 NEVER_YEAR = 9999  # 12/31/9999 is how many systems write "no date"
@@ -48,7 +62,7 @@ _MIN_SERIAL, _MAX_SERIAL = 2, 109573
 
 @dataclass
 class Parsed:
-    """One parsed column: ``values`` typed, ``bad`` True where a non-blank cell could not be read."""
+    """One parsed column: ``values`` typed; ``bad`` True where a non-blank cell was unreadable."""
 
     values: pd.Series
     bad: np.ndarray
@@ -176,7 +190,8 @@ def parse_money(s: pd.Series) -> Parsed:
 
 
 def parse_percent(s: pd.Series) -> Parsed:
-    """Percentages -> fractions: "89.64%" -> 0.8964; 0.8964 stays; all-above-1 plain numbers /100."""
+    """Percentages -> fractions: "89.64%" -> 0.8964; 0.8964 stays; plain numbers all above 1
+    are percentage points (/100)."""
     if _is_text(s):
         arr = _arrow(to_text(s))
         has_pct = _np_bool(pc.match_substring(arr, "%"))
@@ -197,8 +212,20 @@ def parse_percent(s: pd.Series) -> Parsed:
 # -- dates ----------------------------------------------------------------------------------------
 
 _DATE_FORMATS = (
-    "%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y",
-    "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%Y%m%d",
+    "%Y-%m-%d",
+    "%m/%d/%Y",
+    "%m/%d/%y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%Y%m%d",
 )
 _MONTH_FORMATS = ("%b %Y", "%B %Y", "%Y-%m", "%m/%Y", "%b-%Y", "%b-%y", "%B-%Y", "%Y/%m", "%m-%Y")
 _TIME_OF_DAY = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:[AaPp]\.?[Mm]\.?)?)$")
@@ -313,8 +340,12 @@ def parse_status(s: pd.Series, values: dict[str, tuple[str, ...]]) -> Parsed:
 
 # -- single values (title rows, file names) -------------------------------------------------------
 
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _TEXT_DATES = (
     (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), ("y", "m", "d")),
     (re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)"), ("m", "d", "y")),

@@ -32,7 +32,7 @@ def product_lookup(mappings: Mappings | None = None) -> dict[str, str]:
 
 
 def map_products(s: pd.Series, lookup: dict[str, str]) -> tuple[pd.Series, list[str]]:
-    """Canonical product per cell (NaN for blank) and the sorted distinct names that became Other."""
+    """Canonical product per cell (NaN for blank), and the sorted names that became Other."""
     text = to_text(s)
     names = [str(u) for u in pd.unique(text.dropna())]  # a few distinct names over many rows
     unknown = sorted({n for n in names if _key(n) not in lookup})

@@ -38,11 +38,11 @@ import os
 import re
 import stat
 import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -53,11 +53,22 @@ from agency_xl.ams.data import AmsData, DataHealth, FileHealth, Mappings
 from agency_xl.ams.errors import ExportFileError
 from agency_xl.ams.files import load_weight, open_source
 from agency_xl.ams.header import (
-    HEADER_SEARCH_ROWS, HeaderMatch, alias_tables, find_header, report_date_from_titles,
+    HEADER_SEARCH_ROWS,
+    HeaderMatch,
+    alias_tables,
+    find_header,
+    report_date_from_titles,
 )
 from agency_xl.ams.products import product_lookup
 from agency_xl.ams.reports import REPORTS, Report
-from agency_xl.ams.rows import TEXT_KINDS, FileTable, Problem, build_rows, check_incurred, column_letter
+from agency_xl.ams.rows import (
+    TEXT_KINDS,
+    FileTable,
+    Problem,
+    build_rows,
+    check_incurred,
+    column_letter,
+)
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
 READ_THREADS = 2  # files read at once; the owner's laptop has at least two cores
@@ -65,15 +76,26 @@ READ_THREADS = 2  # files read at once; the owner's laptop has at least two core
 # a sheet's cells in memory while it parses (some 1.5 bytes per byte of XML), so two big files
 # read together would add their peaks: a file bigger than this is read alone.
 READ_BUDGET_BYTES = 48 * 2**20
+# After a file this big, free heap pages go back to the system (see _return_free_memory). Not
+# after small files: the pages would only be faulted in again, at some 0.2 s a folder.
+TRIM_AFTER_BYTES = 8 * 2**20
 MAX_BAD_SHARE = 0.05  # more bad rows than this and the file is rejected as a whole
 MAX_PROBLEMS_LISTED = 20  # per file; the rest are counted
 TERM_DATE_HORIZON = dt.timedelta(days=730)
 EVENT_DATES = {
-    ("claims", "loss_date"), ("claims", "reported_date"), ("commissions", "statement_date"),
-    ("sales", "issue_date"), ("leads", "lead_date"), ("leads", "sold_date"),
-    ("referrals", "referral_date"), ("referrals", "sold_date"), ("growth", "month"),
+    ("claims", "loss_date"),
+    ("claims", "reported_date"),
+    ("commissions", "statement_date"),
+    ("sales", "issue_date"),
+    ("leads", "lead_date"),
+    ("leads", "sold_date"),
+    ("referrals", "referral_date"),
+    ("referrals", "sold_date"),
+    ("growth", "month"),
 }
-_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.](0[1-9]|1[0-2])(?:[-_.](0[1-9]|[12]\d|3[01]))?(?!\d)")
+_NAME_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[-_.](0[1-9]|1[0-2])(?:[-_.](0[1-9]|[12]\d|3[01]))?(?!\d)"
+)
 _FOOTNOTE_LOCK = "an Excel lock file (the workbook is open in Excel): ignored"
 
 
@@ -123,7 +145,9 @@ def _system_allocator() -> Iterator[None]:
 
 
 def _read_folder(
-    folder: Path, mappings: Mappings | None, as_of: dt.date | None,
+    folder: Path,
+    mappings: Mappings | None,
+    as_of: dt.date | None,
     progress: Callable[[str], None] | None,
 ) -> AmsData:
     health = DataHealth(folder=str(folder))
@@ -181,7 +205,9 @@ def _latest_report_date(reads: list[_FileRead]) -> dt.date:
     Modification times count only when no file states its date: copying a folder of old exports
     gives them all today's time, which would put every row in the past by months.
     """
-    stated = [r.health.report_date for r in reads if r.health.report_date_source != "modification time"]
+    stated = [
+        r.health.report_date for r in reads if r.health.report_date_source != "modification time"
+    ]
     any_date = [r.health.report_date for r in reads if r.health.report_date]
     dates = stated or any_date
     return max(dates) if dates else dt.date.today()
@@ -199,7 +225,9 @@ class _MemoryGate:
     @contextmanager
     def admit(self, weight: int) -> Iterator[None]:
         with self.changed:
-            self.changed.wait_for(lambda: self.in_flight == 0 or self.in_flight + weight <= self.budget)
+            self.changed.wait_for(
+                lambda: self.in_flight == 0 or self.in_flight + weight <= self.budget
+            )
             self.in_flight += weight
         try:
             yield
@@ -212,11 +240,13 @@ class _MemoryGate:
 def _read_file_gated(
     gate: _MemoryGate, path: Path, tables: list, products: dict[str, str]
 ) -> tuple[FileHealth, _FileRead | None]:
-    with gate.admit(load_weight(path) if not _not_an_export(path) else 0):
+    weight = load_weight(path) if not _not_an_export(path) else 0
+    with gate.admit(weight):
         try:
             return _read_file(path, tables, products)
         finally:
-            _return_free_memory()
+            if weight >= TRIM_AFTER_BYTES:
+                _return_free_memory()
 
 
 def _find_malloc_trim() -> Callable[[int], int] | None:
@@ -243,7 +273,9 @@ def _return_free_memory() -> None:
 # -- one file -------------------------------------------------------------------------------------
 
 
-def _read_file(path: Path, tables: list, products: dict[str, str]) -> tuple[FileHealth, _FileRead | None]:
+def _read_file(
+    path: Path, tables: list, products: dict[str, str]
+) -> tuple[FileHealth, _FileRead | None]:
     fh = FileHealth(path=path.name)
     reason = _not_an_export(path)
     if reason:
@@ -332,15 +364,22 @@ def _no_header(
     kind: str,
 ) -> ExportFileError:
     if sheets_seen == 0:
-        what = "workbook has no data (every sheet is empty)" if kind in ("xlsx", "xls") else "file has no rows"
+        what = (
+            "workbook has no data (every sheet is empty)"
+            if kind in ("xlsx", "xls")
+            else "file has no rows"
+        )
         return ExportFileError(f"the {what}")
     # One matching label ("Month") says nothing about which report a sheet is.
     if closest is not None and len(closest[0].columns) >= 2:
         near, sheet = closest
         found_required = near.score()[0]
         # Most of a report's required columns are there: it is that report, but incomplete.
-        if (found_required >= 2 and found_required * 2 >= len(near.report.required)
-                and len(near.columns) >= 3):
+        if (
+            found_required >= 2
+            and found_required * 2 >= len(near.report.required)
+            and len(near.columns) >= 3
+        ):
             fh.report, fh.sheet, fh.header_row = near.report.key, sheet, near.row
             return ExportFileError(f"{near.report.title} report, but {near.missing_message(sheet)}")
         return ExportFileError(
@@ -370,7 +409,8 @@ def _set_report_date(fh: FileHealth, path: Path, title_rows: list) -> None:
 
 
 def date_from_file_name(name: str) -> dt.date | None:
-    """``2025-10-31 claims.xlsx`` -> 2025-10-31; ``2025-10_Claims.xlsx`` -> 2025-10-31 (month end)."""
+    """``2025-10-31 claims.xlsx`` -> 2025-10-31; ``2025-10_Claims.xlsx`` -> 2025-10-31 (the
+    month's end)."""
     m = _NAME_DATE.search(name)
     if not m:
         return None
@@ -403,11 +443,16 @@ def _check_dates(r: _FileRead, as_of: dt.date) -> None:
         late = (t[fld] > limit).fillna(False).to_numpy()
         if not late.any():
             continue
-        why = f"is after the as-of date {as_of:%Y-%m-%d}" if event else (
-            f"is more than two years after the as-of date {as_of:%Y-%m-%d}")
+        why = (
+            f"is after the as-of date {as_of:%Y-%m-%d}"
+            if event
+            else (f"is more than two years after the as-of date {as_of:%Y-%m-%d}")
+        )
         suffix = "" if col.required else f" ({col.canonical} left blank)"
         for row, value in zip(t["_row"][late], t[fld][late]):
-            r.rows.problems.append(Problem(int(row), r.rows.columns[fld], f"{value:%Y-%m-%d} {why}{suffix}"))
+            r.rows.problems.append(
+                Problem(int(row), r.rows.columns[fld], f"{value:%Y-%m-%d} {why}{suffix}")
+            )
         if col.required:
             drop |= late
         else:
@@ -423,7 +468,9 @@ def _finish_file(r: _FileRead) -> None:
     fh.rows_rejected = rows.bad_rows
     sheet = f"{fh.sheet}!" if fh.sheet else ""
     rows.problems.sort(key=lambda p: (p.row, p.col))
-    messages = [f"{fh.path}!{sheet}{column_letter(p.col)}{p.row}: {p.message}" for p in rows.problems]
+    messages = [
+        f"{fh.path}!{sheet}{column_letter(p.col)}{p.row}: {p.message}" for p in rows.problems
+    ]
     if rows.ignored_after_trailer:
         n = rows.ignored_after_trailer
         messages.append(
@@ -432,12 +479,14 @@ def _finish_file(r: _FileRead) -> None:
         )
     fh.problems = messages[:MAX_PROBLEMS_LISTED]
     if len(messages) > MAX_PROBLEMS_LISTED:
-        fh.problems.append(f"{fh.path}: ... and {len(messages) - MAX_PROBLEMS_LISTED} more problems")
+        fh.problems.append(
+            f"{fh.path}: ... and {len(messages) - MAX_PROBLEMS_LISTED} more problems"
+        )
     share = rows.bad_rows / rows.rows_read if rows.rows_read else 0.0
     if share > MAX_BAD_SHARE:
         fh.rejected = (
-            f"{fh.path}: {rows.bad_rows} of {rows.rows_read} data rows ({share:.1%}) have a value that cannot "
-            f"be used, more than the {MAX_BAD_SHARE:.0%} allowed, so the whole file is left out; "
+            f"{fh.path}: {rows.bad_rows} of {rows.rows_read} data rows ({share:.1%}) have a value "
+            f"that cannot be used, more than the {MAX_BAD_SHARE:.0%} allowed, so the whole file is left out; "
             f"first: {messages[0]}"
         )
         fh.rows_rejected = rows.rows_read

@@ -27,8 +27,15 @@ import pandas as pd
 from agency_xl.ams.files import Grid
 from agency_xl.ams.header import HeaderMatch, normalise_label
 from agency_xl.ams.parse import (
-    Parsed, parse_date, parse_id, parse_money, parse_month, parse_percent,
-    parse_status, parse_yesno, to_text,
+    Parsed,
+    parse_date,
+    parse_id,
+    parse_money,
+    parse_month,
+    parse_percent,
+    parse_status,
+    parse_yesno,
+    to_text,
 )
 from agency_xl.ams.products import map_products
 from agency_xl.ams.reports import Column, Report
@@ -38,8 +45,11 @@ TEXT_KINDS = ("id", "text", "product", "status")  # loaded as text by fastexcel
 # value: an open claim with nothing paid yet still counts. It stays NaN in the table.
 BLANK_MEANS_NOTHING = ("money", "int", "number", "percent")
 NON_NEGATIVE = {
-    ("policies", "annual_premium"), ("sales", "premium"), ("leads", "cost"),
-    ("leads", "quoted_premium"), ("referrals", "incentive_paid"),
+    ("policies", "annual_premium"),
+    ("sales", "premium"),
+    ("leads", "cost"),
+    ("leads", "quoted_premium"),
+    ("referrals", "incentive_paid"),
 }
 _FOOTER = re.compile(
     r"^\W*(grand\s+totals?|sub-?\s*totals?|totals?|page\s+\d+|end\s+of\s+report|"
@@ -51,8 +61,13 @@ _TRAILER = re.compile(
     r"^\W*(grand\s+totals?|end\s+of\s+report|report\s+(generated|printed))", re.IGNORECASE
 )
 _NOUNS = {
-    "money": "an amount", "int": "a number", "number": "a number", "percent": "a percentage",
-    "date": "a date", "month": "a month", "yesno": "yes or no",
+    "money": "an amount",
+    "int": "a number",
+    "number": "a number",
+    "percent": "a percentage",
+    "date": "a date",
+    "month": "a month",
+    "yesno": "yes or no",
 }
 INCURRED_TOLERANCE = 0.01  # dollars: a cent of rounding is not a disagreement
 
@@ -279,14 +294,20 @@ def check_incurred(ft: FileTable) -> None:
         return
     stated = t["incurred_loss"]
     if "reserve" in t:
-        differs = stated.notna() & computed.notna() & (stated - computed).abs().gt(INCURRED_TOLERANCE)
+        differs = (
+            stated.notna() & computed.notna() & (stated - computed).abs().gt(INCURRED_TOLERANCE)
+        )
         col = ft.columns["incurred_loss"]
-        rows = zip(t["_row"][differs], stated[differs], paid[differs].fillna(0),
-                   reserve[differs].fillna(0))
+        rows = zip(
+            t["_row"][differs], stated[differs], paid[differs].fillna(0), reserve[differs].fillna(0)
+        )
         for row, s, p, r in rows:
-            ft.problems.append(Problem(
-                int(row), col,
-                f"Incurred Loss {s:,.2f} differs from Paid Loss + Reserve = {p:,.2f} + {r:,.2f} = "
-                f"{p + r:,.2f} (the stated Incurred is kept)",
-            ))
+            ft.problems.append(
+                Problem(
+                    int(row),
+                    col,
+                    f"Incurred Loss {s:,.2f} differs from Paid Loss + Reserve = {p:,.2f} + "
+                    f"{r:,.2f} = {p + r:,.2f} (the stated Incurred is kept)",
+                )
+            )
     t["incurred_loss"] = stated.fillna(computed)
