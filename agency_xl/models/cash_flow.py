@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from agency_xl.models.scalars import plain
+
 DAYS_PER_MONTH = 30.0  # the plan's convention: monthly commission x lag days / 30
 NEW_BUSINESS = "New Business"
 RENEWAL = "Renewal"
@@ -289,6 +291,8 @@ def commission_baseline(commissions: pd.DataFrame, as_of: dt.date | None = None,
 
 def base_buffer(monthly_expenses, buffer_months=3):  # noqa: ANN001, ANN201
     """Base buffer in $ = monthly expenses x buffer months (the plan: 42,000 x 3 = 126,000)."""
+    if plain(monthly_expenses, buffer_months):
+        return float(monthly_expenses) * float(buffer_months)
     return _out(np.asarray(monthly_expenses, dtype=float) * np.asarray(buffer_months, dtype=float))
 
 
@@ -298,6 +302,10 @@ def lag_buffer(monthly_commission, lag_days):  # noqa: ANN001, ANN201
     Little's law: what is in transit equals the flow per month times the months in transit.
     The plan: $21,000 a month x 48 / 30 = 33,600.
     """
+    if plain(monthly_commission, lag_days):
+        lag = float(lag_days)
+        # np.maximum keeps a NaN lag NaN; Python's max would not
+        return float(monthly_commission) * (lag if lag > 0 or math.isnan(lag) else 0.0) / DAYS_PER_MONTH
     c = np.asarray(monthly_commission, dtype=float)
     lag = np.asarray(lag_days, dtype=float)
     return _out(c * np.maximum(lag, 0.0) / DAYS_PER_MONTH)
@@ -326,6 +334,11 @@ def runway_months(cash, monthly_burn):  # noqa: ANN001, ANN201
 
     The plan: a working-capital need of 193,200 covers 193,200 / 42,000 = 4.6 months of expenses.
     """
+    if plain(cash, monthly_burn):
+        c, b = float(cash), float(monthly_burn)
+        if math.isnan(c) or math.isnan(b):
+            return math.nan
+        return c / b if b > 0 else math.inf
     c = np.asarray(cash, dtype=float)
     b = np.asarray(monthly_burn, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -360,7 +373,7 @@ def working_capital_need(monthly_expenses, growth_rate, lag_days, buffer_months=
     base = base_buffer(monthly_expenses, buffer_months)
     lag = lag_buffer(commission, lag_days)
     growth = growth_buffer(commission, growth_rate, lag_days, buffer_months)
-    total = _out(np.asarray(base) + np.asarray(growth) + np.asarray(lag))
+    total = base + growth + lag if plain(base, growth, lag) else _out(np.asarray(base) + np.asarray(growth) + np.asarray(lag))
     return WorkingCapital(base, growth, lag, total, runway_months(total, monthly_expenses))
 
 

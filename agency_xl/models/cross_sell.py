@@ -60,6 +60,7 @@ import pandas as pd
 from agency_xl.ams.reports import PRODUCT_ALIASES, PRODUCTS
 from agency_xl.models import households as hh
 from agency_xl.models.ltv import lifetime_value
+from agency_xl.models.scalars import plain
 from agency_xl.models.segments import round_half_up
 
 DEFAULT_SEQUENCE = "Auto, Home/Condo/Renters, Umbrella, Life"
@@ -173,6 +174,10 @@ def count_label(products):  # noqa: ANN001, ANN201
 def retention_for(products, retention: dict[str, float]):  # noqa: ANN001, ANN201
     """The retention of households with ``products`` products, from a by-count table
     {"1": r1, "2": r2, "3+": r3} (3 and more share "3+"). Vectorised; NaN below 1 product."""
+    if plain(products):
+        n = float(products)
+        key = "3+" if n >= 3 else "2" if n >= 2 else "1" if n >= 1 else None
+        return float(retention[key]) if key else math.nan
     n = np.asarray(products, dtype=float)
     r = np.select([n >= 3, n >= 2, n >= 1],
                   [retention["3+"], retention["2"], retention["1"]], np.nan)
@@ -189,6 +194,8 @@ def retention_lift(products_from, products_to, retention: dict[str, float] | Non
     (0.19, 0.25)
     """
     r = retention or PLAN_RETENTION
+    if plain(products_from, products_to):
+        return retention_for(products_to, r) - retention_for(products_from, r)
     out = np.asarray(retention_for(products_to, r)) - np.asarray(retention_for(products_from, r))
     return out if out.ndim else float(out)
 
@@ -210,6 +217,12 @@ def ltv_increase(premium, added_premium, products, commission_rate, retention: d
     with LTV = ``ltv.lifetime_value`` (commission x r / (1 + d - r)). Both more commission and
     better retention of the whole household count. Vectorised.
     """
+    if plain(premium, added_premium, products, commission_rate, discount_rate):
+        n = float(products)
+        before = lifetime_value(float(premium), commission_rate, retention_for(n, retention), discount_rate)
+        after = lifetime_value(float(premium) + float(added_premium), commission_rate,
+                               retention_for(n + 1, retention), discount_rate)
+        return after - before
     n = np.asarray(products, dtype=float)
     before = lifetime_value(premium, commission_rate, retention_for(n, retention), discount_rate)
     after = lifetime_value(np.asarray(premium, dtype=float) + np.asarray(added_premium, dtype=float),

@@ -34,6 +34,7 @@ a ratio has no denominator.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -429,10 +430,20 @@ def lead_scores(model: ScoreModel, leads: pd.DataFrame) -> np.ndarray:
 
 def score_one(model: ScoreModel, homeowner: float, vehicles: float, products_quoted: float,
               vendor: str | None = None) -> float:
-    """The score of one lead described by its answers (the LEAD_SCORE worksheet function)."""
-    row = pd.DataFrame({"homeowner": [homeowner], "vehicles": [vehicles],
-                        "products_quoted": [products_quoted], "vendor": [vendor]})
-    return float(lead_scores(model, row)[0])
+    """The score of one lead described by its answers (the LEAD_SCORE worksheet function): the
+    arithmetic of ``lead_scores`` on one row, without building a table (numbers, NaN = unknown,
+    which takes the training mean)."""
+    answers = [float(v) for v in (homeowner, vehicles, products_quoted)]
+    x = [model.means.get(n, 0.0) if math.isnan(v) else v for n, v in zip(NUMERIC_FEATURES, answers)]
+    coef = model.coefficients
+    # The weighted sum and exp stay numpy's (a BLAS dot product and numpy's exp may round the
+    # last bit differently from Python's); the rest is plain float arithmetic, as in lead_scores.
+    z = coef[0] + np.array([x]) @ np.asarray(coef[1:1 + len(NUMERIC_FEATURES)], dtype=float)
+    p = float((1.0 / (1.0 + np.exp(-(z + model.vendor_effect(vendor)))))[0])
+    score = 100.0 * p / float(model.p_ref)
+    if math.isnan(score):
+        return math.nan
+    return float(min(max(round(score) if math.isfinite(score) else score, 0), 100))  # np.rint: halves to even
 
 
 def score_band(score):  # noqa: ANN001, ANN201

@@ -16,7 +16,11 @@ infinite-horizon margin x r / (1 + d - r) formula with constant margin growth; R
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+from agency_xl.models.scalars import plain
 
 
 def lifetime_value(annual_premium, commission_rate, retention, discount_rate=0.10, premium_growth=0.0):  # noqa: ANN001, ANN201
@@ -29,6 +33,13 @@ def lifetime_value(annual_premium, commission_rate, retention, discount_rate=0.1
     >>> round(lifetime_value(1000, 0.10, 0.90, 0.10), 2)
     450.0
     """
+    if plain(annual_premium, commission_rate, retention, discount_rate, premium_growth):
+        m = float(annual_premium) * float(commission_rate)
+        q = float(retention) * (1.0 + float(premium_growth))
+        den = 1.0 + float(discount_rate) - q
+        if math.isnan(m) or math.isnan(q) or math.isnan(den):
+            return math.nan
+        return m * q / den if den > 0 else math.inf
     m = np.asarray(annual_premium, dtype=float) * np.asarray(commission_rate, dtype=float)
     q = np.asarray(retention, dtype=float) * (1.0 + np.asarray(premium_growth, dtype=float))
     den = 1.0 + np.asarray(discount_rate, dtype=float) - q

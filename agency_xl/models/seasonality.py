@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from agency_xl.models.scalars import plain
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -43,6 +45,8 @@ KEEP = "Keep"
 
 def _ratio(numerator, denominator):  # noqa: ANN001, ANN202
     """numerator / denominator with NaN (not an error) where the denominator is 0."""
+    if plain(numerator, denominator):
+        return float(numerator) / float(denominator) if denominator != 0 else math.nan
     num = np.asarray(numerator, dtype=float)
     den = np.asarray(denominator, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -346,6 +350,9 @@ def renewals_by_month(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
 
 def marketing_action(index, high: float = 110.0, low: float = 90.0):  # noqa: ANN001, ANN201
     """INCREASE where the index >= high, REDUCE where it <= low, KEEP otherwise (and when unknown)."""
+    if plain(index):
+        s = float(index)
+        return INCREASE if s >= high else REDUCE if s <= low else KEEP
     s = np.asarray(index, dtype=float)
     out = np.where(s >= high, INCREASE, np.where(s <= low, REDUCE, KEEP))
     return out if out.ndim else str(out)
@@ -355,8 +362,24 @@ def spend_change(index, high: float = 110.0, low: float = 90.0, increase: float 
                  decrease: float = 0.15):
     """The change to a month's marketing spend: +increase in high months, -decrease in low ones."""
     a = marketing_action(index, high, low)
+    if isinstance(a, str):  # one month
+        return float(increase) if a == INCREASE else -float(decrease) if a == REDUCE else 0.0
     out = np.where(a == INCREASE, increase, np.where(a == REDUCE, -decrease, 0.0)).astype(float)
     return out if out.ndim else float(out)
+
+
+def timing_label(action: str, change: float) -> str:
+    """What the owner reads for a month: "Increase spend by 25%", "Reduce spend by 15%" or
+    "Keep spend" (``action`` from ``marketing_action``, ``change`` from ``spend_change``)."""
+    if action == INCREASE:
+        return f"Increase spend by {change:.0%}"
+    return f"Reduce spend by {-change:.0%}" if action == REDUCE else "Keep spend"
+
+
+def timing_advice(index: float, high: float = 110.0, low: float = 90.0, increase: float = 0.25,
+                  decrease: float = 0.15) -> str:
+    """The ``marketing_timing`` action of one month with seasonal index ``index``."""
+    return timing_label(marketing_action(index, high, low), spend_change(index, high, low, increase, decrease))
 
 
 def marketing_timing(index, high: float = 110.0, low: float = 90.0, increase: float = 0.25,  # noqa: ANN001
@@ -382,8 +405,7 @@ def marketing_timing(index, high: float = 110.0, low: float = 90.0, increase: fl
     reason = np.where(action == INCREASE, "High sales season",
                       np.where(action == REDUCE, "Low sales season", "Average season"))
     reason = np.where(np.isfinite(s), reason, "No sales history")
-    label = [f"Increase spend by {c:.0%}" if a == INCREASE else f"Reduce spend by {-c:.0%}"
-             if a == REDUCE else "Keep spend" for a, c in zip(action, change)]
+    label = [timing_label(a, c) for a, c in zip(action, change)]
     return pd.DataFrame({
         "month": list(MONTHS),
         "index": s,
@@ -446,6 +468,8 @@ def expected_sales(index, average_monthly_sales: float):  # noqa: ANN001, ANN201
 def staff_needed(renewals, new_sales, renewals_per_staff: float, sales_per_staff: float):  # noqa: ANN001, ANN201
     """Staff (full-time equivalents) a month needs = renewals / renewals one person handles a month
     + new sales / new sales one person handles a month. NaN where a workload rate is 0."""
+    if plain(renewals, new_sales, renewals_per_staff, sales_per_staff):
+        return _ratio(renewals, renewals_per_staff) + _ratio(new_sales, sales_per_staff)
     r = np.asarray(renewals, dtype=float)
     s = np.asarray(new_sales, dtype=float)
     out = np.asarray(_ratio(r, renewals_per_staff)) + np.asarray(_ratio(s, sales_per_staff))

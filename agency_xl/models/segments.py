@@ -37,6 +37,7 @@ import pandas as pd
 
 from agency_xl.models import households as hh
 from agency_xl.models.ltv import lifetime_value
+from agency_xl.models.scalars import plain
 
 ELITE, PREMIUM, STANDARD, LOW_VALUE = "Elite", "Premium", "Standard", "Low-Value"
 TIERS: tuple[str, ...] = (ELITE, PREMIUM, STANDARD, LOW_VALUE)
@@ -59,6 +60,16 @@ def segment(products, annual_premium=np.nan, low_value_premium=700.0, elite_min_
     >>> segment(3), segment(2), segment(1, 1500), segment(1, 400)
     ('Elite', 'Premium', 'Standard', 'Low-Value')
     """
+    if plain(products, annual_premium, loss_making):  # one household
+        n, premium = float(products), float(annual_premium)
+        if math.isnan(n) or n < 1:
+            return ""
+        if n >= elite_min_products:
+            return ELITE
+        if n >= premium_min_products:
+            return PREMIUM
+        low = (premium < low_value_premium and not math.isnan(premium)) or bool(loss_making)
+        return LOW_VALUE if low else STANDARD
     n = np.asarray(products, dtype=float)
     premium = np.asarray(annual_premium, dtype=float)
     losing = np.asarray(loss_making, dtype=bool)

@@ -142,7 +142,7 @@ def MARKETING_TIMING(seasonal_index: Any, high_index: Any = None, low_index: Any
     down = number(decrease, "decrease", 0, 1, default=0.15)
     if low > high:
         raise ArgError("low_index must not be above high_index")
-    return str(m.marketing_timing([s] * 12, high, low, up, down)["action"].iloc[0])
+    return m.timing_advice(s, high, low, up, down)
 
 
 @worksheet_function(
