@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -228,14 +229,26 @@ def text(x: Any, name: str, choices: tuple[str, ...] | None = None, default: str
     return s
 
 
+def _nested(kinds: set[type]) -> list[bool]:
+    return [issubclass(k, (list, tuple)) for k in kinds]
+
+
 def flat(x: Any) -> list[Any]:
     """A cell or a range (list or list of lists) as one flat list, row by row."""
-    if isinstance(x, (list, tuple)):
-        out: list[Any] = []
-        for item in x:
-            out.extend(flat(item))
-        return out
-    return [x]
+    if not isinstance(x, (list, tuple)):
+        return [x]
+    # A range arrives as a list of rows of cells: flattened in C, not cell by cell.
+    nested = _nested(set(map(type, x)))
+    if not any(nested):
+        return list(x)
+    if all(nested):
+        out = list(itertools.chain.from_iterable(x))
+        if not any(_nested(set(map(type, out)))):
+            return out
+    out = []
+    for item in x:
+        out.extend(flat(item))
+    return out
 
 
 def numbers(x: Any, name: str, lo: float | None = None, hi: float | None = None,

@@ -167,8 +167,11 @@ def value_households(households: pd.DataFrame, commission_rate: float, retention
     losing = t["loss_making"].to_numpy(bool) if "loss_making" in t else False
     t["tier"] = segment(t["products"].to_numpy(), t["premium"].to_numpy(), low_value_premium,
                         elite_min_products, premium_min_products, losing)
-    t["count_group"] = hh.product_count_label(t["products"].to_numpy(int)) if len(t) else []
-    t["retention"] = t["count_group"].map(retention).astype(float)
+    # Label and retention per distinct product count (a handful), then spread over the households.
+    counts, at = np.unique(t["products"].to_numpy(int), return_inverse=True)
+    labels = hh.product_count_label(counts) if len(t) else np.array([], dtype=str)
+    t["count_group"] = labels[at] if len(t) else []
+    t["retention"] = np.array([retention.get(label, np.nan) for label in labels.tolist()], dtype=float)[at]
     t["ltv"] = lifetime_value(t["premium"].to_numpy(float), commission_rate, t["retention"].to_numpy(float),
                               discount_rate) if len(t) else []
     return t
@@ -196,6 +199,18 @@ def segment_households(policies: pd.DataFrame, as_of: dt.date, commission_rate: 
                             elite_min_products, premium_min_products)
 
 
+def _sum(a: np.ndarray) -> float:
+    """Sum skipping NaN, as pandas' Series.sum computes it (NaN as 0, then numpy's sum)."""
+    return float(np.where(np.isnan(a), 0.0, a).sum())
+
+
+def _mean(a: np.ndarray) -> float:
+    """Mean skipping NaN, as pandas' Series.mean computes it (that sum / the values that are not
+    NaN), on a plain array: a tier's few means cost microseconds instead of a pandas call each."""
+    known = int((~np.isnan(a)).sum())
+    return _sum(a) / known if known else math.nan
+
+
 def tier_summary(households: pd.DataFrame, target_ltv_cac: float = 3.0) -> pd.DataFrame:
     """One row per tier, always the four in the plan's order:
 
@@ -206,16 +221,18 @@ def tier_summary(households: pd.DataFrame, target_ltv_cac: float = 3.0) -> pd.Da
     Shares are NaN when there are no households.
     """
     rows = []
+    tiers = households["tier"]
+    premium, retention, ltv = (households[c].to_numpy(float) for c in ("premium", "retention", "ltv"))
     for tier in TIERS:
-        part = households[households["tier"] == tier]
-        n = len(part)
+        part = (tiers == tier).to_numpy(bool)
+        n = int(part.sum())
         rows.append({
             "tier": tier,
             "households": n,
-            "avg_premium": float(part["premium"].mean()) if n else math.nan,
-            "retention": float(part["retention"].mean()) if n else math.nan,
-            "avg_ltv": float(part["ltv"].mean()) if n else math.nan,
-            "total_ltv": float(part["ltv"].sum()) if n else 0.0,
+            "avg_premium": _mean(premium[part]) if n else math.nan,
+            "retention": _mean(retention[part]) if n else math.nan,
+            "avg_ltv": _mean(ltv[part]) if n else math.nan,
+            "total_ltv": _sum(ltv[part]) if n else 0.0,
         })
     t = pd.DataFrame(rows)
     total_n, total_ltv = t["households"].sum(), t["total_ltv"].sum()

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from agency_xl.ams.parse import date_from_text, excel_serial_to_date
 from agency_xl.excel.catalog import (
@@ -44,6 +43,8 @@ def _date(v: Any, name: str) -> dt.date:
 def sale_dates(x: Any, name: str) -> list[dt.date | None]:
     """Every cell of a range as a date, position kept; a blank cell gives None (skipped later)."""
     values = flat(x)
+    if set(map(type, values)) <= {dt.datetime, type(None)}:  # Excel dates and blanks: no checks needed
+        return [None if v is None else v.date() for v in values]
     out: list[dt.date | None] = []
     for i, v in enumerate(values, start=1):
         label = f"{name} item {i}" if len(values) > 1 else name
@@ -52,6 +53,19 @@ def sale_dates(x: Any, name: str) -> list[dt.date | None]:
             raise ArgError(f"{label} is an Excel error ({err})")
         out.append(None if _is_missing(v) else _date(v, label))
     return out
+
+
+def _plain_amounts(days: list[dt.date | None], cells: list[Any]) -> np.ndarray | None:
+    """The amounts beside the dates at numpy's speed when each dated row holds a plain number
+    within the limits (NaN where the date is blank: the row is skipped). None when a cell needs
+    the cell-by-cell checks, which then name it."""
+    dated = np.array([d is not None for d in days], dtype=bool)
+    if not set(map(type, [v for v, d in zip(cells, dated) if d])) <= {float}:
+        return None
+    a = np.array([v if d else np.nan for v, d in zip(cells, dated)], dtype=float)
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(a[dated]) & (a[dated] >= -1e12) & (a[dated] <= 1e12)
+    return a if ok.all() else None
 
 
 INDEX_HEADER = ["Month", "Seasonal index"]
@@ -82,18 +96,18 @@ def SEASONAL_INDEX(dates: Any, values: Any = None) -> list[list[Any]]:
         cells = flat(values)
         if len(cells) != len(days):
             raise ArgError(f"values must be the same size as dates ({len(days)} cells), not {len(cells)}")
-        amounts = []
-        for i, (d, v) in enumerate(zip(days, cells), start=1):
-            label = f"values item {i}" if len(cells) > 1 else "values"
-            if d is None:
-                amounts.append(np.nan)  # the row's date is blank: the row is skipped
-                continue
-            amounts.append(number(v, label, lo=-1e12, hi=1e12))
-    kept = [d for d in days if d is not None]
-    if not kept:
+        amounts = _plain_amounts(days, cells)
+        if amounts is None:
+            amounts = []
+            for i, (d, v) in enumerate(zip(days, cells), start=1):
+                label = f"values item {i}" if len(cells) > 1 else "values"
+                if d is None:
+                    amounts.append(np.nan)  # the row's date is blank: the row is skipped
+                    continue
+                amounts.append(number(v, label, lo=-1e12, hi=1e12))
+    if all(d is None for d in days):
         raise ArgError("dates has no dates")
-    stamps = [pd.Timestamp(d) if d is not None else pd.NaT for d in days]
-    result = m.seasonal_index(stamps, amounts)
+    result = m.seasonal_index(days, amounts)
     if not np.isfinite(result.index).all():
         raise ArgError(result.note)
     return [list(INDEX_HEADER)] + [[name, float(v)] for name, v in zip(m.MONTHS, result.index)]

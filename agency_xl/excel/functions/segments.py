@@ -72,8 +72,32 @@ SUMMARY_HEADER = ["Tier", "Products", "Households", "Share", "Avg premium", "Ret
                   "Total LTV", "LTV contribution", "Recommended CAC"]
 
 
+def _plain_household_rows(prods: list[Any], prems: list[Any]) -> pd.DataFrame | None:
+    """``_household_rows`` at numpy's speed for the usual case: every cell a number or blank (as
+    Excel hands them over) and every row valid. None when any cell needs the cell-by-cell checks,
+    which then name it."""
+    kinds = set(map(type, prods)) | set(map(type, prems))
+    if len(prods) != len(prems) or not kinds <= {float, type(None)}:
+        return None
+    p, q = np.array(prods, dtype=float), np.array(prems, dtype=float)  # blank -> NaN
+    if type(None) in kinds:  # rows blank in both are the selection's trailing rows: skipped
+        blank_p = np.array([v is None for v in prods], dtype=bool)
+        blank_q = np.array([v is None for v in prems], dtype=bool)
+        row = ~(blank_p & blank_q)
+        p, q = p[row], q[row]
+    with np.errstate(invalid="ignore"):
+        ok = (np.isfinite(p) & (p >= 1) & (p <= 1000) & (p == np.floor(p))
+              & np.isfinite(q) & (q >= 0) & (q <= 1e9))
+    if not len(p) or not ok.all():
+        return None
+    return pd.DataFrame({"products": p.astype(np.int64), "premium": q})
+
+
 def _household_rows(products_range: Any, premium_range: Any) -> pd.DataFrame:
     prods, prems = flat(products_range), flat(premium_range)
+    fast = _plain_household_rows(prods, prems)
+    if fast is not None:
+        return fast
     for name, cells in (("products_range", prods), ("premium_range", prems)):
         for i, v in enumerate(cells, start=1):
             if _excel_error(v):
