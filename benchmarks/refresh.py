@@ -46,7 +46,6 @@ from typing import Any, Callable
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
 README = HERE / "README.md"
-BEGIN, END = "<!-- refresh.py: begin -->", "<!-- refresh.py: end -->"
 TARGETS = {1000: (3.0, None), 25_000: (15.0, 600.0)}  # households -> (seconds, peak MB)
 STAGES = ("read", "sheets", "write")
 
@@ -248,13 +247,15 @@ def tables(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    """Replace this script's section of benchmarks/README.md (other sections are left alone)."""
-    section = f"{BEGIN}\n## Refresh speed (`benchmarks/refresh.py`)\n\n{text}\n{END}"
+def update_readme(script: str, title: str, text: str) -> None:
+    """Replace ``script``'s section of benchmarks/README.md (between its begin/end markers, added
+    at the end the first time); the rest of the file is left as it is."""
+    begin, end = f"<!-- {script}: begin -->", f"<!-- {script}: end -->"
+    section = f"{begin}\n## {title}\n\n{text}\n{end}"
     old = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + section + rest.split(END, 1)[1]
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        new = head + section + rest.split(end, 1)[1]
     else:
         new = old.rstrip("\n") + "\n\n" + section + "\n"
     README.write_text(new, encoding="utf-8")
@@ -283,7 +284,7 @@ def main() -> None:
     text = tables(results)
     print(text)
     if args.write:
-        write_readme(text)
+        update_readme("refresh.py", "Refresh speed (`benchmarks/refresh.py`)", text)
         print(f"\nupdated {README}", file=sys.stderr)
 
 
