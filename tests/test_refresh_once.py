@@ -1,0 +1,133 @@
+"""A refresh computes shared figures once: the household table and retention by product count once
+for all model sheets, the exports read once (the What-If sheet's AMS_METRIC examples reuse the
+refresh's figures when they are the default-settings figures AMS_METRIC computes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from tiny_data import tiny_agency
+
+import agency_xl.ams
+from agency_xl.assumptions import Assumptions, with_values
+from agency_xl.dashboards import build_all, build_model_sheets, shared
+from agency_xl.excel import exports_cache
+from agency_xl.excel.functions import ams as ams_functions
+from agency_xl.excel.catalog import CATALOG
+from agency_xl.metrics import base_facts
+from agency_xl.models import households as hh
+
+
+@pytest.fixture()
+def household_table_calls(monkeypatch):
+    calls = []
+    original = hh.household_table
+
+    def counted(policies, as_of):  # noqa: ANN001, ANN202
+        calls.append(as_of)
+        return original(policies, as_of)
+
+    monkeypatch.setattr(hh, "household_table", counted)
+    return calls
+
+
+def test_household_table_once_per_refresh_and_each_caller_gets_its_own_frame(household_table_calls):
+    data = tiny_agency()
+    with shared.once_per_refresh():
+        a = shared.household_table(data.policies, data.as_of)
+        b = shared.household_table(data.policies, data.as_of)
+        a["ltv"] = 1.0  # a sheet adding a column must not change what the next sheet gets
+        c = shared.household_table(data.policies, data.as_of)
+        shared.household_table(data.policies, dt.date(2024, 1, 1))
+    assert household_table_calls == [data.as_of, dt.date(2024, 1, 1)]  # once per (table, day)
+    assert "ltv" not in b.columns and "ltv" not in c.columns
+    pd.testing.assert_frame_equal(b, hh.household_table(data.policies, data.as_of))
+
+
+def test_outside_a_refresh_nothing_is_kept(household_table_calls):
+    data = tiny_agency()
+    shared.household_table(data.policies, data.as_of)
+    shared.household_table(data.policies, data.as_of)
+    with shared.once_per_refresh():
+        shared.household_table(data.policies, data.as_of)
+    with shared.once_per_refresh():  # a later refresh computes afresh
+        shared.household_table(data.policies, data.as_of)
+    assert len(household_table_calls) == 4
+
+
+def test_model_sheets_share_one_household_table(household_table_calls):
+    data = tiny_agency()
+    sheets = build_model_sheets(data, Assumptions())
+    assert len(household_table_calls) == 1
+    # and the sheets are the ones built one by one, without sharing
+    household_table_calls.clear()
+    from agency_xl.dashboards import MODEL_SHEETS
+    alone = [module.build(data, Assumptions()) for module in MODEL_SHEETS]
+    assert len(household_table_calls) > 1
+    for s, t in zip(sheets, alone):
+        assert [b.grid() for b in s.blocks] == [b.grid() for b in t.blocks], s.name
+
+
+@pytest.fixture()
+def fresh_cache(monkeypatch):
+    cache = exports_cache.ExportsCache(check_seconds=0)
+    monkeypatch.setattr(exports_cache, "CACHE", cache)
+    monkeypatch.setattr(ams_functions, "CACHE", cache)
+    return cache
+
+
+@pytest.fixture()
+def reads(monkeypatch):
+    """Counts read_exports calls; each returns the tiny agency."""
+    calls = []
+
+    def fake_read(folder, mappings=None, as_of=None, progress=None):  # noqa: ANN001, ANN202
+        calls.append(folder)
+        return tiny_agency()
+
+    monkeypatch.setattr(agency_xl.ams, "read_exports", fake_read)
+    return calls
+
+
+def _what_if_value(sheets, name: str):  # noqa: ANN202
+    sheet = next(s for s in sheets if s.name == "What-If")
+    return next(f for f in sheet.formulas if f.formula.startswith(f"={name}(")).value
+
+
+def test_refresh_with_default_settings_does_not_read_the_exports_again(tmp_path, fresh_cache, reads):
+    data = tiny_agency()
+    sheets = build_all(data, Assumptions(), str(tmp_path), dt.datetime(2025, 11, 1))
+    assert reads == []
+    assert fresh_cache.builds == 0
+    # worksheet functions in the same process get the refresh's figures without a read
+    assert ams_functions.AMS_METRIC("households", None, None, str(tmp_path)) == base_facts(data)["households"]
+    assert reads == []
+    # and they are the figures AMS_METRIC computes itself from the folder
+    shown = _what_if_value(sheets, "AMS_METRIC")
+    fresh_cache.clear()
+    assert CATALOG["AMS_METRIC"].call("retention", None, None, str(tmp_path)) == shown
+    assert len(reads) == 1
+
+
+def test_refresh_with_owner_settings_leaves_AMS_METRIC_its_default_settings(tmp_path, fresh_cache, reads):
+    """AMS_METRIC computes with the default settings; figures from other settings are not its own."""
+    data = tiny_agency()
+    owner = with_values({"general.commission_rate": 0.11})
+    assert owner != Assumptions()
+    sheets = build_all(data, owner, str(tmp_path), dt.datetime(2025, 11, 1))
+    assert len(reads) == 1  # the What-If examples computed AMS_METRIC's own way, once
+    listed = next(f for f in next(s for s in sheets if s.name == "What-If").formulas
+                  if f.formula.startswith("=AMS_METRICS(")).values
+    fresh_cache.clear()
+    assert listed == CATALOG["AMS_METRICS"].call(str(tmp_path))
+    assert len(reads) == 2
+
+
+def test_cache_put_is_kept_until_the_folder_changes(tmp_path):
+    cache = exports_cache.ExportsCache(check_seconds=0)
+    cache.put(tmp_path, {"x": 1})
+    assert cache.get(tmp_path, lambda p: {"x": 2}) == {"x": 1}
+    (tmp_path / "new.csv").write_text("a\n1\n")
+    assert cache.get(tmp_path, lambda p: {"x": 2}) == {"x": 2}
