@@ -278,13 +278,16 @@ def texts(x: Any, name: str) -> list[str | None]:
 
 
 def _to_excel(value: Any) -> Any:
-    """Plain Python values for xlwings: numpy scalars to float, NaN to an empty cell."""
+    """Plain Python values for xlwings: numpy scalars to float, NaN to an empty cell. An infinite
+    result (a division by a number of almost 0) cannot be shown by Excel: a readable error."""
     if isinstance(value, (list, tuple)):
         return [_to_excel(v) for v in value]
     if isinstance(value, np.ndarray):
         return _to_excel(value.tolist())
     if isinstance(value, (np.floating, float)):
         v = float(value)
+        if math.isinf(v):
+            raise ArgError("the result is too large for Excel; is an argument almost 0, or huge?")
         return None if math.isnan(v) else v
     if isinstance(value, np.integer):
         return int(value)

@@ -3,6 +3,7 @@ the commission-lag histogram."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -63,7 +64,8 @@ def WC_BREAKDOWN(monthly_expenses: Any, growth_rate: Any, lag_days: Any, buffer_
         ["Growth buffer", wc.growth_buffer],
         ["Lag buffer", wc.lag_buffer],
         ["Total need", wc.total],
-        ["Months of runway", wc.months_of_runway],
+        # With no expenses the cash never runs out: a blank, not infinity.
+        ["Months of runway", wc.months_of_runway if math.isfinite(wc.months_of_runway) else None],
     ]
 
 

@@ -109,7 +109,7 @@ def SEASONAL_INDEX(dates: Any, values: Any = None) -> list[list[Any]]:
         raise ArgError("dates has no dates")
     result = m.seasonal_index(days, amounts)
     if not np.isfinite(result.index).all():
-        raise ArgError(result.note)
+        raise ArgError(f"dates: {result.note}")  # say which argument falls short
     return [list(INDEX_HEADER)] + [[name, float(v)] for name, v in zip(m.MONTHS, result.index)]
 
 
