@@ -327,6 +327,8 @@ class ScoreModel:
 
 def _as_float(values: pd.Series) -> np.ndarray:
     """Yes/no or numbers as floats (True 1, False 0), missing as NaN."""
+    if values.dtype.kind in "biuf":  # already numbers or booleans: no text to translate
+        return values.to_numpy(dtype=float, na_value=np.nan)
     s = values.map(lambda v: {"y": 1.0, "yes": 1.0, "n": 0.0, "no": 0.0}.get(v.strip().lower(), np.nan)
                    if isinstance(v, str) else v)
     return pd.to_numeric(s.astype(object).where(s.notna(), np.nan), errors="coerce").to_numpy(float)
