@@ -38,8 +38,14 @@ def _owner_settings(path: str | None):  # noqa: ANN202
     return owner
 
 
-def _exports(arg: str | None, owner) -> Path:  # noqa: ANN001
+def _exports(arg: str | None, owner, base: Path | None = None) -> Path:  # noqa: ANN001
+    """--exports, else the folder on the owner's Settings, else the sample. A relative folder on
+    Settings is taken from the workbook's folder, as Excel's Refresh does, when it exists there
+    (else from the current folder, where earlier command-line runs wrote it from)."""
     folder = Path(arg or owner.exports_folder or DEFAULT_EXPORTS).expanduser()
+    if not arg and owner.exports_folder and base is not None and not folder.is_absolute() \
+            and (base / folder).is_dir():
+        folder = base / folder
     if not folder.is_dir():
         raise ValueError(f"exports folder {folder} does not exist (pass --exports DIR, or make "
                          f"the sample with 'agency-xl sample-data --out {DEFAULT_EXPORTS}')")
@@ -69,14 +75,21 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from agency_xl.excel.workbook import write_dashboard
+    from agency_xl.excel.workbook import check_keepable, write_dashboard
 
-    owner = _owner_settings(args.settings)
-    folder = _exports(args.exports, owner)
+    # Refreshing an existing workbook keeps what the owner typed in it, and by default runs with
+    # the settings on its own Settings sheet (his assumptions, mappings and exports folder).
+    previous = Path(args.out) if Path(args.out).exists() else None
+    if previous is not None:
+        check_keepable(previous)
+    settings_path = args.settings or previous
+    owner = _owner_settings(str(settings_path) if settings_path else None)
+    folder = _exports(args.exports, owner, Path(settings_path).parent if settings_path else None)
     t = time.perf_counter()
     print(f"Reading exports from {folder}", file=sys.stderr)
     data = _read(folder, owner)
-    out = write_dashboard(args.out, data, owner.assumptions, str(folder), dt.datetime.now())
+    out = write_dashboard(args.out, data, owner.assumptions, str(folder), dt.datetime.now(),
+                          keep=previous, settings_from=args.settings)
     files = data.health.files
     used = [f for f in files if f.report and not f.rejected and not f.skipped]
     print(f"Read {len(used)} report files ({sum(f.rows_read for f in used):,} rows) from {folder}; "
@@ -90,7 +103,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     problems = data.health.problems()
     if problems:
         print(f"{len(problems)} data problems; see the Data Health sheet. First: {problems[0]}")
-    print(f"Wrote {out} in {time.perf_counter() - t:.1f} s")
+    kept = " (your own cells in it kept)" if previous is not None else ""
+    print(f"Wrote {out}{kept} in {time.perf_counter() - t:.1f} s")
     return 0
 
 
@@ -109,7 +123,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     from agency_xl.metrics import all_metrics
 
     owner = _owner_settings(args.settings)
-    folder = _exports(args.exports, owner)
+    folder = _exports(args.exports, owner, Path(args.settings).parent if args.settings else None)
     data = _read(folder, owner, quiet=True)
     print(json.dumps(all_metrics(data, owner.assumptions), indent=2, default=str))
     return 0
@@ -128,8 +142,10 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("refresh", help="read the exports and write the filled dashboard workbook")
     s.add_argument("--exports", help=f"exports folder (default: Settings' folder, else {DEFAULT_EXPORTS})")
-    s.add_argument("--out", default=str(DEFAULT_WORKBOOK), help="workbook to write (.xlsm or .xlsx)")
-    s.add_argument("--settings", help="read assumptions from this workbook's Settings sheet")
+    s.add_argument("--out", default=str(DEFAULT_WORKBOOK),
+                   help="workbook to write (.xlsm or .xlsx); when it exists, the cells you typed in it are "
+                        "kept and its Settings sheet is used")
+    s.add_argument("--settings", help="read assumptions from this workbook's Settings sheet instead")
     s.set_defaults(func=cmd_refresh)
 
     s = sub.add_parser("template", help="write the empty dashboard workbook with its buttons")

@@ -25,6 +25,7 @@ EXPORTS_LABEL = "Exports folder"
 COLUMN_MAP_HEADER = ("Report", "Your column name", "Canonical column")
 PRODUCT_MAP_HEADER = ("Your product name", "Canonical product")
 SETTINGS_SHEET = "Settings"
+EXAMPLE_NOTE = "Example:"  # the note under each mapping table starts so
 
 
 @dataclass
@@ -86,7 +87,7 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
         for r in range(r0 + 1, len(rows)):
             row = list(rows[r]) + [None] * (c0 + 3)
             report, theirs, canonical = (_text(v) for v in row[c0:c0 + 3])
-            if not theirs and not canonical:
+            if (not theirs and not canonical) or report.startswith(EXAMPLE_NOTE):
                 continue
             key = report.lower() if report else ""
             by_title = {rep.title.lower(): rep.key for rep in REPORTS.values()}
@@ -108,8 +109,8 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
         for r in range(r0 + 1, len(rows)):
             row = list(rows[r]) + [None] * (c0 + 2)
             theirs, canonical = (_text(v) for v in row[c0:c0 + 2])
-            if not theirs and not canonical:
-                continue
+            if (not theirs and not canonical) or theirs.startswith(EXAMPLE_NOTE):
+                continue  # the example note under the table is not a mapping
             match = next((p for p in PRODUCTS if p.lower() == canonical.lower()), None)
             if not theirs or match is None:
                 out.problems.append(

@@ -198,6 +198,19 @@ class Label:
 
 
 @dataclass
+class Carried:
+    """A cell of the owner's previous workbook that a headless refresh writes back as it was: his
+    notes, his own formulas, his Settings values. ``formula`` marks ``value`` as a formula's text
+    ("=..."), with ``cached`` its last result; ``spill`` (rows, cols) marks an array formula."""
+
+    value: Any
+    formula: bool = False
+    cached: Any = None
+    number_format: str | None = None
+    spill: tuple[int, int] | None = None
+
+
+@dataclass
 class Sheet:
     """Everything one dashboard sheet shows."""
 
@@ -212,6 +225,10 @@ class Sheet:
     kpis: dict[str, Any] = field(default_factory=dict)  # for `agency-xl metrics`
     column_widths: dict[int, float] = field(default_factory=dict)  # zero-based column -> chars
     tab_color: str | None = None
+    # The owner's cells kept from the workbook being overwritten, written last: (row, col) zero-based.
+    # Never inside a block or one of the sheet's formulas (``validate`` checks).
+    carried: dict[tuple[int, int], Carried] = field(default_factory=dict)
+    carried_notes: dict[tuple[int, int], tuple[str, str | None]] = field(default_factory=dict)  # (text, author)
 
     def block(self, name: str) -> Block:
         for b in self.blocks:
@@ -253,6 +270,10 @@ class Sheet:
             for dr in range(rows):
                 for dc in range(cols):
                     claim(r0 + dr, c0 + dc, f"formula {f.cell}")
+        for (r, c) in self.carried:
+            what = owned.get((r, c), "")
+            if what.startswith(("block", "formula")):
+                raise ValueError(f"sheet {self.name}: the owner's cell {rc_to_cell(r, c)} lies in {what}")
         names = {b.name for b in self.blocks} | {f.name for f in self.formulas if f.name and f.spill}
         for ch in self.charts:
             for s in ch.series:

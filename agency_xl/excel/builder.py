@@ -258,9 +258,49 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
                         write_value(ws, r + i, c + j, v, fmts, *_spill_style(f, i, j))
         else:
             ws.write_formula(r, c, f.formula, fmt, value)
+    write_carried(ws, sheet, fmts)
     for chart in sheet.charts:
         add_chart(wb, ws, sheet, chart)
     return ws
+
+
+def write_carried(ws: Worksheet, sheet: Sheet, fmts: _Formats) -> None:
+    """The owner's cells kept from the workbook being overwritten, over the template's labels and
+    inputs (his edits win, as they do in the live refresh). A cell keeps the style of our label or
+    input at its place (yellow input cells stay yellow), else his number format."""
+    styles: dict[tuple[int, int], tuple[str, str | None]] = {}
+    for label in sheet.labels:
+        styles[cell_to_rc(label.cell)] = (label.style, None)
+    for inp in sheet.inputs:
+        styles[cell_to_rc(inp.cell)] = ("input", inp.format)
+    for (r, c), kept in sorted(sheet.carried.items()):
+        style, ours = styles.get((r, c), ("cell", None))
+        num_format = ours or kept.number_format
+        if num_format == "General":
+            num_format = None
+        if kept.formula:
+            fmt = fmts.get(style, num_format)
+            cached = _cached(kept.cached)
+            if kept.spill:
+                rows, cols = kept.spill
+                ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, kept.value, fmt, cached)
+            else:
+                ws.write_formula(r, c, kept.value, fmt, cached)
+        elif isinstance(kept.value, (dt.time, dt.timedelta)):
+            ws.write_datetime(r, c, kept.value, fmts.get(style, num_format or "hh:mm:ss"))
+        else:
+            write_value(ws, r, c, kept.value, fmts, style, num_format)
+    for (r, c), (text, author) in sorted(sheet.carried_notes.items()):
+        ws.write_comment(r, c, text, {"author": author} if author else {})
+
+
+def _cached(value: object) -> object:
+    """A formula's last result as XlsxWriter stores it (0 when unknown; Excel recalculates)."""
+    if value is None or isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return 0
+    if isinstance(value, float) and not math.isfinite(value):
+        return 0
+    return value
 
 
 def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[str, str, str, str]] | None = None,

@@ -16,7 +16,7 @@ from pathlib import Path
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import build_all, home
-from agency_xl.excel import vba
+from agency_xl.excel import carry, vba
 from agency_xl.excel.builder import build_workbook
 
 UDF_MODULE = "agency_xl.excel.udfs"
@@ -56,6 +56,19 @@ def buttons() -> list[tuple[str, str, str, str]]:
     ]
 
 
+def _extra_sheets(macro: bool) -> tuple[str, ...]:
+    return (carry.CONF_SHEET,) if macro else ()
+
+
+def check_keepable(out: str | Path) -> None:
+    """Raise ValueError when the existing workbook ``out`` holds what a headless refresh over it
+    would lose (a sheet of the owner's own, a chart or picture he added); cheap, so a refresh can
+    say so before reading the exports."""
+    out = Path(out)
+    sheets = build_all(None, Assumptions(), "")
+    carry.check_keepable(out, sheets, _extra_sheets(out.suffix.lower() == ".xlsm"))
+
+
 def check_macro_path(path: Path) -> None:
     """An .xlsm's Refresh button imports a Python module named like the workbook."""
     if path.suffix.lower() == ".xlsm" and (not path.stem.isidentifier() or keyword.iskeyword(path.stem)):
@@ -71,15 +84,30 @@ def write_dashboard(
     settings: Assumptions,
     exports_folder: str,
     refreshed_at: dt.datetime | None = None,
+    *,
+    keep: str | Path | None = None,
+    settings_from: str | Path | None = None,
 ) -> Path:
     """Build the whole workbook at ``out``: .xlsm with buttons, VBA project and xlwings.conf, or a
     macro-free .xlsx for sharing. For an .xlsm, the Python module its Refresh button imports is
-    written beside it when it is not there yet."""
+    written beside it when it is not there yet.
+
+    ``keep``: a previous workbook (usually ``out`` itself) whose owner cells are written back: every
+    cell outside the refreshed blocks and formulas (``agency_xl.excel.carry``); raises ValueError,
+    before anything is written, when it holds what cannot be kept (a sheet of the owner's own ...).
+    ``settings_from``: the workbook the settings were read from, when not ``keep`` (its Settings
+    input cells are shown instead of the previous ones)."""
     out = Path(out)
     check_macro_path(out)
     sheets = build_all(data, settings, exports_folder, refreshed_at)
     macro = out.suffix.lower() == ".xlsm"
-    path = build_workbook(sheets, out, buttons() if macro else None, xlwings_conf() if macro else None)
+    conf = xlwings_conf()
+    if keep is not None:
+        previous = carry.read_previous(keep, sheets, extra=_extra_sheets(macro))
+        source = carry.read_previous(settings_from, sheets, check=False) if settings_from else None
+        carry.carry_over(sheets, previous, source)
+        conf = carry.merged_conf(conf, previous)
+    path = build_workbook(sheets, out, buttons() if macro else None, conf if macro else None)
     if macro:
         module = out.with_suffix(".py")
         if not module.exists():

@@ -1,0 +1,227 @@
+"""What a headless refresh keeps of the workbook it overwrites: every cell the owner typed.
+
+The live refresh (inside Excel) writes only the blocks' rectangles, so everything else on the
+sheets survives by itself. The headless refresh writes a new file with XlsxWriter, so it first
+reads the previous file with openpyxl and writes back, on each of our sheets, every cell that is
+not refresh-owned (a block's rectangle, or one of our live formulas and its spill range): the
+owner's notes beside and between the blocks, his own formulas, his Settings values and mapping
+tables, his cell notes (comments), and his xlwings.conf entries. Values stay values, formulas stay
+formulas (with their last result), text stays text.
+
+What XlsxWriter cannot rebuild is refused, not dropped: a sheet of the owner's own, a chart or
+picture he added to one of our sheets, an Excel table, a pivot table or a data table. The refresh
+then says to use the Refresh button inside Excel, or to write to another file. Formatting he
+changed (fonts, fills, column widths), hyperlinks and defined names are not kept: the sheets get
+our layout back.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agency_xl.dashboards.spec import Carried, Sheet, cell_to_rc, rc_to_cell
+
+CONF_SHEET = "xlwings.conf"
+SETTINGS_SHEET = "Settings"
+
+
+@dataclass
+class Previous:
+    """The owner's cells of a saved workbook, per sheet of ours, and its xlwings.conf entries."""
+
+    path: Path
+    cells: dict[str, dict[tuple[int, int], Carried]] = field(default_factory=dict)
+    notes: dict[str, dict[tuple[int, int], tuple[str, str | None]]] = field(default_factory=dict)
+    conf: dict[str, str] = field(default_factory=dict)
+
+
+def refused(path: Path, what: str) -> ValueError:
+    return ValueError(
+        f"{path.name} holds {what}, which a refresh from the command line cannot keep (it writes a "
+        f"new file). Use the Refresh button inside Excel to refresh this workbook, or write to "
+        f"another file with --out.")
+
+
+def owned_cells(sheet: Sheet) -> set[tuple[int, int]]:
+    """The cells a refresh writes: every block's rectangle and every formula with its spill range."""
+    cells: set[tuple[int, int]] = set()
+    for b in sheet.blocks:
+        r0, c0 = b.top_left
+        for dr in range(b.n_rows + (1 if b.header else 0)):
+            for dc in range(len(b.columns)):
+                cells.add((r0 + dr, c0 + dc))
+    for f in sheet.formulas:
+        r0, c0 = cell_to_rc(f.cell)
+        rows, cols = f.spill or (1, 1)
+        for dr in range(rows):
+            for dc in range(cols):
+                cells.add((r0 + dr, c0 + dc))
+    return cells
+
+
+def _ref_cells(ref: str) -> set[tuple[int, int]]:
+    first, _, last = ref.replace("$", "").partition(":")
+    r0, c0 = cell_to_rc(first)
+    r1, c1 = cell_to_rc(last or first)
+    return {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+
+
+def _drawn_objects(path: Path) -> dict[str, tuple[int, int]]:
+    """Sheet name -> (charts, pictures) in its drawing, from the file's zip parts (openpyxl does
+    not load charts). Form buttons are not counted: they are controls, not charts or pictures."""
+    def rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
+        folder, name = posixpath.split(part)
+        rel_part = posixpath.join(folder, "_rels", name + ".rels")
+        if rel_part not in z.namelist():
+            return {}
+        out = {}
+        for tag in re.findall(r"<Relationship\b[^>]*>", z.read(rel_part).decode("utf-8", "replace")):
+            rid = re.search(r'\bId="([^"]+)"', tag)
+            target = re.search(r'\bTarget="([^"]+)"', tag)
+            if rid and target and 'TargetMode="External"' not in tag:
+                out[rid.group(1)] = posixpath.normpath(posixpath.join(folder, target.group(1)))
+        return out
+
+    out: dict[str, tuple[int, int]] = {}
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode("utf-8", "replace")
+        book_rels = rels(z, "xl/workbook.xml")
+        for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+            name = re.search(r'\bname="([^"]*)"', tag)
+            rid = re.search(r'\br:id="([^"]+)"', tag)
+            if not (name and rid and rid.group(1) in book_rels):
+                continue
+            charts = pictures = 0
+            for target in rels(z, book_rels[rid.group(1)]).values():
+                if "/drawings/drawing" in target and target.endswith(".xml"):
+                    for t in rels(z, target).values():
+                        charts += "/charts/chart" in t
+                        pictures += "/media/" in t
+            out[html.unescape(name.group(1))] = (charts, pictures)
+    return out
+
+
+def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...] = ()) -> None:
+    """Raise ValueError when the workbook at ``path`` holds something a headless refresh would
+    lose: a sheet that is not one of ``sheets`` (or ``extra``), more charts on a sheet than the
+    dashboard has, or any picture."""
+    import openpyxl
+
+    path = Path(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        names = list(wb.sheetnames)
+        wb.close()
+    except Exception as exc:
+        raise ValueError(f"{path} exists but cannot be read as a workbook ({exc}); a refresh keeps "
+                         f"what you typed in it, so it will not overwrite it. Move it away or "
+                         f"choose another --out.") from exc
+    ours = {s.name for s in sheets} | set(extra)
+    foreign = [n for n in names if n not in ours]
+    if foreign:
+        listed = ", ".join(repr(n) for n in foreign)
+        raise refused(path, f"sheet{'s' if len(foreign) > 1 else ''} of your own ({listed})")
+    charts = {s.name: len(s.charts) for s in sheets}
+    for name, (n_charts, n_pictures) in _drawn_objects(path).items():
+        if n_charts > charts.get(name, 0):
+            raise refused(path, f"{n_charts} charts on the sheet {name!r}, where the dashboard has "
+                                f"{charts.get(name, 0)} (one is yours)")
+        if n_pictures:
+            raise refused(path, f"a picture on the sheet {name!r}")
+
+
+def read_previous(path: str | Path, sheets: list[Sheet], check: bool = True,
+                  extra: tuple[str, ...] = (CONF_SHEET,)) -> Previous:
+    """The owner's cells of the workbook at ``path`` on each of ``sheets`` (matched by name), i.e.
+    every cell outside the blocks and formulas of the new ``sheets``; its cell notes; its
+    xlwings.conf entries. ``check`` first refuses a workbook holding what cannot be kept
+    (``check_keepable``; ``extra``: sheets of ours besides ``sheets``)."""
+    import openpyxl
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    path = Path(path)
+    if check:
+        check_keepable(path, sheets, extra)
+    try:
+        wb = openpyxl.load_workbook(path)
+        cached = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:
+        raise ValueError(f"{path} exists but cannot be read as a workbook ({exc})") from exc
+    prev = Previous(path)
+    by_name = {s.name: s for s in sheets}
+    for ws in wb.worksheets:
+        if ws.title == CONF_SHEET:
+            for key, value, *_ in ws.iter_rows(min_col=1, max_col=2, values_only=True):
+                if key is not None and str(key).strip():
+                    prev.conf[str(key).strip()] = "" if value is None else str(value)
+            continue
+        sheet = by_name.get(ws.title)
+        if sheet is None:
+            continue
+        if check and (ws.tables or getattr(ws, "_pivots", None)):
+            raise refused(path, f"an Excel table or pivot table on the sheet {ws.title!r}")
+        owned = owned_cells(sheet)
+        # One of our spilled formulas may have spilled further in the old file than it does now:
+        # its old spill range is ours too, never the owner's.
+        grid = [cell for row in ws.iter_rows() for cell in row]
+        for cell in grid:
+            if isinstance(cell.value, ArrayFormula) and (cell.row - 1, cell.column - 1) in owned:
+                owned |= _ref_cells(cell.value.ref)
+        kept: dict[tuple[int, int], Carried] = {}
+        notes: dict[tuple[int, int], tuple[str, str | None]] = {}
+        results = cached[ws.title]
+        for cell in grid:
+            r, c = cell.row, cell.column
+            rc = (r - 1, c - 1)
+            if cell.comment is not None and cell.comment.text:
+                notes[rc] = (cell.comment.text, cell.comment.author or None)
+            value = cell.value
+            if value is None or rc in owned:
+                continue
+            fmt = cell.number_format
+            where = f"{path.name}!{ws.title}!{rc_to_cell(*rc)}"
+            if isinstance(value, DataTableFormula):
+                raise refused(path, f"a data table (What-If Analysis) at {where}")
+            if isinstance(value, ArrayFormula):
+                cells = _ref_cells(value.ref)
+                rows = max(r for r, _ in cells) - min(r for r, _ in cells) + 1
+                cols = max(c for _, c in cells) - min(c for _, c in cells) + 1
+                kept[rc] = Carried(value.text, formula=True, cached=results.cell(r, c).value,
+                                   number_format=fmt, spill=(rows, cols))
+            elif cell.data_type == "f":
+                kept[rc] = Carried(value, formula=True, cached=results.cell(r, c).value, number_format=fmt)
+            elif cell.data_type == "e":  # an error constant typed into the cell, e.g. #N/A
+                kept[rc] = Carried(f"={value}", formula=True, cached=value, number_format=fmt)
+            else:
+                kept[rc] = Carried(value, number_format=fmt)
+        prev.cells[ws.title] = kept
+        prev.notes[ws.title] = notes
+    wb.close()
+    cached.close()
+    return prev
+
+
+def carry_over(sheets: list[Sheet], previous: Previous, settings_from: Previous | None = None) -> None:
+    """Put the owner's kept cells and notes on ``sheets`` (``Sheet.carried``), written last by the
+    builder. ``settings_from``: the workbook the run's settings were read from (--settings), whose
+    Settings input cells replace the previous workbook's so the sheet shows what the run used."""
+    for sheet in sheets:
+        cells = dict(previous.cells.get(sheet.name, {}))
+        if sheet.name == SETTINGS_SHEET and settings_from is not None:
+            inputs = {cell_to_rc(i.cell) for i in sheet.inputs}
+            cells = {rc: v for rc, v in cells.items() if rc not in inputs}
+            cells.update({rc: v for rc, v in settings_from.cells.get(sheet.name, {}).items() if rc in inputs})
+        sheet.carried = cells
+        sheet.carried_notes = dict(previous.notes.get(sheet.name, {}))
+
+
+def merged_conf(ours: dict[str, str], previous: Previous) -> dict[str, str]:
+    """xlwings.conf: the owner's entries win (an interpreter path he set by hand), ours fill in."""
+    return {**ours, **previous.conf}
+
