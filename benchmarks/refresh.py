@@ -35,6 +35,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,8 +47,9 @@ from typing import Any, Callable
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
 README = HERE / "README.md"
+LOAD = os.getloadavg()  # before this script's own work
 TARGETS = {1000: (3.0, None), 25_000: (15.0, 600.0)}  # households -> (seconds, peak MB)
-STAGES = ("read", "sheets", "write")
+STAGES = ("settings", "read", "sheets", "keep", "write")
 
 
 def exports_folder(households: int, seed: int = 7) -> Path:
@@ -78,16 +80,29 @@ def peak_rss_mb() -> float:
 
 # --- the child processes -------------------------------------------------------------------------
 
-def _timed(owner: Any, attr: str, key: str, times: dict[str, float]) -> None:
-    """Replace ``owner.attr`` by the same function that adds its run time to ``times[key]``."""
+_ACTIVE: list[list[float]] = []  # the stages running now, innermost last: [time of stages nested in it]
+
+
+def _timed(owner: Any, attr: str, key: str, times: dict[str, float], stage: bool = True) -> None:
+    """Replace ``owner.attr`` by the same function that adds its run time to ``times[key]``. A
+    stage's time excludes the stages nested in it (settings read inside keep ...), so the stages
+    add up; a sheet's time (``stage=False``) is all of its build."""
     fn = getattr(owner, attr)
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         t = time.perf_counter()
+        if stage:
+            _ACTIVE.append([0.0])
         try:
             return fn(*args, **kwargs)
         finally:
-            times[key] = times.get(key, 0.0) + time.perf_counter() - t
+            spent = time.perf_counter() - t
+            if stage:
+                nested = _ACTIVE.pop()[0]
+                if _ACTIVE:
+                    _ACTIVE[-1][0] += spent
+                spent -= nested
+            times[key] = times.get(key, 0.0) + spent
 
     setattr(owner, attr, wrapper)
 
@@ -104,13 +119,17 @@ def child_refresh(folder: Path, out: Path, started: float) -> dict[str, Any]:
     import agency_xl.ams
     import agency_xl.excel.workbook as workbook
     from agency_xl import cli
+    from agency_xl.excel import carry
 
     times: dict[str, float] = {}
+    _timed(cli, "_owner_settings", "settings", times)
     _timed(agency_xl.ams, "read_exports", "read", times)  # cli imports it at call time
     _timed(workbook, "build_all", "sheets", times)
+    for name in ("check_keepable", "read_previous", "carry_over"):
+        _timed(carry, name, "keep", times)
     _timed(workbook, "build_workbook", "write", times)
     for module in _sheet_modules():
-        _timed(module, "build", "sheet:" + module.__name__.rsplit(".", 1)[1], times)
+        _timed(module, "build", "sheet:" + module.__name__.rsplit(".", 1)[1], times, stage=False)
     imported = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
         rc = cli.main(["refresh", "--exports", str(folder), "--out", str(out)])
@@ -152,31 +171,44 @@ def run_child(*args: str) -> tuple[dict[str, Any], float]:
     return json.loads(out.stdout.strip().splitlines()[-1]), wall
 
 
-def measure(households: int, runs: int) -> dict[str, Any]:
-    folder = exports_folder(households)
-    size_mb = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 2**20
-    results = []
-    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
-        run_child("refresh", "--folder", str(folder), "--out", str(Path(tmp) / "warmup.xlsm"))  # OS cache
-        for i in range(runs):
-            res, wall = run_child("refresh", "--folder", str(folder), "--out", str(Path(tmp) / f"run{i}.xlsm"))
-            res["process"] = wall
-            results.append(res)
-        live, _ = run_child("live", "--folder", str(folder), "--out", tmp)
-
+def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
     def med(get: Callable[[dict[str, Any]], float]) -> float:
         return statistics.median(get(r) for r in results)
 
     sheets = sorted({k for r in results for k in r["times"] if k.startswith("sheet:")})
     return {
-        "households": households, "folder_mb": size_mb, "runs": runs,
         "process": med(lambda r: r["process"]), "process_runs": [r["process"] for r in results],
         "imports": med(lambda r: r["imports"]), "in_process": med(lambda r: r["in_process"]),
         **{s: med(lambda r, s=s: r["times"].get(s, 0.0)) for s in STAGES},
         "sheet_times": {s.split(":", 1)[1]: med(lambda r, s=s: r["times"].get(s, 0.0)) for s in sheets},
         "peak_mb": max(r["peak_mb"] for r in results),
-        "live": live,
     }
+
+
+def measure(households: int, runs: int) -> dict[str, Any]:
+    """``runs`` refreshes into a new workbook, and ``runs`` over the workbook a previous refresh
+    wrote (the owner's usual case: his cells are kept, its Settings sheet is read), each in a fresh
+    process; and one live refresh against the stand-in."""
+    folder = exports_folder(households)
+    size_mb = sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 2**20
+    new, over = [], []
+    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
+        previous = Path(tmp) / "previous" / "agency_dashboard.xlsm"
+        previous.parent.mkdir()
+        run_child("refresh", "--folder", str(folder), "--out", str(previous))  # also warms the OS cache
+        for i in range(runs):
+            out = Path(tmp) / f"new{i}" / "agency_dashboard.xlsm"
+            out.parent.mkdir()
+            res, wall = run_child("refresh", "--folder", str(folder), "--out", str(out))
+            new.append({**res, "process": wall})
+            out = Path(tmp) / f"over{i}" / "agency_dashboard.xlsm"
+            out.parent.mkdir()
+            shutil.copy(previous, out)
+            res, wall = run_child("refresh", "--folder", str(folder), "--out", str(out))
+            over.append({**res, "process": wall})
+        live, _ = run_child("live", "--folder", str(folder), "--out", tmp)
+    return {"households": households, "folder_mb": size_mb, "runs": runs,
+            "new": _summary(new), "over": _summary(over), "live": live}
 
 
 def machine() -> str:
@@ -208,37 +240,45 @@ def tables(results: list[dict[str, Any]]) -> str:
 
     lines = [
         f"refresh.py, {dt.datetime.now():%Y-%m-%d %H:%M}; {machine()}",
-        f"pandas {pd.__version__}, XlsxWriter {xlsxwriter.__version__}; median of {results[0]['runs']} runs, "
-        f"a fresh process each; load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        f"pandas {pd.__version__}, XlsxWriter {xlsxwriter.__version__}; median of {results[0]['runs']} runs "
+        f"each, a fresh process per run; load average before: {' '.join(f'{x:.1f}' for x in LOAD)}",
         "",
-        "Headless `agency-xl refresh` (seconds; peak memory of the whole process)",
+        "Headless `agency-xl refresh --exports DIR --out agency_dashboard.xlsm`, seconds; peak memory of the "
+        "whole process. *new*: the workbook does not exist yet; *over*: it exists (a previous refresh "
+        "wrote it), so its Settings sheet is read and the owner's cells are carried over (*keep*).",
         "",
-        "| households | exports MB | process | imports | read | sheets | write | peak MB | target |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| households | workbook | exports MB | process | imports | settings | read | sheets | keep | write "
+        "| peak MB | target |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
-        lines.append(
-            f"| {r['households']:,} | {r['folder_mb']:.1f} | {r['process']:.2f} | {r['imports']:.2f} | "
-            f"{r['read']:.2f} | {r['sheets']:.2f} | {r['write']:.2f} | {r['peak_mb']:.0f} | "
-            f"{verdict(r['households'], r['process'], r['peak_mb'])} |")
+        for mode in ("new", "over"):
+            m = r[mode]
+            stages = " | ".join(f"{m[s]:.2f}" for s in STAGES)
+            lines.append(f"| {r['households']:,} | {mode} | {r['folder_mb']:.1f} | {m['process']:.2f} | "
+                         f"{m['imports']:.2f} | {stages} | {m['peak_mb']:.0f} | "
+                         f"{verdict(r['households'], m['process'], m['peak_mb'])} |")
     base = results[0]
     if len(results) > 1:
-        lines += ["", f"Growth against {base['households']:,} households (time ratio; households ratio in brackets)", "",
-                  "| households | process | read | sheets | write |", "|---:|---:|---:|---:|---:|"]
+        lines += ["", f"Growth against {base['households']:,} households, new workbook (time ratio)", "",
+                  "| households | process | " + " | ".join(STAGES) + " |", "|---:|" + "---:|" * (len(STAGES) + 1)]
         for r in results[1:]:
-            ratio = r["households"] / base["households"]
-            cells = " | ".join(f"{r[k] / base[k]:.1f}x" if base[k] else "-" for k in ("process", *STAGES))
-            lines.append(f"| {r['households']:,} ({ratio:.0f}x) | {cells} |")
-    names = list(base["sheet_times"])
-    names.sort(key=lambda n: -results[-1]["sheet_times"].get(n, 0.0))
-    lines += ["", "Time per sheet description (`build`, milliseconds; models included), slowest first", "",
+            cells = " | ".join(f"{r['new'][k] / base['new'][k]:.1f}x" if base["new"][k] > 0.005 else "-"
+                               for k in ("process", *STAGES))
+            lines.append(f"| {r['households']:,} ({r['households'] / base['households']:.0f}x) | {cells} |")
+    names = list(base["new"]["sheet_times"])
+    names.sort(key=lambda n: -results[-1]["new"]["sheet_times"].get(n, 0.0))
+    lines += ["", "Time per sheet description (`build`, milliseconds, models included; new workbook), "
+                  "slowest first", "",
               "| sheet | " + " | ".join(f"{r['households']:,}" for r in results) + " |",
               "|---|" + "---:|" * len(results)]
     for n in names:
-        lines.append(f"| {n} | " + " | ".join(f"{r['sheet_times'].get(n, 0.0) * 1e3:,.0f}" for r in results) + " |")
-    lines += ["", "Live refresh (`refresh_book`) against the recording stand-in of xlwings (tests/live_standin.py)",
-              "", "| households | blocks written | range assignments | cells | status messages | screen updating | seconds |",
-              "|---:|---:|---:|---:|---:|---|---:|"]
+        lines.append(f"| {n} | " + " | ".join(f"{r['new']['sheet_times'].get(n, 0.0) * 1e3:,.0f}"
+                                             for r in results) + " |")
+    lines += ["", "Live refresh (`refresh_book`: read, sheets, range assignments) against the recording "
+                  "stand-in of xlwings (tests/live_standin.py)", "",
+              "| households | blocks written | range assignments | cells | status messages | screen updating "
+              "| seconds |", "|---:|---:|---:|---:|---:|---|---:|"]
     for r in results:
         lv = r["live"]
         screen = " -> ".join("on" if x else "off" for x in lv["screen_updating"])
@@ -280,7 +320,8 @@ def main() -> None:
     results = []
     for n in args.sizes:
         results.append(measure(n, args.runs))
-        print(f"{n:,} households: {results[-1]['process']:.2f} s", file=sys.stderr, flush=True)
+        print(f"{n:,} households: {results[-1]['new']['process']:.2f} s new, "
+              f"{results[-1]['over']['process']:.2f} s over the previous workbook", file=sys.stderr, flush=True)
     text = tables(results)
     print(text)
     if args.write:
