@@ -12,14 +12,16 @@ from agency_xl.dashboards.spec import Block, Label, Sheet
 REFRESH_BUTTON_CELL = "B9"
 IMPORT_BUTTON_CELL = "B13"
 
-# Which dashboards each report feeds, for the "reports found" table.
+# Which dashboards each report feeds, for the "reports found" table: every sheet whose figures
+# change without it (tests/test_nothing_lost.py holds this list to what the sheets really read).
 NEEDED_BY = {
     "policies": "Profitability, Rate Environment, Segments, Cross-Sell, Seasonality, Leads, Referrals",
-    "growth": "Rate Environment, Segments (retention)",
-    "claims": "Profitability",
-    "commissions": "Cash Flow",
+    "growth": "Rate Environment, Segments (retention), Referrals (retention)",
+    "claims": "Profitability, Segments (Low-Value tier), Leads (CAC by tier)",
+    "commissions": "Cash Flow; the measured commission rate of Rate Environment, Segments, Cross-Sell, "
+                   "Leads, Referrals (else the one on Settings)",
     "sales": "Seasonality, Cross-Sell (else taken from the book)",
-    "leads": "Leads",
+    "leads": "Leads, Segments (marketing allocation), Referrals (paid-lead comparison)",
     "referrals": "Referrals",
 }
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.exceptions
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -332,7 +333,10 @@ def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[st
                 conf_ws.write_string(i, 1, value)
             conf_ws.set_column(0, 0, 20)
             conf_ws.set_column(1, 1, 60)
-        wb.close()
+        try:
+            wb.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:  # e.g. the disk is full
+            raise OSError(f"cannot write {path}: {exc}") from exc
         # mkstemp makes the file private; give it the mode a normally created file would get.
         umask = os.umask(0)
         os.umask(umask)

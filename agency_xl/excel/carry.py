@@ -23,7 +23,6 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from agency_xl.dashboards.spec import Carried, Sheet, cell_to_rc, rc_to_cell
 
@@ -85,7 +84,8 @@ def _drawn_objects(path: Path) -> dict[str, tuple[int, int]]:
             rid = re.search(r'\bId="([^"]+)"', tag)
             target = re.search(r'\bTarget="([^"]+)"', tag)
             if rid and target and 'TargetMode="External"' not in tag:
-                out[rid.group(1)] = posixpath.normpath(posixpath.join(folder, target.group(1)))
+                t = target.group(1)  # relative to the part's folder, or absolute from the zip root
+                out[rid.group(1)] = t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(folder, t))
         return out
 
     out: dict[str, tuple[int, int]] = {}

@@ -196,6 +196,8 @@ def MARKETING_ALLOCATION(budget: Any, ltv: Any, cac: Any, current_shares: Any = 
     lo = _per_tier(min_shares, "min_shares", 0, 1, DEFAULTS.min_share_elite)
     hi = _per_tier(max_shares, "max_shares", 0, 1, DEFAULTS.max_share_elite)
     beta = number(diminishing, "diminishing", 0.01, 1, default=DEFAULTS.diminishing_returns)
+    if (lo > hi + 1e-12).any():  # say which arguments clash, in their own names
+        raise ArgError("min_shares is above max_shares for a tier; each tier's minimum must not exceed its maximum")
     try:
         a = m.optimise_allocation(b, values, costs, cur, lo, hi, beta)
     except ValueError as exc:
