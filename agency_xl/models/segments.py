@@ -41,7 +41,8 @@ from agency_xl.models.scalars import plain
 
 ELITE, PREMIUM, STANDARD, LOW_VALUE = "Elite", "Premium", "Standard", "Low-Value"
 TIERS: tuple[str, ...] = (ELITE, PREMIUM, STANDARD, LOW_VALUE)
-COUNT_LABELS: tuple[str, ...] = ("1", "2", "3+")  # product-count groups of the retention table
+COUNT_LABELS: tuple[str, ...] = ("1", "2", "3+")
+_TIER_NAMES = np.array(["", ELITE, PREMIUM, LOW_VALUE, STANDARD], dtype=object)  # by ``segment``'s rule  # product-count groups of the retention table
 COMMISSIONED_TYPES = ("New Business", "Renewal")
 
 
@@ -74,12 +75,10 @@ def segment(products, annual_premium=np.nan, low_value_premium=700.0, elite_min_
     premium = np.asarray(annual_premium, dtype=float)
     losing = np.asarray(loss_making, dtype=bool)
     low = ((premium < low_value_premium) & ~np.isnan(premium)) | losing
-    out = np.select(
-        [np.isnan(n) | (n < 1), n >= elite_min_products, n >= premium_min_products, low],
-        ["", ELITE, PREMIUM, LOW_VALUE],
-        STANDARD,
-    ).astype(object)
-    return out if out.ndim else str(out)
+    # rule number per household, then its name: cheaper than selecting among strings
+    rule = np.select([np.isnan(n) | (n < 1), n >= elite_min_products, n >= premium_min_products, low],
+                     [0, 1, 2, 3], 4)
+    return _TIER_NAMES[rule] if rule.ndim else str(_TIER_NAMES[int(rule)])
 
 
 def tier_products_label(tier: str, elite_min_products: int = 3, premium_min_products: int = 2) -> str:
@@ -234,13 +233,16 @@ def tier_summary(households: pd.DataFrame, target_ltv_cac: float = 3.0) -> pd.Da
             "avg_ltv": _mean(ltv[part]) if n else math.nan,
             "total_ltv": _sum(ltv[part]) if n else 0.0,
         })
-    t = pd.DataFrame(rows)
-    total_n, total_ltv = t["households"].sum(), t["total_ltv"].sum()
-    t["share"] = t["households"] / total_n if total_n else math.nan
-    t["ltv_share"] = t["total_ltv"] / total_ltv if total_ltv else math.nan
-    t["recommended_cac"] = t["avg_ltv"] / target_ltv_cac
-    return t[["tier", "households", "share", "avg_premium", "retention", "avg_ltv", "total_ltv",
-              "ltv_share", "recommended_cac"]]
+    # Four rows: the shares in plain Python (the same sums and divisions), one frame at the end.
+    total_n = sum(r["households"] for r in rows)
+    total_ltv = _sum(np.array([r["total_ltv"] for r in rows]))
+    for r in rows:
+        r["share"] = r["households"] / total_n if total_n else math.nan
+        r["ltv_share"] = r["total_ltv"] / total_ltv if total_ltv else math.nan
+        r["recommended_cac"] = r["avg_ltv"] / target_ltv_cac
+    columns = ["tier", "households", "share", "avg_premium", "retention", "avg_ltv", "total_ltv",
+               "ltv_share", "recommended_cac"]
+    return pd.DataFrame({c: [r[c] for r in rows] for c in columns})
 
 
 def cac_by_tier(leads: pd.DataFrame, as_of: dt.date | None = None, months: int | None = 12,

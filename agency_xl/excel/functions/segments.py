@@ -152,9 +152,10 @@ def SEGMENT_SUMMARY(products_range: Any, premium_range: Any, commission_rate: An
     valued = m.value_households(households, rate, kept, disc, low)
     t = m.tier_summary(valued, target)
     out: list[list[Any]] = [list(SUMMARY_HEADER)]
-    for row in t.itertuples(index=False):
-        out.append([row.tier, m.tier_products_label(row.tier), row.households, row.share, row.avg_premium,
-                    row.retention, row.avg_ltv, row.total_ltv, row.ltv_share, row.recommended_cac])
+    columns = ["tier", "households", "share", "avg_premium", "retention", "avg_ltv", "total_ltv", "ltv_share",
+               "recommended_cac"]
+    for tier, *values in zip(*(t[c].tolist() for c in columns)):  # four rows: plain lists, not itertuples
+        out.append([tier, m.tier_products_label(tier), *values])
     avg_ltv = float(valued["ltv"].mean())
     out.append(["Total", "", len(valued), 1.0, float(valued["premium"].mean()),
                 float(valued["retention"].mean()), avg_ltv, float(valued["ltv"].sum()), 1.0,
