@@ -326,6 +326,40 @@ def test_a_workbook_holding_the_owners_own_sheet_or_chart_is_refused(owner_workb
     assert out.read_bytes() == before
 
 
+def test_a_workbook_of_another_layout_is_refused(tmp_path, monkeypatch, capsys):
+    """After an upgrade that moves a block, the old file's cells cannot be told from the owner's."""
+    from agency_xl.dashboards import data_health
+
+    out = tmp_path / "agency_dashboard.xlsx"
+    assert refresh("--exports", SAMPLE, "--out", out) == 0
+    before = out.read_bytes()
+    monkeypatch.setattr(data_health, "FILE_ROWS", data_health.FILE_ROWS + 10)  # the new version's layout
+    assert refresh("--exports", SAMPLE, "--out", out) == 2
+    assert "another version of agency_xl" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    assert refresh("--exports", SAMPLE, "--out", tmp_path / "new.xlsx", "--settings", out) == 0
+
+
+def test_a_relative_exports_folder_is_taken_from_the_workbooks_folder(tmp_path, monkeypatch):
+    """As Excel's Refresh takes it; a folder relative to where earlier runs started still works."""
+    book_dir = tmp_path / "books"
+    copy_sample(book_dir / "exports")
+    out = book_dir / "agency_dashboard.xlsx"
+    assert refresh("--exports", book_dir / "exports", "--out", out) == 0
+    wb = openpyxl.load_workbook(out)
+    wb["Settings"]["D4"] = "exports"
+    wb.save(out)
+    monkeypatch.chdir(tmp_path)  # no "exports" here
+    assert refresh("--out", out) == 0
+    home_ws = openpyxl.load_workbook(out)["Home"]
+    assert str(book_dir / "exports") in [home_ws.cell(r, 2).value for r in range(18, 23)]
+    monkeypatch.chdir(book_dir.parent.parent)
+    wb = openpyxl.load_workbook(out)
+    wb["Settings"]["D4"] = str((book_dir / "exports").relative_to(book_dir.parent.parent))  # from here
+    wb.save(out)
+    assert refresh("--out", out) == 0
+
+
 def test_an_unreadable_existing_out_is_not_overwritten(tmp_path, capsys):
     out = tmp_path / "agency_dashboard.xlsx"
     out.write_bytes(b"not a workbook at all")

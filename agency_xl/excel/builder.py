@@ -305,10 +305,10 @@ def _cached(value: object) -> object:
 
 
 def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[str, str, str, str]] | None = None,
-                   conf: dict[str, str] | None = None) -> Path:
+                   conf: dict[str, str] | None = None, properties: dict[str, str] | None = None) -> Path:
     """Write ``sheets`` to ``path`` (.xlsm with the xlwings VBA project and buttons, or a macro-free
     .xlsx), atomically. ``buttons``: (sheet name, cell, caption, macro). ``conf``: the xlwings.conf
-    sheet's key/value rows (.xlsm only)."""
+    sheet's key/value rows (.xlsm only). ``properties``: custom document properties."""
     path = Path(path)
     macro = path.suffix.lower() == ".xlsm"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -320,6 +320,8 @@ def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[st
             "default_date_format": "yyyy-mm-dd",
         })
         wb.set_properties({"title": "Agency dashboard", "comments": "Built by agency_xl"})
+        for name, value in (properties or {}).items():
+            wb.set_custom_property(name, value)
         fmts = _Formats(wb)
         worksheets = {s.name: write_sheet(wb, s, fmts) for s in sheets}
         if macro:

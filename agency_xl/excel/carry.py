@@ -17,6 +17,7 @@ our layout back.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -28,6 +29,9 @@ from agency_xl.dashboards.spec import Carried, Sheet, cell_to_rc, rc_to_cell
 
 CONF_SHEET = "xlwings.conf"
 SETTINGS_SHEET = "Settings"
+# A document property holding the layout the workbook was built with: after an upgrade that moves
+# blocks or labels, the old file's cells cannot be told apart from the owner's, so it is refused.
+LAYOUT_PROPERTY = "agency_xl layout"
 
 
 @dataclass
@@ -62,6 +66,18 @@ def owned_cells(sheet: Sheet) -> set[tuple[int, int]]:
             for dc in range(cols):
                 cells.add((r0 + dr, c0 + dc))
     return cells
+
+
+def layout_fingerprint(template: list[Sheet]) -> str:
+    """A short hash of where the empty template puts every block, label, input and formula."""
+    parts = []
+    for sheet in template:
+        parts.append(f"[{sheet.name}]")
+        parts += sorted(f"b{b.address()}" for b in sheet.blocks)
+        parts += sorted(f"l{x.cell}" for x in sheet.labels)
+        parts += sorted(f"i{x.cell}" for x in sheet.inputs)
+        parts += sorted(f"f{f.cell}" for f in sheet.formulas)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def _ref_cells(ref: str) -> set[tuple[int, int]]:
@@ -107,21 +123,30 @@ def _drawn_objects(path: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...] = ()) -> None:
+def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...] = (),
+                   layout: str | None = None) -> None:
     """Raise ValueError when the workbook at ``path`` holds something a headless refresh would
     lose: a sheet that is not one of ``sheets`` (or ``extra``), more charts on a sheet than the
-    dashboard has, or any picture."""
+    dashboard has, or any picture; or when it was built with another ``layout``
+    (``layout_fingerprint``; a workbook without one is taken as it is)."""
     import openpyxl
 
     path = Path(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True)
         names = list(wb.sheetnames)
+        built = {p.name: p.value for p in wb.custom_doc_props.props}.get(LAYOUT_PROPERTY)
         wb.close()
     except Exception as exc:
         raise ValueError(f"{path} exists but cannot be read as a workbook ({exc}); a refresh keeps "
                          f"what you typed in it, so it will not overwrite it. Move it away or "
                          f"choose another --out.") from exc
+    if layout is not None and built is not None and built != layout:
+        raise ValueError(
+            f"{path.name} was built by another version of agency_xl, whose sheets are laid out "
+            f"differently: the cells you typed cannot be told apart from the old layout's. Write the "
+            f"refresh to another file (--out new.xlsm --settings {path.name} keeps your settings) "
+            f"and copy your own notes across.")
     ours = {s.name for s in sheets} | set(extra)
     foreign = [n for n in names if n not in ours]
     if foreign:
@@ -137,17 +162,18 @@ def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...]
 
 
 def read_previous(path: str | Path, sheets: list[Sheet], check: bool = True,
-                  extra: tuple[str, ...] = (CONF_SHEET,)) -> Previous:
+                  extra: tuple[str, ...] = (CONF_SHEET,), layout: str | None = None) -> Previous:
     """The owner's cells of the workbook at ``path`` on each of ``sheets`` (matched by name), i.e.
     every cell outside the blocks and formulas of the new ``sheets``; its cell notes; its
     xlwings.conf entries. ``check`` first refuses a workbook holding what cannot be kept
-    (``check_keepable``; ``extra``: sheets of ours besides ``sheets``)."""
+    (``check_keepable``; ``extra``: sheets of ours besides ``sheets``; ``layout``: the current
+    ``layout_fingerprint``)."""
     import openpyxl
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
     path = Path(path)
     if check:
-        check_keepable(path, sheets, extra)
+        check_keepable(path, sheets, extra, layout)
     try:
         wb = openpyxl.load_workbook(path)
         cached = openpyxl.load_workbook(path, data_only=True)

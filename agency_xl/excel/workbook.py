@@ -66,7 +66,7 @@ def check_keepable(out: str | Path) -> None:
     say so before reading the exports."""
     out = Path(out)
     sheets = build_all(None, Assumptions(), "")
-    carry.check_keepable(out, sheets, _extra_sheets(out.suffix.lower() == ".xlsm"))
+    carry.check_keepable(out, sheets, _extra_sheets(out.suffix.lower() == ".xlsm"), carry.layout_fingerprint(sheets))
 
 
 def check_macro_path(path: Path) -> None:
@@ -102,12 +102,14 @@ def write_dashboard(
     sheets = build_all(data, settings, exports_folder, refreshed_at)
     macro = out.suffix.lower() == ".xlsm"
     conf = xlwings_conf()
+    layout = carry.layout_fingerprint(build_all(None, settings, ""))
     if keep is not None:
-        previous = carry.read_previous(keep, sheets, extra=_extra_sheets(macro))
+        previous = carry.read_previous(keep, sheets, extra=_extra_sheets(macro), layout=layout)
         source = carry.read_previous(settings_from, sheets, check=False) if settings_from else None
         carry.carry_over(sheets, previous, source)
         conf = carry.merged_conf(conf, previous)
-    path = build_workbook(sheets, out, buttons() if macro else None, conf if macro else None)
+    path = build_workbook(sheets, out, buttons() if macro else None, conf if macro else None,
+                          properties={carry.LAYOUT_PROPERTY: layout})
     if macro:
         module = out.with_suffix(".py")
         if not module.exists():
