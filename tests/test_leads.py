@@ -94,9 +94,9 @@ def lead_agency(seed: int = 3, n_leads: int = 900, n_book: int = 300) -> AmsData
 
 
 def _values(data: AmsData, settings: Assumptions | None = None) -> pd.DataFrame:
-    g = (settings or Assumptions()).segments
+    a = settings or Assumptions()
     homes = seg.segment_households(data.policies, data.as_of, 0.08,
-                                   g.retention_fallback(), g.discount_rate)
+                                   a.segments.retention_fallback(), a.general.discount_rate)
     return m.sold_lead_values(data.leads, data.policies, homes)
 
 
@@ -413,7 +413,7 @@ def test_sheet_groups_many_vendors_into_fixed_rows():
     assert sum(r[2] for r in rows) == sheet.kpis["leads"]
     # without commission statements the Segments fallback rate is used, and the sheet says so
     assert sheet.kpis["commission_rate_source"] == "setting"
-    assert sheet.kpis["commission_rate"] == Assumptions().segments.commission_rate
+    assert sheet.kpis["commission_rate"] == Assumptions().general.commission_rate
 
 
 @pytest.mark.parametrize("drop, name", [("leads", "Lead log"), ("policies", "Book of business")])

@@ -39,9 +39,6 @@ class RateEnvironmentSettings(SettingsGroup):
         0.08, "%", "Annual premium growth (rate increases) expected in later years, for the "
         "lifetime value with inflation (the plan's 8%).", ge=-0.5, le=1,
     )
-    discount_rate: float = setting(
-        0.10, "%", "Annual discount rate of future commission in the lifetime value.", ge=0, le=1
-    )
     severity_low_below: float = setting(
         0.005, "ratio", "Added churn (retention points lost) below this is LOW severity.",
         ge=0, le=1,
@@ -69,10 +66,6 @@ class RateEnvironmentSettings(SettingsGroup):
     fallback_households: int = setting(
         1000, "households", "Households in force used only without the book of business export.",
         ge=1, le=10_000_000,
-    )
-    fallback_commission_rate: float = setting(
-        0.07, "%", "Commission rate used only when the commission statements give none "
-        "(measured: commission / premium on New Business and Renewal rows).", ge=0, le=1,
     )
 
     @field_validator("market", mode="before")

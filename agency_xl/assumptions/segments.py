@@ -31,10 +31,6 @@ class SegmentsSettings(SettingsGroup):
         "multiple of its annual premium.", gt=0, le=20,
     )
     # Lifetime value
-    commission_rate: float = setting(
-        0.07, "%", "Fallback commission rate when the commission statements give no premium "
-        "(measured: commission / premium on New Business and Renewal rows).", ge=0, le=1,
-    )
     retention_1_product: float = setting(
         0.72, "%", "Fallback annual retention of one-product households (used only when the book "
         "has no history to measure it).", ge=0, le=1,
@@ -44,9 +40,6 @@ class SegmentsSettings(SettingsGroup):
     )
     retention_3_products: float = setting(
         0.97, "%", "Fallback annual retention of households with three or more products.", ge=0, le=1
-    )
-    discount_rate: float = setting(
-        0.10, "%", "Annual discount rate of future commission in the lifetime value.", ge=0, le=1
     )
     target_ltv_cac: float = setting(
         3.0, "x", "Target lifetime value per dollar of acquisition cost; recommended CAC = LTV / this.",

@@ -101,11 +101,11 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         leads, pol, as_of = data.leads, data.policies, data.as_of
         cr = shared.measured_commission_rate(data.commissions, as_of, 12) if data.commissions is not None else math.nan
         info["commission_source"] = "measured" if np.isfinite(cr) else "setting"
-        cr = cr if np.isfinite(cr) else g.commission_rate
+        cr = cr if np.isfinite(cr) else settings.general.commission_rate
         info["commission_rate"] = cr
         retention = seg.retention_for_ltv(shared.retention_by_product_count(pol, as_of, 12), g.retention_fallback())
         homes = seg.segment_households(
-            pol, as_of, cr, retention.retention, g.discount_rate, g.low_value_premium,
+            pol, as_of, cr, retention.retention, settings.general.discount_rate, g.low_value_premium,
             g.elite_min_products, g.premium_min_products,
             data.claims if g.low_value_if_loss_making else None, g.loss_ratio_limit,
             households=shared.household_table(pol, as_of))

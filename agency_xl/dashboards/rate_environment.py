@@ -56,7 +56,7 @@ def _months(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
     return f"{first:%b %Y} - {last:%b %Y}" if first is not None and last is not None else ""
 
 
-def measured_inputs(data: AmsData, s: RateEnvironmentSettings) -> dict[str, Any]:
+def measured_inputs(data: AmsData, s: RateEnvironmentSettings, fallback_commission_rate: float) -> dict[str, Any]:
     """Current retention (and by product), policy growth, premium in force, households and the
     commission rate, measured from the exports; the Settings fallback where an export is missing
     or holds nothing to measure, with a note saying so."""
@@ -108,7 +108,7 @@ def measured_inputs(data: AmsData, s: RateEnvironmentSettings) -> dict[str, Any]
                                           "premium, new business and renewals", True)
     else:
         why = "the commission statement export is missing" if commissions is None else "no premium on the statements"
-        out["commission_rate"] = Measured(s.fallback_commission_rate, f"Settings value: {why}", False)
+        out["commission_rate"] = Measured(fallback_commission_rate, f"Settings value: {why}", False)
     return out
 
 
@@ -148,7 +148,7 @@ def _finite(x: float) -> float | None:
 def build(data: AmsData, settings: Assumptions) -> Sheet:
     s = settings.rate_environment
     sheet = Sheet("rate_environment", "Rate Environment", "Rate environment", tab_color="#C55A11")
-    inputs = measured_inputs(data, s)
+    inputs = measured_inputs(data, s, settings.general.commission_rate)
     r0 = inputs["retention"].value
     policy_growth = inputs["policy_growth"].value
     premium = inputs["premium"].value
@@ -196,7 +196,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("Households in force", households, COUNT, inputs["households"].note),
         ("Average premium per household", per_household, MONEY, "Premium in force / households"),
         ("Commission rate", commission_rate, PCT2, inputs["commission_rate"].note),
-        ("Discount rate", s.discount_rate, PCT, "Settings"),
+        ("Discount rate", settings.general.discount_rate, PCT, "Settings"),
         ("Sensitivity: hard market", s.sensitivity_hard, "0.00", "Settings"),
         ("Sensitivity: moderate market", s.sensitivity_moderate, "0.00", "Settings"),
         ("Sensitivity: soft market", s.sensitivity_soft, "0.00", "Settings"),
@@ -214,7 +214,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     # --- calculator results: live formulas ------------------------------------------------------
     impact = m.rate_impact(r0, x, sens, thresholds)
     premium_after = float(m.book_premium_after(premium, x, r0, sens))
-    ltv = m.ltv_comparison(per_household, commission_rate, r0, s.ltv_premium_growth, sens, s.discount_rate)
+    ltv = m.ltv_comparison(per_household, commission_rate, r0, s.ltv_premium_growth, sens,
+                           settings.general.discount_rate)
     revenue_total = m.revenue_decomposition(policy_growth, x, -impact.added_churn).total
     markets = ";".join(f'"{k}"' for k in MARKETS)
     results = [
@@ -279,7 +280,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # --- LTV with premium inflation --------------------------------------------------------------
-    ltv_rows = _table("LTV_INFLATION", per_household, commission_rate, r0, s.ltv_premium_growth, sens, s.discount_rate)
+    ltv_rows = _table("LTV_INFLATION", per_household, commission_rate, r0, s.ltv_premium_growth, sens,
+                      settings.general.discount_rate)
     sheet.formulas.append(Formula(
         "A57", f"=LTV_INFLATION({c_perhh},{c_comm},{c_r0},B8,B11,{c_disc})", ltv_rows[0][0],
         spill=(len(ltv_rows), 3), name="ltv", values=ltv_rows, header=True,
@@ -320,8 +322,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          f"{m.revenue_decomposition(0.05, 0.10).total:.1%}"],
     ]
     # The plan gives no commission; this one gives its 4,780 without inflation (see the docs).
-    plan_commission = PLAN_LTV[0] * (1 + s.discount_rate - PLAN_RETENTION) / PLAN_RETENTION
-    plan_ltv = m.ltv_comparison(plan_commission, 1.0, PLAN_RETENTION, 0.08, s.sensitivity_hard, s.discount_rate)
+    plan_commission = PLAN_LTV[0] * (1 + settings.general.discount_rate - PLAN_RETENTION) / PLAN_RETENTION
+    plan_ltv = m.ltv_comparison(plan_commission, 1.0, PLAN_RETENTION, 0.08, s.sensitivity_hard,
+                                settings.general.discount_rate)
     plan_rows.append(["LTV with 8% yearly increases", f"{PLAN_LTV[1]:,.0f} ({PLAN_LTV[1] / PLAN_LTV[0] - 1:.0%} more)",
                       f"{plan_ltv.with_inflation:,.0f} at today's retention; "
                       f"{plan_ltv.with_inflation_and_churn:,.0f} ({plan_ltv.uplift:.0%} more) with its churn"])

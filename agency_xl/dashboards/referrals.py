@@ -11,6 +11,7 @@ from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import shared
 from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, status_block
 from agency_xl.dashboards.spec import COUNT, MONEY, NUMBER1, PCT, Block, Chart, Label, Series, Sheet
+from agency_xl.dashboards import shared
 from agency_xl.models import households as hh
 from agency_xl.models import ltv as ltv_model
 from agency_xl.models import referrals as m
@@ -62,7 +63,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         homes = shared.household_table(data.policies, data.as_of)
         by_count = shared.retention_by_product_count(data.policies, data.as_of, 12)
         prog = m.program_metrics(data.referrals, len(homes), data.as_of)
-        cr = ltv_model.measured_commission_rate(data.commissions, g.commission_rate)
+        cr = (shared.measured_commission_rate(data.commissions, data.as_of, 12)
+              if data.commissions is not None else float("nan"))
+        cr = cr if np.isfinite(cr) else g.commission_rate
         homes["retention"] = _retention_for(homes["products"], by_count)
         homes["ltv"] = ltv_model.lifetime_value(homes["premium"].to_numpy(), cr, homes["retention"].to_numpy(),
                                                 g.discount_rate)

@@ -62,7 +62,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     valued = summary = None
     retention_table = None
     used = m.retention_for_ltv(None, s.retention_fallback())
-    rate, rate_source = s.commission_rate, "Settings (no commission statement)"
+    rate, rate_source = settings.general.commission_rate, "Settings (no commission statement)"
     loss_note = "Add the Claims detail export to mark loss-making households"
     if not missing:
         pol = data.policies
@@ -76,7 +76,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
                 rate_source = "Settings (the statements give no premium to measure it)"
         claims = data.claims if s.low_value_if_loss_making else None
         valued = m.segment_households(
-            pol, data.as_of, rate, used.retention, s.discount_rate, s.low_value_premium,
+            pol, data.as_of, rate, used.retention, settings.general.discount_rate, s.low_value_premium,
             s.elite_min_products, s.premium_min_products, claims, s.loss_ratio_limit,
             households=shared.household_table(pol, data.as_of),
         )
@@ -120,7 +120,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("Households in force", n_households, COUNT, "With at least one policy in force"),
         ("Total lifetime value", total_ltv, MONEY, "Sum of every household's LTV"),
         ("Commission rate", rate, PCT, rate_source),
-        ("Discount rate", s.discount_rate, PCT, "Settings"),
+        ("Discount rate", settings.general.discount_rate, PCT, "Settings"),
         ("Target LTV:CAC", s.target_ltv_cac, RATIO, "Settings; recommended CAC = LTV / this"),
         ("Low-Value premium threshold", s.low_value_premium, MONEY, "Settings"),
         ("Loss-making households", losing if claims_used(data, s) else None, COUNT, loss_note),

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator
 import pandas as pd
 
 from agency_xl.models import households as hh
-from agency_xl.models import segments as seg
+from agency_xl.models import ltv
 
 # key -> (the table the figure was computed from, the figure). Keeping the table alive keeps its
 # id() from being reused by another table within the scope.
@@ -66,6 +66,6 @@ def retention_by_product_count(policies: pd.DataFrame, as_of: dt.date, months: i
 
 def measured_commission_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
                              months: int | None = 12) -> float:
-    """``segments.measured_commission_rate(commissions, as_of, months)``."""
+    """``ltv.measured_commission_rate(commissions, as_of, months)``."""
     return _once("measured_commission_rate", commissions, (as_of, months),
-                 lambda: seg.measured_commission_rate(commissions, as_of, months))
+                 lambda: ltv.measured_commission_rate(commissions, as_of, months))

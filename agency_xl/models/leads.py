@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from agency_xl.models.scalars import safe_ratio as _ratio
+
 from agency_xl.models import segments
 
 SOLD = "Sold"
@@ -51,16 +53,6 @@ TIERS = segments.TIERS  # Elite, Premium, Standard, Low-Value
 BANDS = ("90-100", "70-89", "50-69", "<50")
 URGENT, HIGH, NORMAL = "URGENT", "HIGH", "NORMAL"
 CONTACT_WITHIN = {URGENT: "24 hours", HIGH: "3 days", NORMAL: "1 week"}
-
-
-def _ratio(numerator, denominator):  # noqa: ANN001, ANN202
-    """numerator / denominator with NaN (not an error) where the denominator is 0 or NaN."""
-    num = np.asarray(numerator, dtype=float)
-    den = np.asarray(denominator, dtype=float)
-    ok = np.isfinite(den) & (den != 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
-    return out if out.ndim else float(out)
 
 
 # --- vendor arithmetic -------------------------------------------------------------------------

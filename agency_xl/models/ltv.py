@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import math
 
+import datetime as dt
+import math
+
 import numpy as np
+import pandas as pd
 
 from agency_xl.models.scalars import plain
 
@@ -57,17 +61,25 @@ def expected_lifetime_years(retention):  # noqa: ANN001, ANN201
     return out if out.ndim else float(out)
 
 
-def measured_commission_rate(commissions, default: float = 0.07) -> float:  # noqa: ANN001
-    """The agency's commission rate measured from its commission statements:
-    sum of Commission Amount / sum of Premium over New Business and Renewal rows.
+COMMISSIONED_TYPES = ("New Business", "Renewal")
 
-    Falls back to ``default`` when the statements are missing or carry no premium. Units: decimal.
+
+def measured_commission_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
+                             months: int | None = 12) -> float:
+    """Commission rate = sum of commission / sum of premium over New Business and Renewal rows.
+
+    Only rows that state a premium count (the Premium column is optional in the statement).
+    With ``as_of`` and ``months``, only statements dated in the ``months`` up to ``as_of``.
+    Endorsements, chargebacks and bonuses are left out: they are not the rate paid on a policy
+    year. Returns NaN when no row has a premium (the caller then uses the Settings rate).
     """
-    if commissions is None or len(commissions) == 0:
-        return default
-    rows = commissions[commissions["transaction_type"].isin(["New Business", "Renewal"])]
-    premium = float(np.nansum(rows["premium"].to_numpy(dtype=float)))
-    commission = float(np.nansum(rows["commission_amount"].to_numpy(dtype=float)))
-    if premium <= 0 or commission <= 0:
-        return default
-    return commission / premium
+    c = commissions
+    rows = c["transaction_type"].isin(COMMISSIONED_TYPES)
+    if as_of is not None and months:
+        date = pd.to_datetime(c["statement_date"])
+        rows &= (date > pd.Timestamp(as_of) - pd.DateOffset(months=months)) & (date <= pd.Timestamp(as_of))
+    premium = pd.to_numeric(c.loc[rows, "premium"], errors="coerce")
+    commission = pd.to_numeric(c.loc[rows, "commission_amount"], errors="coerce")
+    known = premium.notna() & (premium != 0) & commission.notna()
+    total = float(premium[known].sum())
+    return float(commission[known].sum()) / total if total > 0 else math.nan

@@ -23,20 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from agency_xl.models.scalars import safe_ratio as _ratio
+
 DAYS_PER_YEAR = 365.0
 
 FULL_BONUS = "FULL_BONUS"
 REDUCED_BONUS = "REDUCED_BONUS"
 NO_BONUS = "NO_BONUS"
-
-
-def _ratio(numerator, denominator):  # noqa: ANN001, ANN202
-    """numerator / denominator with NaN (not an error) where the denominator is 0."""
-    num = np.asarray(numerator, dtype=float)
-    den = np.asarray(denominator, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
-    return out if out.ndim else float(out)
 
 
 def loss_ratio(incurred_losses, earned_premium):  # noqa: ANN001, ANN201

@@ -11,7 +11,10 @@ Python's (``np.power``, ``np.exp``) keep numpy for that step.
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import numpy as np
 
 _NUMBER = (int, float)  # bool is an int; numpy's float64 is a float
 
@@ -19,3 +22,20 @@ _NUMBER = (int, float)  # bool is an int; numpy's float64 is a float
 def plain(*values: Any) -> bool:
     """True when every value is a plain Python number (int, float or bool)."""
     return all(isinstance(v, _NUMBER) for v in values)
+
+
+def safe_ratio(numerator, denominator):  # noqa: ANN001, ANN201
+    """numerator / denominator, NaN (not an error) where the denominator is 0 or not finite.
+
+    Like empyrical's metrics: an empty or undefined ratio is NaN, never an exception. Scalars and
+    numpy arrays alike; plain numbers take the plain path.
+    """
+    if plain(numerator, denominator):
+        d = float(denominator)
+        return float(numerator) / d if d != 0 and math.isfinite(d) else math.nan
+    num = np.asarray(numerator, dtype=float)
+    den = np.asarray(denominator, dtype=float)
+    ok = np.isfinite(den) & (den != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(ok, num / np.where(ok, den, 1.0), np.nan)
+    return out if out.ndim else float(out)

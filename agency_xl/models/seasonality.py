@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from agency_xl.models.scalars import plain
+from agency_xl.models.scalars import plain, safe_ratio as _ratio
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAYS_PER_MONTH = 365.25 / 12
@@ -41,17 +41,6 @@ DAYS_PER_MONTH = 365.25 / 12
 INCREASE = "Increase"
 REDUCE = "Reduce"
 KEEP = "Keep"
-
-
-def _ratio(numerator, denominator):  # noqa: ANN001, ANN202
-    """numerator / denominator with NaN (not an error) where the denominator is 0."""
-    if plain(numerator, denominator):
-        return float(numerator) / float(denominator) if denominator != 0 else math.nan
-    num = np.asarray(numerator, dtype=float)
-    den = np.asarray(denominator, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den != 0, num / np.where(den != 0, den, 1.0), np.nan)
-    return out if out.ndim else float(out)
 
 
 # --- sales history ------------------------------------------------------------------------------

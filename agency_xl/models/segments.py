@@ -36,14 +36,13 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.models import households as hh
-from agency_xl.models.ltv import lifetime_value
+from agency_xl.models.ltv import COMMISSIONED_TYPES, lifetime_value, measured_commission_rate  # noqa: F401
 from agency_xl.models.scalars import plain
 
 ELITE, PREMIUM, STANDARD, LOW_VALUE = "Elite", "Premium", "Standard", "Low-Value"
 TIERS: tuple[str, ...] = (ELITE, PREMIUM, STANDARD, LOW_VALUE)
 COUNT_LABELS: tuple[str, ...] = ("1", "2", "3+")
 _TIER_NAMES = np.array(["", ELITE, PREMIUM, LOW_VALUE, STANDARD], dtype=object)  # by ``segment``'s rule  # product-count groups of the retention table
-COMMISSIONED_TYPES = ("New Business", "Renewal")
 
 
 # --- tiers ---------------------------------------------------------------------------------------
@@ -108,27 +107,6 @@ def household_losses(policies: pd.DataFrame, claims: pd.DataFrame, as_of: dt.dat
 
 
 # --- measured inputs -----------------------------------------------------------------------------
-
-def measured_commission_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
-                             months: int | None = 12) -> float:
-    """Commission rate = sum of commission / sum of premium over New Business and Renewal rows.
-
-    Only rows that state a premium count (the Premium column is optional in the statement).
-    With ``as_of`` and ``months``, only statements dated in the ``months`` up to ``as_of``.
-    Endorsements, chargebacks and bonuses are left out: they are not the rate paid on a policy
-    year. Returns NaN when no row has a premium.
-    """
-    c = commissions
-    rows = c["transaction_type"].isin(COMMISSIONED_TYPES)
-    if as_of is not None and months:
-        date = pd.to_datetime(c["statement_date"])
-        rows &= (date > pd.Timestamp(as_of) - pd.DateOffset(months=months)) & (date <= pd.Timestamp(as_of))
-    premium = pd.to_numeric(c.loc[rows, "premium"], errors="coerce")
-    commission = pd.to_numeric(c.loc[rows, "commission_amount"], errors="coerce")
-    known = premium.notna() & (premium != 0) & commission.notna()
-    total = float(premium[known].sum())
-    return float(commission[known].sum()) / total if total > 0 else math.nan
-
 
 @dataclass
 class RetentionUsed:

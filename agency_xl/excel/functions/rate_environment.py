@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.assumptions.rate_environment import MARKETS, RateEnvironmentSettings
 from agency_xl.excel.catalog import ArgError, flat, number, numbers, text, worksheet_function
 from agency_xl.models import rate_environment as m
 from agency_xl.models.ltv import lifetime_value
 
 CATEGORY = "Agency - Rate Environment"
+GENERAL = GeneralSettings()  # discount and commission rates are shared by every model
 DEFAULTS = RateEnvironmentSettings()
 MAX_SENSITIVITY = 20.0
 MAX_SCENARIOS = 50
@@ -145,7 +147,7 @@ def LTV(annual_premium: Any, commission_rate: Any, retention: Any, discount_rate
     p = number(annual_premium, "annual_premium", 0, 1e9)
     c = number(commission_rate, "commission_rate", 0, 1)
     r = number(retention, "retention", 0, 1)
-    d = number(discount_rate, "discount_rate", 0, 1, default=DEFAULTS.discount_rate)
+    d = number(discount_rate, "discount_rate", 0, 1, default=GENERAL.discount_rate)
     g = number(premium_growth, "premium_growth", -0.5, 1, default=0.0)
     value = lifetime_value(p, c, r, d, g)
     if math.isinf(value):
@@ -183,7 +185,7 @@ def LTV_INFLATION(annual_premium: Any, commission_rate: Any, retention: Any, pre
     r = number(retention, "retention", 0, 1)
     g = number(premium_growth, "premium_growth", -0.5, 1)
     s = market_sensitivity(market)
-    d = number(discount_rate, "discount_rate", 0, 1, default=DEFAULTS.discount_rate)
+    d = number(discount_rate, "discount_rate", 0, 1, default=GENERAL.discount_rate)
     cmp = m.ltv_comparison(p, c, r, g, s, d)
     values = [(r, cmp.without_inflation), (r, cmp.with_inflation),
               (cmp.retention_with_increases, cmp.with_inflation_and_churn)]

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.assumptions.segments import SegmentsSettings
 from agency_xl.excel.catalog import (
     ArgError, _excel_error, _is_missing, flat, integer, number, numbers, text, worksheet_function,
@@ -16,6 +17,7 @@ from agency_xl.excel.catalog import (
 from agency_xl.models import segments as m
 
 CATEGORY = "Agency - Segments"
+GENERAL = GeneralSettings()  # discount and commission rates are shared by every model
 DEFAULTS = SegmentsSettings()
 TIER_LIST = "Elite; Premium; Standard; Low-Value"
 
@@ -138,7 +140,7 @@ def SEGMENT_SUMMARY(products_range: Any, premium_range: Any, commission_rate: An
                     retention: Any = None, discount_rate: Any = None, target_ltv_cac: Any = None,
                     low_value_premium: Any = None) -> list[list[Any]]:
     households = _household_rows(products_range, premium_range)
-    rate = number(commission_rate, "commission_rate", 0, 1, default=DEFAULTS.commission_rate)
+    rate = number(commission_rate, "commission_rate", 0, 1, default=GENERAL.commission_rate)
     if all(_is_missing(v) for v in flat(retention)):
         kept = DEFAULTS.retention_fallback()
     else:
@@ -146,7 +148,7 @@ def SEGMENT_SUMMARY(products_range: Any, premium_range: Any, commission_rate: An
         if r.size != 3:
             raise ArgError(f"retention must hold 3 values (1, 2 and 3+ products), not {r.size}")
         kept = dict(zip(m.COUNT_LABELS, r.tolist()))
-    disc = number(discount_rate, "discount_rate", 0, 1, default=DEFAULTS.discount_rate)
+    disc = number(discount_rate, "discount_rate", 0, 1, default=GENERAL.discount_rate)
     target = number(target_ltv_cac, "target_ltv_cac", 0.01, 100, default=DEFAULTS.target_ltv_cac)
     low = number(low_value_premium, "low_value_premium", 0, 1e7, default=DEFAULTS.low_value_premium)
     valued = m.value_households(households, rate, kept, disc, low)
