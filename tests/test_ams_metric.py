@@ -113,8 +113,8 @@ def test_check_interval_makes_cached_calls_cheap(folder):
 class _Caller:
     """What xlwings passes as ``caller``: the calling cell, whose book has a Settings sheet."""
 
-    def __init__(self, folder_text: str, book_path: Path) -> None:
-        rows = [["Settings"], [None], [None], [None, "Exports folder", None, folder_text]]
+    def __init__(self, folder_text: str, book_path: Path, extra_rows: list | None = None) -> None:
+        rows = [["Settings"], [None], [None], [None, "Exports folder", None, folder_text]] + (extra_rows or [])
 
         class _UR:
             value = rows
@@ -150,3 +150,38 @@ def test_metric_list(folder, fresh_cache):
     assert rows[0] == ["Name", "Value", "Needs"]
     assert {"retention", "premium_in_force", "profitability.combined_ratio"} <= names
     assert ["retention", "", "product"] in rows
+
+
+def test_the_calling_workbooks_settings_are_used(folder, truth, fresh_cache):
+    book = folder.parent / "owner_dashboard.xlsm"
+    caller = _Caller(folder.name, book, [["profitability.expense_ratio", "Expense ratio", 0.30]])
+    assert ams.AMS_METRIC("profitability.expense_ratio", None, None, None, caller) == pytest.approx(0.30)
+    combined = ams.AMS_METRIC("profitability.combined_ratio", None, None, None, caller)
+    assert combined == pytest.approx(truth["profitability"]["loss_ratio"] + 0.30)
+    # the default-settings figures of the same folder are kept apart
+    assert ams.AMS_METRIC("profitability.expense_ratio", None, None, str(folder)) == pytest.approx(0.25)
+
+
+def test_settings_are_read_once_per_interval(folder, monkeypatch):
+    clock = [0.0]
+    cache = exports_cache.ExportsCache(check_seconds=2.0, clock=lambda: clock[0])
+    monkeypatch.setattr(ams, "CACHE", cache)
+    monkeypatch.setattr(ams, "_SETTINGS_SEEN", {})
+    caller = _Caller(folder.name, folder.parent / "interval.xlsm")
+    reads = []
+    sheet = caller.sheet.book.sheets["Settings"]
+    rows = sheet.used_range.value
+
+    class _Counting:
+        @property
+        def value(self):
+            reads.append(1)
+            return rows
+
+    sheet.used_range = _Counting()
+    for _ in range(5):
+        ams.AMS_METRIC("households", None, None, None, caller)
+    assert len(reads) == 1
+    clock[0] = 3.0
+    ams.AMS_METRIC("households", None, None, None, caller)
+    assert len(reads) == 2

@@ -46,8 +46,9 @@ class ExportsCache:
         self.builds = 0
         self.lock = threading.Lock()
 
-    def get(self, folder: str | Path, build: Callable[[Path], Any]) -> Any:
-        key = str(folder)
+    def get(self, folder: str | Path, build: Callable[[Path], Any], variant: str = "") -> Any:
+        """``variant`` tells apart results of the same folder under different settings."""
+        key = f"{folder}|{variant}"
         now = self.clock()
         entry = self.entries.get(key)
         if entry is not None and now - entry.checked < self.check_seconds:
@@ -65,13 +66,13 @@ class ExportsCache:
             entry.checked = now
             return entry.value
 
-    def put(self, folder: str | Path, value: Any) -> None:
+    def put(self, folder: str | Path, value: Any, variant: str = "") -> None:
         """Keep ``value`` as the folder's metrics as it is now: for a refresh that has just read the
         folder and computed them, so worksheet functions need not read it again."""
         path = Path(folder)
         if path.is_dir():
             with self.lock:
-                self.entries[str(path)] = _Entry(folder_stamp(path), self.clock(), value)
+                self.entries[f"{path}|{variant}"] = _Entry(folder_stamp(path), self.clock(), value)
 
     def clear(self) -> None:
         self.entries.clear()

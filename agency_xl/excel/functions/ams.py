@@ -4,6 +4,8 @@ read from the exports folder named on the Settings sheet (or given as an argumen
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +29,42 @@ ALIASES = {  # owner's words -> the metrics key
 }
 
 
-def _metrics_of(folder: Path) -> dict[str, Any]:
+def _metrics_of(folder: Path, owner: Any = None) -> dict[str, Any]:
+    """Every metric of the folder, read with the owner's column and product mappings and computed
+    with his assumptions (the defaults when ``owner`` is None)."""
     from agency_xl.ams import read_exports
     from agency_xl.assumptions import Assumptions
     from agency_xl.metrics import all_metrics
 
-    data = read_exports(folder)
-    return flatten(all_metrics(data, Assumptions()))
+    data = read_exports(folder, owner.mappings if owner else None)
+    return flatten(all_metrics(data, owner.assumptions if owner else Assumptions()))
+
+
+def _fingerprint(owner: Any) -> str:
+    """A short name for the owner's settings, so results under other settings are kept apart."""
+    if owner is None:
+        return ""
+    text = json.dumps([owner.assumptions.model_dump(), sorted(map(str, owner.mappings.columns.items())),
+                       sorted(owner.mappings.products.items())], sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+# The calling workbook's Settings, read at most once per CHECK_SECONDS per workbook: reading a
+# sheet through Excel costs milliseconds, too much to do for every cell that recalculates.
+_SETTINGS_SEEN: dict[str, tuple[float, Path, Any]] = {}
+
+
+def _metrics_for(exports_folder: Any, caller: Any) -> dict[str, Any]:
+    """The metrics for a worksheet call: of the folder given as an argument (default settings), or
+    of the folder on the calling workbook's Settings sheet, with that sheet's settings."""
+    if exports_folder not in (None, ""):
+        folder, owner = Path(text(exports_folder, "exports_folder")), None
+    else:
+        folder, owner = _owner_from_caller(caller)
+    try:
+        return CACHE.get(folder, lambda f: _metrics_of(f, owner), _fingerprint(owner))
+    except FileNotFoundError as exc:
+        raise ArgError(str(exc)) from None
 
 
 def flatten(metrics: dict[str, Any]) -> dict[str, Any]:
@@ -57,18 +88,25 @@ def _is_lookup(d: dict[str, Any]) -> bool:
     return bool(keys) and all(k in PRODUCTS or (len(k) == 7 and k[4] == "-") for k in keys)
 
 
-def _folder_from_caller(caller: Any) -> Path:
-    """The exports folder on the calling workbook's Settings sheet (xlwings passes the calling cell)."""
+def _owner_from_caller(caller: Any) -> tuple[Path, Any]:
+    """The exports folder and the settings on the calling workbook's Settings sheet (xlwings
+    passes the calling cell as ``caller``)."""
     from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
 
     if caller is None:
         raise ArgError("exports_folder is empty and there is no Settings sheet to read it from")
     book = caller.sheet.book
+    now = CACHE.clock()
+    seen = _SETTINGS_SEEN.get(book.fullname)
+    if seen is not None and now - seen[0] < CACHE.check_seconds:
+        return seen[1], seen[2]
     owner = parse_settings(book.sheets[SETTINGS_SHEET].used_range.value or [], SETTINGS_SHEET)
     if not owner.exports_folder:
         raise ArgError("the exports folder on Settings is empty")
     p = Path(owner.exports_folder).expanduser()
-    return p if p.is_absolute() else Path(book.fullname).parent / p
+    folder = p if p.is_absolute() else Path(book.fullname).parent / p
+    _SETTINGS_SEEN[book.fullname] = (now, folder, owner)
+    return folder, owner
 
 
 def _month_key(month: Any) -> str:
@@ -137,13 +175,7 @@ def AMS_METRIC(name: Any, product: Any = None, month: Any = None, exports_folder
     metric = text(name, "name")
     prod = text(product, "product", default="") or None
     mon = _month_key(month) if month not in (None, "") else None
-    folder = Path(text(exports_folder, "exports_folder", default="")) if exports_folder not in (None, "") \
-        else _folder_from_caller(caller)
-    try:
-        metrics = CACHE.get(folder, _metrics_of)
-    except FileNotFoundError as exc:
-        raise ArgError(str(exc)) from None
-    return lookup(metrics, metric, prod, mon)
+    return lookup(_metrics_for(exports_folder, caller), metric, prod, mon)
 
 
 @worksheet_function(
@@ -159,12 +191,7 @@ def AMS_METRIC(name: Any, product: Any = None, month: Any = None, exports_folder
     kinds={"exports_folder": "text", "caller": "caller"},
 )
 def AMS_METRICS(exports_folder: Any = None, caller: Any = None) -> list[list[Any]]:
-    folder = Path(text(exports_folder, "exports_folder", default="")) if exports_folder not in (None, "") \
-        else _folder_from_caller(caller)
-    try:
-        metrics = CACHE.get(folder, _metrics_of)
-    except FileNotFoundError as exc:
-        raise ArgError(str(exc)) from None
+    metrics = _metrics_for(exports_folder, caller)
     rows: list[list[Any]] = [["Name", "Value", "Needs"]]
     for key in sorted(metrics):
         value = metrics[key]
