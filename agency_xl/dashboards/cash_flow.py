@@ -12,11 +12,30 @@ import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, rows_of, status_block
-from agency_xl.dashboards.spec import (
-    COUNT, MONEY, NUMBER1, PCT, Block, Chart, Formula, Input, Label, Series, Sheet,
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    missing_note,
+    rows_of,
+    status_block,
 )
-from agency_xl.excel.functions import cash_flow as udf  # the cached results are what Excel will show
+from agency_xl.dashboards.spec import (
+    COUNT,
+    MONEY,
+    NUMBER1,
+    PCT,
+    Block,
+    Chart,
+    Formula,
+    Input,
+    Label,
+    Series,
+    Sheet,
+)
+from agency_xl.excel.functions import (
+    cash_flow as udf,  # the cached results are what Excel will show
+)
 from agency_xl.models import cash_flow as m
 
 NEEDS = ("commissions",)

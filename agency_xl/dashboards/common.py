@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.ams import AmsData
-from agency_xl.dashboards.spec import Block, Label
+from agency_xl.dashboards.spec import Block
 
 
 def clean(value: Any) -> Any:
@@ -64,8 +64,4 @@ def kpi_block(name: str, anchor: str, items: list[tuple[str, Any, str, str]], n_
     fmts += ["General"] * (n - len(fmts))
     return Block(name, anchor, ["Measure", "Value", "Note"], rows, n_rows=n,
                  formats=["@", "General", "@"], row_formats=fmts, widths=[30, 14, 52])
-
-
-def title_labels(title: str, subtitle: str) -> list[Label]:
-    return [Label("A1", title, "title"), Label("A3", subtitle, "subtitle")]
 

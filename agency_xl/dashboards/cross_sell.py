@@ -5,15 +5,33 @@ and three small calculators using the worksheet functions."""
 
 from __future__ import annotations
 
+from typing import Any
 
 import numpy as np
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import shared
-from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, rows_of, status_block
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    missing_note,
+    rows_of,
+    status_block,
+)
 from agency_xl.dashboards.spec import (
-    COUNT, MONEY, PCT, Block, Chart, Formula, Input, Label, Series, Sheet, rc_to_cell,
+    COUNT,
+    MONEY,
+    PCT,
+    Block,
+    Chart,
+    Formula,
+    Input,
+    Label,
+    Series,
+    Sheet,
+    rc_to_cell,
 )
 from agency_xl.excel.functions import cross_sell as udf
 from agency_xl.models import cross_sell as m

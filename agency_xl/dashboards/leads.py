@@ -12,9 +12,25 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import shared
-from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, rows_of, status_block
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    missing_note,
+    rows_of,
+    status_block,
+)
 from agency_xl.dashboards.spec import (
-    COUNT, DATE, MONEY, NUMBER1, PCT, Block, Chart, Label, Series, Sheet,
+    COUNT,
+    DATE,
+    MONEY,
+    NUMBER1,
+    PCT,
+    Block,
+    Chart,
+    Label,
+    Series,
+    Sheet,
 )
 from agency_xl.models import leads as m
 from agency_xl.models import segments as seg

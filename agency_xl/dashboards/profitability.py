@@ -7,9 +7,24 @@ import numpy as np
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, rows_of, status_block
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    missing_note,
+    rows_of,
+    status_block,
+)
 from agency_xl.dashboards.spec import (
-    COUNT, MONEY, MONTH, PCT, RATIO, Block, Chart, Label, Series, Sheet,
+    COUNT,
+    MONEY,
+    MONTH,
+    PCT,
+    Block,
+    Chart,
+    Label,
+    Series,
+    Sheet,
 )
 from agency_xl.models import profitability as m
 

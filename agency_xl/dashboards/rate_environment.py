@@ -21,9 +21,26 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.rate_environment import MARKETS, RateEnvironmentSettings
-from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, status_block
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    missing_note,
+    status_block,
+)
 from agency_xl.dashboards.spec import (
-    COUNT, MONEY, PCT, PCT2, Block, Chart, Formula, Input, Label, Series, Sheet, rc_to_cell,
+    COUNT,
+    MONEY,
+    PCT,
+    PCT2,
+    Block,
+    Chart,
+    Formula,
+    Input,
+    Label,
+    Series,
+    Sheet,
+    rc_to_cell,
 )
 from agency_xl.excel.functions import CATALOG
 from agency_xl.models import households as hh

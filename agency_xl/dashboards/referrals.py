@@ -9,9 +9,24 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import shared
-from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, status_block
-from agency_xl.dashboards.spec import COUNT, MONEY, NUMBER1, PCT, Block, Chart, Label, Series, Sheet
-from agency_xl.dashboards import shared
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    missing_note,
+    status_block,
+)
+from agency_xl.dashboards.spec import (
+    COUNT,
+    MONEY,
+    NUMBER1,
+    PCT,
+    Block,
+    Chart,
+    Label,
+    Series,
+    Sheet,
+)
 from agency_xl.models import households as hh
 from agency_xl.models import ltv as ltv_model
 from agency_xl.models import referrals as m

@@ -9,9 +9,24 @@ import numpy as np
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.dashboards.common import clean, data_note, kpi_block, rows_of, status_block
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    rows_of,
+    status_block,
+)
 from agency_xl.dashboards.spec import (
-    COUNT, MONEY, NUMBER1, PCT, RATIO, Block, Chart, Label, Series, Sheet,
+    COUNT,
+    MONEY,
+    NUMBER1,
+    PCT,
+    RATIO,
+    Block,
+    Chart,
+    Label,
+    Series,
+    Sheet,
 )
 from agency_xl.models import seasonality as m
 

@@ -12,9 +12,25 @@ import numpy as np
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import shared
-from agency_xl.dashboards.common import clean, data_note, kpi_block, missing_note, status_block
+from agency_xl.dashboards.common import (
+    clean,
+    data_note,
+    kpi_block,
+    missing_note,
+    status_block,
+)
 from agency_xl.dashboards.spec import (
-    COUNT, MONEY, PCT, RATIO, Block, Chart, Formula, Input, Label, Series, Sheet,
+    COUNT,
+    MONEY,
+    PCT,
+    RATIO,
+    Block,
+    Chart,
+    Formula,
+    Input,
+    Label,
+    Series,
+    Sheet,
 )
 from agency_xl.models import segments as m
 

@@ -5,7 +5,11 @@ it once and a refresh only reads it."""
 from __future__ import annotations
 
 from agency_xl.assumptions import Assumptions, settings_rows
-from agency_xl.assumptions.sheet import COLUMN_MAP_HEADER, EXPORTS_LABEL, PRODUCT_MAP_HEADER
+from agency_xl.assumptions.sheet import (
+    COLUMN_MAP_HEADER,
+    EXPORTS_LABEL,
+    PRODUCT_MAP_HEADER,
+)
 from agency_xl.dashboards.spec import Input, Label, Sheet, rc_to_cell
 
 FIRST_SETTING_ROW = 8  # zero-based row of the first setting

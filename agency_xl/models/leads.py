@@ -40,9 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from agency_xl.models.scalars import safe_ratio as _ratio
-
 from agency_xl.models import segments
+from agency_xl.models.scalars import safe_ratio as _ratio
 
 SOLD = "Sold"
 CLOSED_STATUSES = ("Sold", "Lost", "Bad Lead")

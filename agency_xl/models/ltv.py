@@ -16,8 +16,6 @@ infinite-horizon margin x r / (1 + d - r) formula with constant margin growth; R
 
 from __future__ import annotations
 
-import math
-
 import datetime as dt
 import math
 

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from agency_xl.models.scalars import plain, safe_ratio as _ratio
+from agency_xl.models.scalars import plain
+from agency_xl.models.scalars import safe_ratio as _ratio
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DAYS_PER_MONTH = 365.25 / 12

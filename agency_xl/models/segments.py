@@ -36,7 +36,11 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.models import households as hh
-from agency_xl.models.ltv import COMMISSIONED_TYPES, lifetime_value, measured_commission_rate  # noqa: F401
+from agency_xl.models.ltv import (  # noqa: F401
+    COMMISSIONED_TYPES,
+    lifetime_value,
+    measured_commission_rate,
+)
 from agency_xl.models.scalars import plain
 
 ELITE, PREMIUM, STANDARD, LOW_VALUE = "Elite", "Premium", "Standard", "Low-Value"

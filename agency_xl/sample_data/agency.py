@@ -18,19 +18,48 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.sample_data import profile as pf
-from agency_xl.sample_data.book import (CANCELLED, DROPPED, EXPIRED, IN_FORCE, PENDING, BookRun,
-                                        premium_at, run_book)
+from agency_xl.sample_data.book import (
+    CANCELLED,
+    DROPPED,
+    EXPIRED,
+    IN_FORCE,
+    PENDING,
+    BookRun,
+    premium_at,
+    run_book,
+)
 from agency_xl.sample_data.claims import ClaimState, claim_state, simulate_claims
 from agency_xl.sample_data.commissions import BONUS, commission_rows, policy_terms
-from agency_xl.sample_data.dates import (NEVER, add_months, datetime64, day, month_number,
-                                         month_start)
-from agency_xl.sample_data.households import (KIND_LEAD, KIND_REFERRAL, PLAN_LEN,
-                                              PLAN_PRODUCTS, Households, PlannedPolicies,
-                                              general_plans, general_vehicles, initial_households,
-                                              make_households, names, plan_policies,
-                                              premium_draw, walk_in_households)
-from agency_xl.sample_data.marketing import (Leads, Referrals, simulate_leads,
-                                             simulate_referrals)
+from agency_xl.sample_data.dates import (
+    NEVER,
+    add_months,
+    datetime64,
+    day,
+    month_number,
+    month_start,
+)
+from agency_xl.sample_data.households import (
+    KIND_LEAD,
+    KIND_REFERRAL,
+    PLAN_LEN,
+    PLAN_PRODUCTS,
+    Households,
+    PlannedPolicies,
+    general_plans,
+    general_vehicles,
+    initial_households,
+    make_households,
+    names,
+    plan_policies,
+    premium_draw,
+    walk_in_households,
+)
+from agency_xl.sample_data.marketing import (
+    Leads,
+    Referrals,
+    simulate_leads,
+    simulate_referrals,
+)
 
 PRODUCT_NAMES = np.array([p.name for p in pf.PRODUCT_PROFILES] + ["Other"], dtype=object)
 STATUS_NAMES = {IN_FORCE: "In Force", CANCELLED: "Cancelled", EXPIRED: "Expired",

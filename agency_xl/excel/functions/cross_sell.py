@@ -7,7 +7,14 @@ from typing import Any
 
 from agency_xl.ams.reports import PRODUCTS
 from agency_xl.assumptions.cross_sell import CrossSellSettings
-from agency_xl.excel.catalog import ArgError, integer, number, text, texts, worksheet_function
+from agency_xl.excel.catalog import (
+    ArgError,
+    integer,
+    number,
+    text,
+    texts,
+    worksheet_function,
+)
 from agency_xl.models import cross_sell as m
 
 CATEGORY = "Agency - Cross-Sell"

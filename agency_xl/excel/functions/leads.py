@@ -17,7 +17,14 @@ from typing import Any
 
 from agency_xl.assumptions.leads import LeadsSettings
 from agency_xl.excel.catalog import (
-    ArgError, _excel_error, _is_missing, _single, integer, number, text, worksheet_function,
+    ArgError,
+    _excel_error,
+    _is_missing,
+    _single,
+    integer,
+    number,
+    text,
+    worksheet_function,
 )
 from agency_xl.models import leads as m
 
@@ -163,7 +170,9 @@ def LEAD_SCORE(homeowner: Any, vehicles: Any, products_quoted: Any, vendor: Any 
 def sample_score_model(folder: str | Path = SAMPLE_FOLDER) -> m.ScoreModel:
     """Fit the lead score on the lead log of the exports in ``folder`` (the bundled sample by
     default) with the default settings: the coefficients LEAD_SCORE uses."""
-    from agency_xl.ams import read_exports  # the outer layer may read files; models may not
+    from agency_xl.ams import (
+        read_exports,  # the outer layer may read files; models may not
+    )
 
     data = read_exports(folder)
     if data.leads is None:

@@ -7,7 +7,14 @@ from typing import Any
 
 from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.assumptions.rate_environment import MARKETS, RateEnvironmentSettings
-from agency_xl.excel.catalog import ArgError, flat, number, numbers, text, worksheet_function
+from agency_xl.excel.catalog import (
+    ArgError,
+    flat,
+    number,
+    numbers,
+    text,
+    worksheet_function,
+)
 from agency_xl.models import rate_environment as m
 from agency_xl.models.ltv import lifetime_value
 

@@ -9,7 +9,12 @@ import numpy as np
 
 from agency_xl.ams.parse import date_from_text, excel_serial_to_date
 from agency_xl.excel.catalog import (
-    ArgError, _excel_error, _is_missing, flat, number, worksheet_function,
+    ArgError,
+    _excel_error,
+    _is_missing,
+    flat,
+    number,
+    worksheet_function,
 )
 from agency_xl.models import seasonality as m
 

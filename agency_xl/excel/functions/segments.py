@@ -12,7 +12,15 @@ import pandas as pd
 from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.assumptions.segments import SegmentsSettings
 from agency_xl.excel.catalog import (
-    ArgError, _excel_error, _is_missing, flat, integer, number, numbers, text, worksheet_function,
+    ArgError,
+    _excel_error,
+    _is_missing,
+    flat,
+    integer,
+    number,
+    numbers,
+    text,
+    worksheet_function,
 )
 from agency_xl.models import segments as m
 
