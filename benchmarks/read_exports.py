@@ -32,23 +32,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from sample_folders import exports_folder  # shared with the other benchmark
+
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "_data"
-
-
-def exports_folder(households: int, seed: int = 7) -> Path:
-    """The cached sample folder, written on first use."""
-    folder = DATA / f"households_{households}_seed_{seed}"
-    done = folder / ".complete"
-    if not done.exists():
-        from agency_xl.sample_data import write_sample_exports
-
-        print(f"Generating {households:,} households into {folder} (once) ...", flush=True)
-        t = time.perf_counter()
-        write_sample_exports(folder, households=households, seed=seed)
-        done.write_text("written by benchmarks/read_exports.py\n")
-        print(f"  {time.perf_counter() - t:.1f} s", flush=True)
-    return folder
 
 
 def layout(folder: Path) -> list[tuple[Path, str | None, int]]:

@@ -44,27 +44,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from sample_folders import exports_folder  # shared with the other benchmark
+
 HERE = Path(__file__).resolve().parent
-DATA = HERE / "_data"
 README = HERE / "README.md"
 LOAD = os.getloadavg()  # before this script's own work
 TARGETS = {1000: (3.0, None), 25_000: (15.0, 600.0)}  # households -> (seconds, peak MB)
 STAGES = ("settings", "read", "sheets", "keep", "write")
-
-
-def exports_folder(households: int, seed: int = 7) -> Path:
-    """The cached sample folder, written on first use (shared with read_exports.py)."""
-    folder = DATA / f"households_{households}_seed_{seed}"
-    done = folder / ".complete"
-    if not done.exists():
-        from agency_xl.sample_data import write_sample_exports
-
-        print(f"Generating {households:,} households into {folder} (once) ...", flush=True)
-        t = time.perf_counter()
-        write_sample_exports(folder, households=households, seed=seed)
-        done.write_text("written by benchmarks/refresh.py\n")
-        print(f"  {time.perf_counter() - t:.1f} s", flush=True)
-    return folder
 
 
 def peak_rss_mb() -> float:
