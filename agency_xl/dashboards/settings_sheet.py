@@ -37,7 +37,8 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
         ]
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        fmt = "0.0%" if unit in ("%", "% of premium") else ("@" if unit == "text" else None)
+        fmt = {"%": "0.0%", "% of premium": "0.0%", "text": "@", "$": '"$"#,##0',
+               "households": "#,##0", "days": "0", "months": "0.0"}.get(unit)  # ratios: General, no digits hidden
         sheet.inputs.append(Input(rc_to_cell(row, 2), value, fmt))
         row += 1
 
@@ -56,6 +57,6 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
                               '"Pol Ref", canonical column "Policy Number".', "note"))
     sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 10),
                               'Example: "Boat Owners" -> "Specialty".', "note"))
-    sheet.column_widths = {0: 30, 1: 34, 2: 14, 3: 12, 4: 70, 5: 3, 6: 34, 7: 22, 8: 26, 9: 3,
+    sheet.column_widths = {0: 30, 1: 34, 2: 14, 3: 12, 4: 120, 5: 3, 6: 34, 7: 22, 8: 26, 9: 3,
                            10: 26, 11: 20}
     return sheet
