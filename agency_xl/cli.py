@@ -109,12 +109,19 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from agency_xl.excel.workbook import write_dashboard
+    from agency_xl.excel.workbook import check_keepable, write_dashboard
 
-    owner = _owner_settings(args.settings)
+    # Rebuilding over an existing workbook (after an upgrade, say) keeps what the owner typed in
+    # it, exactly as a refresh over it does; only the dashboard tables start empty again.
+    previous = Path(args.out) if Path(args.out).exists() else None
+    if previous is not None:
+        check_keepable(previous)
+    settings_path = args.settings or previous
+    owner = _owner_settings(str(settings_path) if settings_path else None)
     folder = owner.exports_folder or str(DEFAULT_EXPORTS)
-    out = write_dashboard(args.out, None, owner.assumptions, folder)
-    print(f"Wrote the empty dashboard workbook {out}. Open it in Excel, set the exports folder on "
+    out = write_dashboard(args.out, None, owner.assumptions, folder, keep=previous, settings_from=args.settings)
+    kept = " (your own cells and Settings in it kept)" if previous is not None else ""
+    print(f"Wrote the empty dashboard workbook {out}{kept}. Open it in Excel, set the exports folder on "
           f"Settings, press Import Functions once, then Refresh.")
     return 0
 

@@ -160,3 +160,17 @@ def test_copy_of_sample_is_read_only_input(tmp_path):
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     main(["refresh", "--exports", str(folder), "--out", str(tmp_path / "out.xlsx")])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_template_over_an_existing_workbook_keeps_the_owners_cells(tmp_path, capsys):
+    out = tmp_path / "agency_dashboard.xlsm"
+    assert main(["template", "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    _setting_cell(wb["Settings"], "cash_flow.monthly_expenses").value = 51000
+    wb["Profitability"]["F4"] = "ask the carrier about Q3"
+    wb.save(out)
+    assert main(["template", "--out", str(out)]) == 0
+    assert "kept" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(out, keep_vba=True)
+    assert _setting_cell(wb["Settings"], "cash_flow.monthly_expenses").value == 51000
+    assert wb["Profitability"]["F4"].value == "ask the carrier about Q3"
