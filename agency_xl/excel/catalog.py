@@ -150,6 +150,16 @@ def _single(x: Any, name: str) -> Any:
     return x
 
 
+def cell(x: Any, name: str) -> Any:
+    """One cell's value as a converter starts from: a 1x1 range unwrapped, an Excel error refused
+    (naming the argument), a blank as None."""
+    x = _single(x, name)
+    err = _excel_error(x)
+    if err:
+        raise ArgError(f"{name} is an Excel error ({err})")
+    return None if _is_missing(x) else x
+
+
 def _describe(lo: float | None, hi: float | None) -> str:
     if lo is not None and hi is not None:
         return f"a number between {lo:g} and {hi:g}"
@@ -163,11 +173,8 @@ def _describe(lo: float | None, hi: float | None) -> str:
 def number(x: Any, name: str, lo: float | None = None, hi: float | None = None,
            default: float | None = None) -> float:
     """A finite number within [lo, hi]; text such as "89.64%" or "$1,200" is accepted."""
-    x = _single(x, name)
-    err = _excel_error(x)
-    if err:
-        raise ArgError(f"{name} is an Excel error ({err})")
-    if _is_missing(x):
+    x = cell(x, name)
+    if x is None:
         if default is not None:
             return default
         raise ArgError(f"{name} is empty; expected {_describe(lo, hi)}")
@@ -212,11 +219,8 @@ def integer(x: Any, name: str, lo: int | None = None, hi: int | None = None,
 
 def text(x: Any, name: str, choices: tuple[str, ...] | None = None, default: str | None = None) -> str:
     """Text, matched case-insensitively against ``choices`` (returned in the canonical spelling)."""
-    x = _single(x, name)
-    err = _excel_error(x)
-    if err:
-        raise ArgError(f"{name} is an Excel error ({err})")
-    if _is_missing(x):
+    x = cell(x, name)
+    if x is None:
         if default is not None:
             return default
         raise ArgError(f"{name} is empty" + (f"; expected one of {', '.join(choices)}" if choices else ""))
@@ -227,6 +231,24 @@ def text(x: Any, name: str, choices: tuple[str, ...] | None = None, default: str
                 return c
         raise ArgError(f"{name} must be one of {', '.join(choices)}, not {s!r}")
     return s
+
+
+YES = ("y", "yes", "true", "1")
+NO = ("n", "no", "false", "0")
+
+
+def yes_no(x: Any, name: str) -> bool:
+    """TRUE/FALSE, 1/0 or the text Y/N, Yes/No as a bool; anything else names the argument."""
+    x = cell(x, name)
+    if x is None:
+        raise ArgError(f"{name} is empty; expected TRUE/FALSE, 1/0 or Y/N")
+    if isinstance(x, bool):
+        return x
+    if isinstance(x, (int, float)) and x in (0, 1):
+        return bool(x)
+    if isinstance(x, str) and x.strip().lower() in YES + NO:
+        return x.strip().lower() in YES
+    raise ArgError(f"{name} must be TRUE/FALSE, 1/0 or Y/N, not {x!r}")
 
 
 def _nested(kinds: set[type]) -> list[bool]:

@@ -18,13 +18,11 @@ from typing import Any
 from agency_xl.assumptions.leads import LeadsSettings
 from agency_xl.excel.catalog import (
     ArgError,
-    _excel_error,
-    _is_missing,
-    _single,
     integer,
     number,
     text,
     worksheet_function,
+    yes_no,
 )
 from agency_xl.models import leads as m
 
@@ -62,27 +60,6 @@ SAMPLE_SCORE_MODEL = m.ScoreModel(
     converged=True,
     notes=[],
 )
-YES = ("y", "yes", "true", "1")
-NO = ("n", "no", "false", "0")
-
-
-def yes_no(x: Any, name: str) -> bool:
-    """TRUE/FALSE, 1/0 or the text Y/N, Yes/No as a bool; anything else names the argument."""
-    x = _single(x, name)
-    err = _excel_error(x)
-    if err:
-        raise ArgError(f"{name} is an Excel error ({err})")
-    if _is_missing(x):
-        raise ArgError(f"{name} is empty; expected TRUE/FALSE, 1/0 or Y/N")
-    if isinstance(x, bool):
-        return x
-    if isinstance(x, (int, float)) and x in (0, 1):
-        return bool(x)
-    if isinstance(x, str) and x.strip().lower() in YES + NO:
-        return x.strip().lower() in YES
-    raise ArgError(f"{name} must be TRUE/FALSE, 1/0 or Y/N, not {x!r}")
-
-
 @worksheet_function(
     CATEGORY,
     "Vendor ROI = (conversions x average LTV - spend) / spend, as a ratio (5.2 = 520%).",

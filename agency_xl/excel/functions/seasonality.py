@@ -10,8 +10,7 @@ import numpy as np
 from agency_xl.ams.parse import date_from_text, excel_serial_to_date
 from agency_xl.excel.catalog import (
     ArgError,
-    _excel_error,
-    _is_missing,
+    cell,
     flat,
     number,
     worksheet_function,
@@ -53,10 +52,8 @@ def sale_dates(x: Any, name: str) -> list[dt.date | None]:
     out: list[dt.date | None] = []
     for i, v in enumerate(values, start=1):
         label = f"{name} item {i}" if len(values) > 1 else name
-        err = _excel_error(v)
-        if err:
-            raise ArgError(f"{label} is an Excel error ({err})")
-        out.append(None if _is_missing(v) else _date(v, label))
+        v = cell(v, label)
+        out.append(None if v is None else _date(v, label))
     return out
 
 
