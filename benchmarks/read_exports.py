@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sample_folders import exports_folder  # shared with the other benchmark
+from bench_common import exports_folder, machine  # shared by the benchmark scripts
 
 HERE = Path(__file__).resolve().parent
 
@@ -134,18 +133,6 @@ def memory(kind: str, folder: Path, files: list) -> dict[str, float]:
         env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:

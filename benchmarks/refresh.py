@@ -33,7 +33,6 @@ import datetime as dt
 import io
 import json
 import os
-import platform
 import resource
 import shutil
 import statistics
@@ -44,7 +43,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from sample_folders import exports_folder  # shared with the other benchmark
+from bench_common import exports_folder, machine  # shared by the benchmark scripts
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
@@ -195,19 +194,6 @@ def measure(households: int, runs: int) -> dict[str, Any]:
         live, _ = run_child("live", "--folder", str(folder), "--out", tmp)
     return {"households": households, "folder_mb": size_mb, "runs": runs,
             "new": _summary(new), "over": _summary(over), "live": live}
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"{cpu}; nproc {os.cpu_count()}; {platform.machine()}; Python {platform.python_version()}; "
-            f"{platform.system()} {platform.release()}")
 
 
 def verdict(households: int, seconds: float, peak: float) -> str:
