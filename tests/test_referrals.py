@@ -27,7 +27,11 @@ def test_viral_coefficient_with_referrals_per_referrer():
 
 
 def test_referral_ltv_cac_reference_point():
-    assert round(8200 / 120, 1) == 68.3  # the ratio the sheet shows as LTV : CAC
+    # the plan's referral LTV $8,200 against a $120 CAC, through the model and the worksheet function
+    from agency_xl.models.leads import ltv_to_cac
+
+    assert round(ltv_to_cac(8200, 120), 1) == 68.3
+    assert round(xh.call_like_excel(UDFS, "LTV_CAC", 8200.0, 120.0)[0][0], 1) == 68.3
 
 
 def test_total_reach():
