@@ -486,3 +486,16 @@ def test_csv_blank_lines_short_rows_and_record_numbers(tmp_path, cause):
     assert c.loc["C2", "paid_loss"] == 100 and np.isnan(c.loc["C2", "reserve"])
     assert c.loc["C1", "cause_of_loss"] == cause.strip('"')
     assert len(c) == 22
+
+
+def test_window_end_is_the_earliest_coverage_end_of_the_reports_named():
+    import datetime as dt
+
+    from agency_xl.ams.data import AmsData
+
+    data = AmsData(as_of=dt.date(2025, 11, 15),
+                   coverage={"claims": (dt.date(2024, 1, 1), dt.date(2025, 10, 31)),
+                             "commissions": (dt.date(2024, 1, 1), dt.date(2025, 11, 20))})
+    assert data.window_end("policies", "claims") == dt.date(2025, 10, 31)
+    assert data.window_end("commissions") == dt.date(2025, 11, 20)
+    assert data.window_end("policies") == data.window_end() == dt.date(2025, 11, 15)

@@ -88,11 +88,22 @@ class AmsData:
     leads: pd.DataFrame | None = None
     referrals: pd.DataFrame | None = None
     sales_derived: bool = False  # True when `sales` was built from the book of business
-    as_of: dt.date = field(default_factory=dt.date.today)  # latest report date found
+    as_of: dt.date = field(default_factory=dt.date.today)  # the book of business's report date
     health: DataHealth = field(default_factory=DataHealth)
+    # report key -> (first, last) day its exports cover: the last day is the latest report date of
+    # its files (the day the data was pulled). A report absent here covers up to ``as_of``.
+    coverage: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
 
     def table(self, report: str) -> pd.DataFrame | None:
         return getattr(self, report)
+
+    def window_end(self, *reports: str) -> dt.date:
+        """The last day the data of all ``reports`` reaches: the earliest of their coverage ends
+        (``as_of`` for a report without one). A figure built from those reports ends its window
+        there, so a claims export pulled before the book does not show its missing days as "no
+        losses". With no reports named, ``as_of``."""
+        ends = [self.coverage[r][1] if r in self.coverage else self.as_of for r in reports]
+        return min(ends) if ends else self.as_of
 
     def missing(self, *reports: str) -> list[str]:
         """Titles of the reports among ``reports`` that were not read, for "add this export" notes."""
