@@ -172,7 +172,8 @@ def lookup(metrics: dict[str, Any], name: str, product: str | None, month: str |
     {
         "name": "The metric's name, e.g. \"retention\" or \"profitability.loss_ratio\".",
         "product": "Optional. A product, e.g. \"Auto\", for metrics given by product.",
-        "month": "Optional. A month (a date or \"2025-10\") for metrics given by month.",
+        "month": "Optional. A month for metrics given by month: a date, e.g. DATE(2025,10,1), or text "
+                 "like \"2025-10\".",
         "exports_folder": "Optional. The exports folder; by default the one on the Settings sheet.",
         "caller": "Filled in by Excel: the calling cell (not typed).",
     },
