@@ -192,3 +192,10 @@ def test_rebuilding_writes_this_pythons_interpreter_over_a_missing_one(tmp_path,
     conf = {r[0]: r[1] for r in ws.iter_rows(values_only=True)}
     assert conf["Interpreter_Win"] == ours
     assert ws.sheet_state == "hidden"
+
+
+def test_readme_names_the_pinned_xlwings():
+    """The README quotes the DLL and script names the owner sees; they carry the pinned version."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"xlwings(?:64|32)?-(\d+\.\d+\.\d+)\.(?:dll|applescript)", text))
+    assert named == {xlwings.__version__}
