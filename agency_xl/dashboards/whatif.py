@@ -12,7 +12,7 @@ from agency_xl.excel.catalog import CATALOG, WorksheetFunction
 
 FIRST_ROW = 6  # zero-based
 # Column D of an example that reads the exports folder, in the empty template.
-AFTER_REFRESH = "your own figure, after Refresh"
+AFTER_REFRESH = "after a Refresh"
 
 
 def excel_args(example: str) -> list[Any]:
