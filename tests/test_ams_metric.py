@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -55,6 +56,22 @@ def test_base_facts_by_name_product_and_month(folder, truth, fresh_cache):
     assert metric("profitability.combined_ratio", None, None, f) == pytest.approx(
         truth["profitability"]["combined_ratio"])
     assert fresh_cache.builds == 1  # read once for all of these calls
+
+
+def test_month_as_a_date_a_serial_number_or_text(folder, truth, fresh_cache):
+    """=AMS_METRIC("sales",,DATE(2025,10,1)) hands the function a serial number; a cell holding a
+    date arrives as a datetime; text names the month."""
+    f = str(folder)
+    key = sorted(truth["sales_by_month"])[-2]  # e.g. "2025-09"
+    first = dt.date(int(key[:4]), int(key[5:]), 1)
+    serial = float((first - dt.date(1899, 12, 30)).days)  # Excel's day count (1900 date system)
+    expected = truth["sales_by_month"][key]
+    for month in (serial, dt.datetime.combine(first, dt.time()), key, f"{first:%b %Y}",
+                  f"{first + dt.timedelta(days=14):%m/%d/%Y}", str(int(serial))):
+        assert metric("sales", xh.MISSING, month, f) == expected, month
+    assert metric("sales", xh.MISSING, 1e9, f) == \
+        "#VALUE! month must be a date; 1e+09 is not a date serial number of 1900-2200"
+    assert metric("retention", xh.MISSING, serial, f) == "#VALUE! retention is not given by month"
 
 
 def test_readable_errors(folder, fresh_cache):

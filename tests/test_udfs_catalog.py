@@ -81,3 +81,18 @@ def test_vba_declares_each_function_with_its_arguments(name):
 def test_omitted_optional_arguments_take_their_defaults():
     assert xh.call_like_excel(MODULE, "BONUS_STATUS", 0.97, xh.MISSING, xh.MISSING) == [["REDUCED_BONUS"]]
     assert xh.call_like_excel(MODULE, "BONUS_STATUS", 0.97, 0.98, xh.MISSING) == [["FULL_BONUS"]]
+
+
+# Functions whose result depends on files, not only on their arguments (issue 11.4).
+VOLATILE = {"AMS_METRIC", "AMS_METRICS"}
+
+
+def test_functions_reading_the_exports_are_volatile():
+    assert {n for n in NAMES if getattr(MODULE, n).__xlfunc__["volatile"]} == VOLATILE
+
+
+def test_vba_wrapper_of_a_volatile_function_calls_application_volatile():
+    vba = xh.vba_wrappers(MODULE)
+    bodies = dict(re.findall(r"^Function (\w+)\(.*?\n(.*?)^End Function", vba, re.M | re.S))
+    assert set(bodies) == set(NAMES)
+    assert {n for n, body in bodies.items() if "Application.Volatile" in body} == VOLATILE

@@ -34,12 +34,15 @@ def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: s
                     "models as worksheet functions for your own what-if sheets.", "note"),
         Label("A4", "Three steps", "heading"),
         Label("A5", "1. On the Settings sheet, put the folder where you save your AMS exports (yellow cell).",),
-        Label("A6", "2. Once per computer: press Import Functions (needs Excel's 'Trust access to the VBA "
-                    "project object model').",),
+        Label("A6", "2. On Windows, press Import Functions once, and again whenever the workbook was rebuilt "
+                    "from the command line (needs Excel's 'Trust access to the VBA project object model').",),
         Label("A7", "3. Press Refresh whenever you have saved new exports. The dashboards fill in.",),
         Label("D9", "Refresh: reads the exports folder and fills every dashboard sheet.", "note"),
-        Label("D13", "Import Functions: makes =COMBINED_RATIO(), =RATE_RETENTION() ... available "
-                     "(see the What-If sheet).", "note"),
+        Label("D10", "Windows; on a Mac after the one-time set-up in the README.", "note"),
+        Label("D13", "Import Functions: makes =COMBINED_RATIO() ... available (What-If sheet). Windows only.",
+              "note"),
+        Label("D14", "Functions that return a table spill down in Excel 365 and Excel 2021 or later;", "note"),
+        Label("D15", "Excel 2019 and older show a fixed {=...} block, the size it had when last saved.", "note"),
         Label("A17", "Last refresh", "heading"),
         Label("A23", "Reports found", "heading"),
     ]

@@ -183,7 +183,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
                     "renewal model; sensitivities per market on Settings). See docs/models/rate_environment.md.",
               "note"),
         Label("A4", "Type in the yellow cells: the results and the three tables below recalculate. They need "
-                    "Import Functions once (Home sheet); until then the stored results were computed by Python.",
+                    "Import Functions once (Home sheet); until then Excel shows #NAME? in them.",
               "note"),
         Label("A5", "Rate impact calculator", "heading"),
         Label("A6", "Planned rate increase"), Label("C6", "The carrier's increase, e.g. 10%", "note"),

@@ -11,6 +11,8 @@ from agency_xl.dashboards.spec import Block, Formula, Label, Sheet
 from agency_xl.excel.catalog import CATALOG, WorksheetFunction
 
 FIRST_ROW = 6  # zero-based
+# Column D of an example that reads the exports folder, in the empty template.
+AFTER_REFRESH = "after a Refresh"
 
 
 def excel_args(example: str) -> list[Any]:
@@ -45,6 +47,16 @@ def example_value(f: WorksheetFunction, exports_folder: str | None = None) -> An
     return f.call(*args)
 
 
+def as_table(value: Any) -> list[list[Any]]:
+    """A table function's result as rows of equal length: its rows, or one cell holding what it gave
+    instead (an error text; None while nothing has been read)."""
+    if not isinstance(value, list):
+        return [[value]]
+    table = [r if isinstance(r, list) else [r] for r in value] or [[None]]
+    cols = max(len(r) for r in table)
+    return [r + [None] * (cols - len(r)) for r in table]
+
+
 def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = None) -> Sheet:
     """The What-If sheet. ``exports_folder``: the folder being refreshed (None for the empty
     template), whose figures the AMS_METRIC examples show. ``metrics``: that folder's
@@ -77,18 +89,22 @@ def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = No
             Label(f"C{row + 1}", f.example_formula(), "note"),
         ]
         fmt = {"ratio": "0.00%", "$": '"$"#,##0', "x": "0.0"}.get(f.unit)
-        if isinstance(value, list):
-            table = [r if isinstance(r, list) else [r] for r in value]
-            rows, cols = len(table), max(len(r) for r in table)
-            table = [r + [None] * (cols - len(r)) for r in table]
-            sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"],
-                                      [[f"a table of {rows - 1} rows (right)"]], header=False, formats=["@"]))
+        shown = AFTER_REFRESH if value is None and takes_caller(f) else value
+        if f.returns == "table":
+            # Always a dynamic-array formula, whatever this example gave (a table, an error text,
+            # nothing yet): entered as a plain formula Excel 365 would show =@NAME() and one cell.
+            table = as_table(value)
+            rows, cols = len(table), len(table[0])
+            if isinstance(value, list):
+                shown = f"a table of {rows - 1} rows (right)"
+            sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"], [[shown]], header=False,
+                                      formats=["@"]))
             sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), table[0][0], spill=(rows, cols),
                                           values=table))
             row += rows + 1
         else:
             sheet.labels.append(Label(f"F{row + 1}", f.unit))
-            sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"], [[value]], header=False,
+            sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"], [[shown]], header=False,
                                       formats=[fmt or "General"]))
             sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), value, fmt))
             row += 2

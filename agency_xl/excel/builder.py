@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import xlsxwriter
 import xlsxwriter.exceptions
 from xlsxwriter.workbook import Workbook
@@ -62,10 +63,23 @@ class _Formats:
         return self.cache[key]
 
 
+def _plain(value: Any) -> Any:
+    """numpy scalars as the Python values they stand for (np.int64 is no int, np.bool_ no bool)."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
 def write_value(ws: Worksheet, row: int, col: int, value: Any, fmts: _Formats, style: str = "cell",
                 num_format: str | None = None) -> None:
-    """One cell, typed: text as text (never a formula), numbers, booleans, dates, blanks."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """One cell, typed: text as text (never a formula), numbers, booleans, dates, blanks. A number
+    Excel cannot hold (NaN, infinite) is a blank cell, as "not measurable" is elsewhere."""
+    value = _plain(value)
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         ws.write_blank(row, col, None, fmts.get(style, num_format))
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmts.get(style, num_format))
@@ -245,20 +259,17 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
         ws.set_row(r, 30)
     for f in sheet.formulas:
         r, c = cell_to_rc(f.cell)
-        fmt = fmts.get("cell", f.format)
-        value = f.value if not (isinstance(f.value, float) and math.isnan(f.value)) else ""
         if f.spill:
             rows, cols = f.spill
-            first = f.values[0][0] if f.values else value
-            ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, f.formula,
-                                           fmts.get(*_spill_style(f, 0, 0)), first)
+            first = f.values[0][0] if f.values else f.value
+            write_formula(ws, r, c, f.formula, first, fmts.get(*_spill_style(f, 0, 0)), spill=f.spill)
             # XlsxWriter pads the spill range with zeros; cache the real result there instead.
             for i, row_values in enumerate(f.values or []):
                 for j, v in enumerate(row_values):
                     if i or j:
                         write_value(ws, r + i, c + j, v, fmts, *_spill_style(f, i, j))
         else:
-            ws.write_formula(r, c, f.formula, fmt, value)
+            write_formula(ws, r, c, f.formula, f.value, fmts.get("cell", f.format))
     write_carried(ws, sheet, fmts)
     for chart in sheet.charts:
         add_chart(wb, ws, sheet, chart)
@@ -280,13 +291,7 @@ def write_carried(ws: Worksheet, sheet: Sheet, fmts: _Formats) -> None:
         if num_format == "General":
             num_format = None
         if kept.formula:
-            fmt = fmts.get(style, num_format)
-            cached = _cached(kept.cached)
-            if kept.spill:
-                rows, cols = kept.spill
-                ws.write_dynamic_array_formula(r, c, r + rows - 1, c + cols - 1, kept.value, fmt, cached)
-            else:
-                ws.write_formula(r, c, kept.value, fmt, cached)
+            write_formula(ws, r, c, kept.value, kept.cached, fmts.get(style, num_format), spill=kept.spill)
         elif isinstance(kept.value, (dt.time, dt.timedelta)):
             ws.write_datetime(r, c, kept.value, fmts.get(style, num_format or "hh:mm:ss"))
         else:
@@ -295,13 +300,45 @@ def write_carried(ws: Worksheet, sheet: Sheet, fmts: _Formats) -> None:
         ws.write_comment(r, c, text, {"author": author} if author else {})
 
 
-def _cached(value: object) -> object:
-    """A formula's last result as XlsxWriter stores it (0 when unknown; Excel recalculates)."""
-    if value is None or isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        return 0
-    if isinstance(value, float) and not math.isfinite(value):
-        return 0
-    return value
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (serial numbers)
+
+
+def stored_result(value: Any) -> bool | float | str:
+    """A formula's last result as the file can store it: a bool, a finite number or text. Excel
+    stores a date as its serial number and an empty result as empty text; so is a result not known
+    (None: the template, or a cell whose last result was never saved) or not finite. Anything
+    else (a value XlsxWriter would write as ``<v>None</v>``, making the file unreadable) is text."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else ""
+    if isinstance(value, dt.datetime):
+        return (value.replace(tzinfo=None) - EXCEL_EPOCH) / dt.timedelta(days=1)
+    if isinstance(value, dt.date):
+        return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, dt.time):
+        return (dt.datetime.combine(EXCEL_EPOCH.date(), value.replace(tzinfo=None)) - EXCEL_EPOCH) / dt.timedelta(days=1)
+    if isinstance(value, dt.timedelta):
+        return value / dt.timedelta(days=1)
+    return str(value)
+
+
+def write_formula(ws: Worksheet, row: int, col: int, formula: str, result: Any, fmt: Any,
+                  spill: tuple[int, int] | None = None) -> None:
+    """A formula with its last result stored as a type the cell can hold (``stored_result``); with
+    ``spill`` (rows, columns) a dynamic-array formula, which Excel 365/2021 spills over as many
+    cells as its result needs (older Excel shows it as a fixed {=...} array of that size)."""
+    value = stored_result(result)
+    if spill is None:
+        ws.write_formula(row, col, formula, fmt, value)
+        return
+    if isinstance(value, bool):  # XlsxWriter stores an array formula's result as a number or text
+        value = "TRUE" if value else "FALSE"
+    rows, cols = spill
+    ws.write_dynamic_array_formula(row, col, row + rows - 1, col + cols - 1, formula, fmt, value)
 
 
 def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[str, str, str, str]] | None = None,
@@ -335,6 +372,10 @@ def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[st
                 conf_ws.write_string(i, 1, value)
             conf_ws.set_column(0, 0, 20)
             conf_ws.set_column(1, 1, 60)
+            # Hidden, not deleted: xlwings reads it by name (wb.Sheets("xlwings.conf") in its VBA,
+            # book.sheets["xlwings.conf"] in Python), which finds hidden sheets too. The owner can
+            # unhide it (right-click a sheet tab > Unhide) to change the interpreter path.
+            conf_ws.hide()
         try:
             wb.close()
         except xlsxwriter.exceptions.FileCreateError as exc:  # e.g. the disk is full
@@ -343,7 +384,13 @@ def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[st
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except PermissionError:
+            # Windows refuses to replace a file Excel has open ("[WinError 32] The process cannot
+            # access the file ..."): say so in plain words.
+            raise OSError(f"cannot write {path}: the file is open, probably in Excel. Close it in Excel "
+                          f"(or close Excel), then run the command again. Nothing was changed.") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import posixpath
 import re
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,9 @@ SETTINGS_SHEET = "Settings"
 # A document property holding the layout the workbook was built with: after an upgrade that moves
 # blocks or labels, the old file's cells cannot be told apart from the owner's, so it is refused.
 LAYOUT_PROPERTY = "agency_xl layout"
+# The xlwings.conf key naming the Python of each platform; xlwings' VBA reads the one of the
+# platform Excel runs on (keys are not case-sensitive there).
+INTERPRETER_KEY = {"windows": "Interpreter_Win", "macos": "Interpreter_Mac"}
 
 
 @dataclass
@@ -247,7 +252,38 @@ def carry_over(sheets: list[Sheet], previous: Previous, settings_from: Previous 
         sheet.carried_notes = dict(previous.notes.get(sheet.name, {}))
 
 
-def merged_conf(ours: dict[str, str], previous: Previous) -> dict[str, str]:
-    """xlwings.conf: the owner's entries win (an interpreter path he set by hand), ours fill in."""
-    return {**ours, **previous.conf}
+def this_platform() -> str:
+    """windows, macos or other (where no Excel runs: the workbook is built for another machine)."""
+    if os.name == "nt":
+        return "windows"
+    return "macos" if sys.platform == "darwin" else "other"
+
+
+def interpreter_missing(value: str) -> bool:
+    """True when ``value`` is a path to a Python that is not there (any more). A bare command such
+    as ``pythonw`` (found on PATH) is the owner's choice, never missing; %VARIABLES% are expanded
+    as xlwings does."""
+    text = value.strip().strip('"')
+    if not text or ("\\" not in text and "/" not in text):
+        return False
+    return not Path(os.path.expandvars(text)).expanduser().is_file()
+
+
+def merged_conf(ours: dict[str, str], previous: Previous, platform: str | None = None) -> dict[str, str]:
+    """xlwings.conf: the owner's entries win (an interpreter path he set by hand), ours fill in;
+    keys match whatever their case, as in xlwings (two spellings of one key would make its VBA
+    fail). One exception: this ``platform``'s interpreter (default: the one building the workbook)
+    is kept only while that file exists. After a Python upgrade, or on a new PC, the old path is
+    gone and every button would say "Could not find Interpreter!": the Python building the
+    workbook is written instead. The other platform's entry cannot be checked here and is kept."""
+    key = INTERPRETER_KEY.get(platform or this_platform(), "")
+    merged = dict(ours)
+    for name, value in previous.conf.items():
+        same = [k for k in merged if k.upper() == name.upper()]
+        if name.upper() == key.upper() and same and interpreter_missing(value):
+            continue
+        for k in same:
+            del merged[k]
+        merged[name] = value
+    return merged
 

@@ -24,6 +24,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from agency_xl.ams.parse import date_from_text, excel_serial_to_date
+
 # Excel error values as pywin32 hands them to Python (an int code) - a cell showing #N/A etc.
 EXCEL_ERRORS = {
     -2146826281: "#DIV/0!",
@@ -64,6 +66,9 @@ class WorksheetFunction:
     example: str  # the arguments of a worked example, as typed in Excel: "0.68, 0.25"
     unit: str  # unit of the result: ratio, $, months, text, table ...
     impl: Callable[..., Any]  # the checked function (raises ArgError)
+    # Recalculated at every calculation, not only when an argument changes: for results that
+    # depend on what is outside the arguments (the files in the exports folder).
+    volatile: bool = False
     safe: Callable[..., Any] = field(init=False)  # what Excel calls: errors become text
 
     def __post_init__(self) -> None:
@@ -101,12 +106,14 @@ CATALOG: dict[str, WorksheetFunction] = {}
 
 def worksheet_function(
     category: str, help: str, args: dict[str, str], example: str, returns: str = "number",
-    unit: str = "", kinds: dict[str, str] | None = None,
+    unit: str = "", kinds: dict[str, str] | None = None, volatile: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``f`` in the catalogue under its own (upper-case) name.
 
     ``args`` maps every parameter to its help text; ``kinds`` overrides the default kind "number"
-    for parameters that take a range, text, a yes/no or a date.
+    for parameters that take a range, text, a yes/no or a date. ``volatile``: Excel recalculates
+    the function at every calculation (and so on opening the workbook), not only when one of its
+    arguments changes: for functions that read files.
     """
     kinds = kinds or {}
 
@@ -120,7 +127,7 @@ def worksheet_function(
             raise ValueError(f"two worksheet functions are named {f.__name__}")
         spec = [Arg(p.name, args[p.name], kinds.get(p.name, "number"), p.default) for p in params.values()]
         CATALOG[f.__name__] = WorksheetFunction(
-            f.__name__, category, help, spec, returns, example, unit, f
+            f.__name__, category, help, spec, returns, example, unit, f, volatile
         )
         return f
 
@@ -231,6 +238,33 @@ def text(x: Any, name: str, choices: tuple[str, ...] | None = None, default: str
                 return c
         raise ArgError(f"{name} must be one of {', '.join(choices)}, not {s!r}")
     return s
+
+
+def date_value(x: Any, name: str) -> dt.date:
+    """One cell as a date: an Excel date (xlwings hands over a datetime), a serial number (45931,
+    what =DATE(2025,10,1) gives a function) or text ("2025-10-15", "10/15/2025", "Oct 15, 2025")."""
+    x = cell(x, name)
+    if x is None:
+        raise ArgError(f"{name} is empty; expected a date")
+    if isinstance(x, bool):
+        raise ArgError(f"{name} must be a date, not TRUE/FALSE")
+    if isinstance(x, dt.datetime):
+        return x.date()
+    if isinstance(x, dt.date):
+        return x
+    if isinstance(x, (int, float, np.integer, np.floating)):
+        d = excel_serial_to_date(float(x))
+        if d is None:
+            raise ArgError(f"{name} must be a date; {x:g} is not a date serial number of 1900-2200")
+        return d
+    s = str(x).strip()
+    try:
+        d = excel_serial_to_date(float(s))
+    except ValueError:
+        d = date_from_text(s)
+    if d is None:
+        raise ArgError(f"{name} must be a date, not {s[:40]!r}")
+    return d
 
 
 YES = ("y", "yes", "true", "1")

@@ -8,8 +8,12 @@ tells xlwings the name, category, help text and how to hand over each argument.
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import xlwings as xw
 
+from agency_xl.excel import versions
 from agency_xl.excel.functions import CATALOG
 
 # How each kind of argument is handed over by xlwings: a range always as a 2-D list so
@@ -37,8 +41,40 @@ def _register(entry):  # noqa: ANN001, ANN202
     f = xw.ret("raw")(f) if entry.returns == "table" else xw.ret()(f)
     for arg in reversed(entry.args):
         f = xw.arg(arg.name, doc=arg.help, **_ARG_OPTIONS[arg.kind])(f)
-    return xw.func(category=entry.category)(f)
+    # volatile: VBA's Application.Volatile in the wrapper Import Functions writes.
+    return xw.func(category=entry.category, volatile=entry.volatile)(f)
 
+
+def importing_workbook() -> Any:
+    """The workbook whose Import Functions button is importing this module, else None. The button
+    runs xlwings' VBA ``ImportPythonUDFs``, which has Python call
+    ``xlwings.udfs.import_udfs(module_names, xl_workbook)``; that imports this module, so the
+    workbook is a local of that call further up the stack."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "import_udfs" and frame.f_globals.get("__name__") == "xlwings.udfs":
+            return frame.f_locals.get("xl_workbook")
+        frame = frame.f_back
+    return None
+
+
+def check_importing_workbook() -> None:
+    """At Import Functions: stop, saying what to run, when the workbook was built for another
+    xlwings than the one running (``versions.check_path_matches_xlwings``); xlwings shows the
+    message in Excel. Python gets this far only when the DLL the workbook's VBA names was found;
+    when it was not, VBA fails before Python starts and the README explains the message."""
+    book = importing_workbook()
+    if book is None:
+        return
+    try:
+        path = str(book.FullName)  # the COM workbook object xlwings' VBA hands over
+    except Exception:  # noqa: BLE001 - a workbook we cannot ask for its file cannot be checked
+        return
+    if "://" not in path:
+        versions.check_path_matches_xlwings(path)
+
+
+check_importing_workbook()
 
 for _entry in CATALOG.values():
     globals()[_entry.name] = _register(_entry)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import keyword
-import os
 import sys
 from pathlib import Path
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import build_all, home
-from agency_xl.excel import carry, vba
-from agency_xl.excel.builder import build_workbook
+from agency_xl.excel import builder, carry, vba, versions
 
 UDF_MODULE = "agency_xl.excel.udfs"
 DEFAULT_WORKBOOK = Path("workbooks") / "agency_dashboard.xlsm"
@@ -39,13 +37,16 @@ def main() -> None:
 
 def xlwings_conf() -> dict[str, str]:
     """The xlwings.conf sheet. The interpreter is the Python building the workbook when that is
-    the owner's own Windows or macOS machine, so the buttons work without editing anything."""
+    the owner's own Windows or macOS machine, so the buttons work without editing anything.
+    "Use UDF Server" False: the Refresh button starts Python through cmd.exe, without xlwings' DLL,
+    so it still runs (and says what to do) when the DLL is missing after an upgrade."""
     conf = {"UDF Modules": UDF_MODULE, "Debug UDFs": "False", "Use UDF Server": "False",
             "Show Console": "False"}
-    if os.name == "nt":
-        conf["Interpreter_Win"] = sys.executable.replace("python.exe", "pythonw.exe")
-    elif sys.platform == "darwin":
-        conf["Interpreter_Mac"] = sys.executable
+    key = carry.INTERPRETER_KEY.get(carry.this_platform())
+    if key == "Interpreter_Win":
+        conf[key] = sys.executable.replace("python.exe", "pythonw.exe")
+    elif key == "Interpreter_Mac":
+        conf[key] = sys.executable
     return conf
 
 
@@ -108,8 +109,11 @@ def write_dashboard(
         source = carry.read_previous(settings_from, sheets, check=False) if settings_from else None
         carry.carry_over(sheets, previous, source)
         conf = carry.merged_conf(conf, previous)
-    path = build_workbook(sheets, out, buttons() if macro else None, conf if macro else None,
-                          properties={carry.LAYOUT_PROPERTY: layout})
+    properties = {carry.LAYOUT_PROPERTY: layout}
+    if macro:  # the xlwings version of the VBA built in, for versions.check_workbook_matches_xlwings
+        properties[versions.VERSION_PROPERTY] = vba.xlwings_version()
+    path = builder.build_workbook(sheets, out, buttons() if macro else None, conf if macro else None,
+                                  properties=properties)
     if macro:
         module = out.with_suffix(".py")
         if not module.exists():

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agency_xl.excel.catalog import ArgError, text, worksheet_function
+from agency_xl.excel.catalog import ArgError, cell, date_value, text, worksheet_function
 from agency_xl.excel.exports_cache import CACHE
 
 CATEGORY = "Agency - Your data"
@@ -109,16 +109,26 @@ def _owner_from_caller(caller: Any) -> tuple[Path, Any]:
     return folder, owner
 
 
+MONTH_TEXT = ("%Y-%m", "%b %Y", "%B %Y", "%m/%Y")  # a month written without its day
+
+
 def _month_key(month: Any) -> str:
-    if isinstance(month, (dt.date, dt.datetime)):
-        return f"{month:%Y-%m}"
-    s = text(month, "month")
-    for fmt in ("%Y-%m", "%Y-%m-%d", "%b %Y", "%m/%Y"):
+    """The "YYYY-MM" key of a month given as a date cell, an Excel serial number (what
+    =DATE(2025,10,1) hands a function), text naming a month ("2025-10", "Oct 2025") or a date as
+    text ("2025-10-15")."""
+    month = cell(month, "month")
+    if not isinstance(month, str):
+        return f"{date_value(month, 'month'):%Y-%m}"
+    s = month.strip()
+    for fmt in MONTH_TEXT:
         try:
             return dt.datetime.strptime(s, fmt).strftime("%Y-%m")
         except ValueError:
             continue
-    raise ArgError(f"month must be a date or text like 2025-10, not {s!r}")
+    try:
+        return f"{date_value(s, 'month'):%Y-%m}"
+    except ArgError:
+        raise ArgError(f"month must be a date or text like 2025-10, not {s[:40]!r}") from None
 
 
 def lookup(metrics: dict[str, Any], name: str, product: str | None, month: str | None) -> Any:
@@ -162,19 +172,21 @@ def lookup(metrics: dict[str, Any], name: str, product: str | None, month: str |
     {
         "name": "The metric's name, e.g. \"retention\" or \"profitability.loss_ratio\".",
         "product": "Optional. A product, e.g. \"Auto\", for metrics given by product.",
-        "month": "Optional. A month (a date or \"2025-10\") for metrics given by month.",
+        "month": "Optional. A month for metrics given by month: a date, e.g. DATE(2025,10,1), or text "
+                 "like \"2025-10\".",
         "exports_folder": "Optional. The exports folder; by default the one on the Settings sheet.",
         "caller": "Filled in by Excel: the calling cell (not typed).",
     },
     example='"retention"',
     unit="as the metric",
     kinds={"name": "text", "product": "text", "month": "date", "exports_folder": "text", "caller": "caller"},
+    volatile=True,  # new exports change the result without any argument changing
 )
 def AMS_METRIC(name: Any, product: Any = None, month: Any = None, exports_folder: Any = None,
                caller: Any = None) -> Any:
     metric = text(name, "name")
     prod = text(product, "product", default="") or None
-    mon = _month_key(month) if month not in (None, "") else None
+    mon = _month_key(month) if cell(month, "month") is not None else None
     return lookup(_metrics_for(exports_folder, caller), metric, prod, mon)
 
 
@@ -189,6 +201,7 @@ def AMS_METRIC(name: Any, product: Any = None, month: Any = None, exports_folder
     returns="table",
     unit="table",
     kinds={"exports_folder": "text", "caller": "caller"},
+    volatile=True,  # new exports change the result without any argument changing
 )
 def AMS_METRICS(exports_folder: Any = None, caller: Any = None) -> list[list[Any]]:
     metrics = _metrics_for(exports_folder, caller)

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from agency_xl.ams.parse import date_from_text, excel_serial_to_date
 from agency_xl.excel.catalog import (
     ArgError,
     cell,
+    date_value,
     flat,
     number,
     worksheet_function,
@@ -18,30 +18,6 @@ from agency_xl.excel.catalog import (
 from agency_xl.models import seasonality as m
 
 CATEGORY = "Agency - Seasonality"
-
-
-def _date(v: Any, name: str) -> dt.date:
-    """One cell as a date: an Excel date (datetime), a serial number (45580) or text
-    ("2025-10-15", "10/15/2025", "Oct 15, 2025")."""
-    if isinstance(v, bool):
-        raise ArgError(f"{name} must be a date, not TRUE/FALSE")
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        d = excel_serial_to_date(float(v))
-        if d is None:
-            raise ArgError(f"{name} must be a date; {v:g} is not a date serial number of 1900-2200")
-        return d
-    s = str(v).strip()
-    try:
-        d = excel_serial_to_date(float(s))
-    except ValueError:
-        d = date_from_text(s)
-    if d is None:
-        raise ArgError(f"{name} must be a date, not {s[:40]!r}")
-    return d
 
 
 def sale_dates(x: Any, name: str) -> list[dt.date | None]:
@@ -53,7 +29,7 @@ def sale_dates(x: Any, name: str) -> list[dt.date | None]:
     for i, v in enumerate(values, start=1):
         label = f"{name} item {i}" if len(values) > 1 else name
         v = cell(v, label)
-        out.append(None if v is None else _date(v, label))
+        out.append(None if v is None else date_value(v, label))
     return out
 
 
