@@ -11,8 +11,10 @@ their tables; what must be refused is refused with a plain message, the rest fil
 from __future__ import annotations
 
 import datetime as dt
+import copy
 import functools
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -25,7 +27,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 import pytest
 from live_standin import Formula, book_from_file
 from small_exports import MANY_VENDORS, ONE_VENDOR, write_folder
-from uno_engine import a1, parse_address
+from uno_engine import EngineMissing, a1, parse_address, start_engine
 
 from agency_xl.ams import read_exports
 from agency_xl.assumptions import Assumptions
@@ -37,6 +39,23 @@ from agency_xl.excel.workbook import write_dashboard
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 NOW = dt.datetime(2025, 11, 3, 8, 15)
 EARLIER = dt.datetime(2025, 10, 1, 7, 0)
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """One headless LibreOffice for the whole test session (tests/uno_engine.py), stopped at the
+    end. Skips where LibreOffice or python3-uno is missing, except in CI, which installs both."""
+    try:
+        session = start_engine()
+        running = session.__enter__()
+    except EngineMissing as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{exc} (.ci/run should have installed it)")
+        pytest.skip(str(exc))
+    try:
+        yield running
+    finally:
+        session.__exit__(None, None, None)
 
 
 @pytest.fixture(params=["stand-in", "engine"])
@@ -67,11 +86,41 @@ def folders(tmp_path_factory) -> dict[str, Path]:
             "sample": SAMPLE}
 
 
-@functools.lru_cache(maxsize=None)
+_LAID_OUT: dict[tuple[str, dt.datetime], list[Sheet]] = {}
+_READ: dict[str, Any] = {}
+
+
 def described(folder: Path, now: dt.datetime = NOW) -> list[Sheet]:
     """The sheet descriptions a refresh from ``folder`` writes (the same code the refresh uses to
     lay them out; the tests check where and how they land, not the figures)."""
-    return build_all(read_exports(folder), Assumptions(), str(folder), now)
+    key = (str(folder), now)
+    if key not in _LAID_OUT:
+        _LAID_OUT[key] = build_all(read_exports(folder), Assumptions(), str(folder), now)
+    return _LAID_OUT[key]
+
+
+@pytest.fixture(autouse=True)
+def read_and_lay_out_once(monkeypatch):
+    """Reading a folder and laying out its sheets give the same result every time (the reader's
+    and the dashboards' own tests prove what they give): the refreshes here reuse them, so the
+    time goes to what these tests check, the writing. Settings other than the defaults still go
+    through the real code."""
+
+    def read(folder, mappings=None, progress=None, **kwargs):
+        if mappings is not None and mappings != type(mappings)():
+            return read_exports(folder, mappings, progress=progress, **kwargs)
+        if str(folder) not in _READ:
+            _READ[str(folder)] = read_exports(folder, progress=progress, **kwargs)
+        return copy.deepcopy(_READ[str(folder)])
+
+    def lay_out(data, settings, exports_folder, refreshed_at=None):
+        first = _READ.get(exports_folder)
+        if settings != Assumptions() or first is None or data.health.notes != first.health.notes:
+            return build_all(data, settings, exports_folder, refreshed_at)
+        return described(Path(exports_folder), refreshed_at)
+
+    monkeypatch.setattr(live, "read_exports", read)
+    monkeypatch.setattr(live, "build_all", lay_out)
 
 
 @functools.lru_cache(maxsize=None)
@@ -412,6 +461,27 @@ def test_a_bad_exports_folder_changes_nothing(backend, tmp_path):
     assert snapshot(book) == before
     assert book.app.alerts[0]["prompt"].startswith("The dashboards were not refreshed.")
     assert_refresh_left_excel_as_it_was(book)
+
+
+def test_values_are_entered_as_excel_enters_them(backend, folders, tmp_path):
+    """The typed-entry rule both stand-ins for Excel follow (a leading apostrophe is hidden and
+    keeps text as text; '=' and a '-' before a word make a formula), in General cells of Home."""
+    book = backend(template(tmp_path, folders["one"]))
+    home = book.sheets["Home"]
+    home.range("H2").value = [["'=x", "=1+2", "-x", "'-x", 5, None, "plain words", "'007"]]
+    got = {c: v for (r, c), v in home.contents().items() if r == 1 and c >= 7}
+    assert got[7] == "=x" and not isinstance(got[7], Formula)
+    assert isinstance(got[8], Formula) and got[8] == "=1+2"
+    assert isinstance(got[9], Formula)
+    assert got[10] == "-x" and not isinstance(got[10], Formula)
+    assert got[11] == 5 and 12 not in got and got[13] == "plain words" and got[14] == "007"
+    if is_engine(book):
+        assert got[8].result == 3
+        home.range("H3").value = [["00123", "2025-10-01", "TRUE"]]
+        assert home.range("H3:J3").value == [123.0, 45931.0, 1.0]  # General cells: no date format
+        vendor = book.sheets["Leads"].range("A7")  # a Text (@) cell: kept as typed
+        vendor.value = [["00123"]]
+        assert vendor.value == "00123"
 
 
 # --- engine only --------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ Where LibreOffice and Excel differ, and what the tests keep on the recording sta
   (``app.status_messages``); screen updating locks and unlocks the document's controllers.
 - Calculation mode is per document in LibreOffice and per Excel session in Excel.
 - Used range: LibreOffice's covers cells with content; Excel's also formatted empty cells.
+- Row heights are not fitted to new content (layout only; it slowed every read after a write).
 """
 
 from __future__ import annotations
@@ -266,6 +267,9 @@ class Engine:
         doc = self.desktop.loadComponentFromURL(self.uno.systemPathToFileUrl(str(path)), "_blank", 0, args)
         if doc is None:
             raise OSError(f"LibreOffice could not open {path}")
+        # No row-height fitting after each write: it is layout only, and it made every read after
+        # a refresh wait for it.
+        doc.IsAdjustHeightEnabled = False
         book = Book(self, doc, path)
         self.books.append(book)
         return book
