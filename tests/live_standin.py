@@ -73,6 +73,9 @@ def _absolute(r0: int, c0: int, r1: int, c1: int) -> str:
 
 
 class FakeApp:
+    """Records what the refresh does to Excel's application: status bar messages (False hands it
+    back to Excel), screen updating, calculation mode and runs, message boxes."""
+
     def __init__(self) -> None:
         self.status_messages: list[str | bool] = []
         self.screen_updating_log: list[bool] = []
@@ -143,8 +146,13 @@ class FakeAutoFilter:
         self.rng.sheet.hidden_rows -= set(range(self.rng.r0, self.rng.r1 + 1))
 
 
-class FakeRange:
-    def __init__(self, sheet: "FakeSheet", r0: int, c0: int, r1: int, c1: int, ndim: int | None = None) -> None:
+class Corners:
+    """Where a range is (zero-based corners) and what xlwings derives from that: its address,
+    shape, first row and column, ``resize``, ``options(ndim=2)`` and the shape of ``.value``
+    (a scalar for one cell, a list for one row or column, else a list of rows). Shared by the
+    stand-in's ranges and the engine adapter's."""
+
+    def __init__(self, sheet: Any, r0: int, c0: int, r1: int, c1: int, ndim: int | None = None) -> None:
         self.sheet = sheet
         self.r0, self.c0, self.r1, self.c1 = r0, c0, r1, c1
         self._ndim = ndim
@@ -157,14 +165,33 @@ class FakeRange:
     def shape(self) -> tuple[int, int]:
         return self.r1 - self.r0 + 1, self.c1 - self.c0 + 1
 
-    def resize(self, row_size: int | None = None, column_size: int | None = None) -> "FakeRange":
+    @property
+    def row(self) -> int:
+        return self.r0 + 1
+
+    @property
+    def column(self) -> int:
+        return self.c0 + 1
+
+    def resize(self, row_size: int | None = None, column_size: int | None = None) -> Any:
         rows, cols = self.shape
-        return FakeRange(self.sheet, self.r0, self.c0, self.r0 + (row_size or rows) - 1,
-                     self.c0 + (column_size or cols) - 1, self._ndim)
+        return type(self)(self.sheet, self.r0, self.c0, self.r0 + (row_size or rows) - 1,
+                          self.c0 + (column_size or cols) - 1, self._ndim)
 
-    def options(self, ndim: int | None = None) -> "FakeRange":
-        return FakeRange(self.sheet, self.r0, self.c0, self.r1, self.c1, ndim)
+    def options(self, ndim: int | None = None) -> Any:
+        return type(self)(self.sheet, self.r0, self.c0, self.r1, self.c1, ndim)
 
+    def shaped(self, grid: list[list[Any]]) -> Any:
+        """``grid`` (the range's rows) as xlwings' ``.value`` returns it."""
+        if self._ndim == 2:
+            return grid
+        rows, cols = self.shape
+        if rows == 1 and cols == 1:
+            return grid[0][0]
+        return grid[0] if rows == 1 else [row[0] for row in grid] if cols == 1 else grid
+
+
+class FakeRange(Corners):
     @property
     def rows(self) -> FakeRows:
         return FakeRows(self)
@@ -175,13 +202,8 @@ class FakeRange:
 
     @property
     def value(self) -> Any:
-        grid = [[self.sheet.shown(r, c) for c in range(self.c0, self.c1 + 1)] for r in range(self.r0, self.r1 + 1)]
-        if self._ndim == 2:
-            return grid
-        rows, cols = self.shape
-        if rows == 1 and cols == 1:
-            return grid[0][0]
-        return grid[0] if rows == 1 else [row[0] for row in grid] if cols == 1 else grid
+        return self.shaped([[self.sheet.shown(r, c) for c in range(self.c0, self.c1 + 1)]
+                            for r in range(self.r0, self.r1 + 1)])
 
     @value.setter
     def value(self, data: Any) -> None:

@@ -7,7 +7,8 @@ behind the part of xlwings' API that ``agency_xl.excel.live`` uses. Tests only; 
 - ``book.sheets`` (by name or index, iterable), ``book.fullname``, ``book.app``, ``book.names``
   (``name in book.names``, ``book.names[name].refers_to`` / ``.refers_to_range``, ``add``),
   ``book.save(path)`` (.xlsx, .xlsm or .ods), ``book.close()``;
-- ``sheet.name``, ``sheet.range("A1")`` / ``sheet.range("A6:K14")``, ``sheet.used_range``,
+- ``sheet.name``, ``sheet.range("A6:K14")`` or ``sheet.range("leads_vendors")`` (a workbook
+  name), ``sheet.used_range``,
   ``sheet.charts`` (each with its series' source ranges, which xlwings does not offer);
 - ``range.value`` get and set with 2-D lists, ``range.options(ndim=2).value``, ``.address``,
   ``.shape``, ``.row``, ``.column``, ``.sheet``, ``.formula``, ``.rows.hidden``,
@@ -65,7 +66,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from live_standin import EXCEL_PROTECTED, ComError, Formula  # as the stand-in has them
+# Excel's error, a formula cell, the recording App and a range's place, as the stand-in has them
+from live_standin import EXCEL_PROTECTED, ComError, Corners, FakeApp, Formula
 
 # Where Debian's python3-uno puts uno.py (its first lines add LibreOffice's program folder, which
 # holds pyuno, to sys.path), else where a LibreOffice install from libreoffice.org keeps it.
@@ -332,65 +334,43 @@ def start_engine(timeout: float = 90.0) -> Iterator[Engine]:
             shutil.rmtree(profile, ignore_errors=True)
 
 
-class App:
-    """xlwings' App for one document (Excel's App is the whole Excel session)."""
+class App(FakeApp):
+    """xlwings' App for one document (Excel's App is the whole Excel session). It records what the
+    stand-in's does (there is no window for a status bar or a message box) and acts on the
+    document for screen updating (its controllers locked) and calculation."""
 
     def __init__(self, book: Book) -> None:
+        super().__init__()
         self._book = book
-        self.status_messages: list[str | bool] = []
-        self.screen_updating_log: list[bool] = []
-        self.calculation_log: list[str] = []
-        self.calculations = 0
-        self.alerts: list[dict[str, Any]] = []
-        self._screen = True
-        self._semiautomatic = False
-
-    @property
-    def status_bar(self) -> str | bool:
-        last = self.status_messages[-1] if self.status_messages else False
-        return last if last else False
-
-    @status_bar.setter
-    def status_bar(self, value: str | bool) -> None:
-        self.status_messages.append(value)
 
     @property
     def screen_updating(self) -> bool:
-        return self._screen
+        return FakeApp.screen_updating.fget(self)
 
     @screen_updating.setter
     def screen_updating(self, value: bool) -> None:
-        doc = self._book.doc
-        if self._screen and not value:
-            doc.lockControllers()
-        elif not self._screen and value:
-            doc.unlockControllers()
-        self._screen = bool(value)
-        self.screen_updating_log.append(bool(value))
+        was = self.screen_updating
+        FakeApp.screen_updating.fset(self, bool(value))
+        if was and not value:
+            self._book.doc.lockControllers()
+        elif not was and value:
+            self._book.doc.unlockControllers()
 
     @property
     def calculation(self) -> str:
         if not self._book.doc.isAutomaticCalculationEnabled():
             return "manual"
-        return "semiautomatic" if self._semiautomatic else "automatic"
+        return FakeApp.calculation.fget(self)
 
     @calculation.setter
     def calculation(self, value: str) -> None:
-        if value not in ("automatic", "manual", "semiautomatic"):
-            raise ValueError(f"calculation must be 'automatic', 'manual' or 'semiautomatic', not {value!r}")
-        self._semiautomatic = value == "semiautomatic"
+        FakeApp.calculation.fset(self, value)
         self._book.doc.enableAutomaticCalculation(value != "manual")
-        self.calculation_log.append(value)
 
     def calculate(self) -> None:
         """Excel's Application.Calculate: the formulas whose inputs changed."""
         self._book.doc.calculate()
-        self.calculations += 1
-
-    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
-              callback: str | None = None) -> str:
-        self.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
-        return "ok"
+        super().calculate()
 
 
 class Book:
@@ -473,6 +453,9 @@ class Sheet:
         return self.uno.getRangeAddress().Sheet
 
     def range(self, address: str) -> Range:
+        """A range by address ('A6:K14') or by workbook name ('leads_vendors'), as in Excel."""
+        if not re.fullmatch(r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?", address) and address in self.book.names:
+            return self.book.names[address].refers_to_range
         return Range(self, *parse_address(address))
 
     def __getitem__(self, address: str) -> Range:
@@ -538,36 +521,8 @@ class Sheet:
         return f"<Sheet [{Path(self.book.fullname).name}]{self.name}>"
 
 
-class Range:
-    def __init__(self, sheet: Sheet, r0: int, c0: int, r1: int, c1: int, ndim: int | None = None) -> None:
-        self.sheet = sheet
-        self.r0, self.c0, self.r1, self.c1 = r0, c0, r1, c1
-        self._ndim = ndim
-
-    # --- where
-    @property
-    def address(self) -> str:
-        return a1(self.r0, self.c0, self.r1, self.c1)
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.r1 - self.r0 + 1, self.c1 - self.c0 + 1
-
-    @property
-    def row(self) -> int:
-        return self.r0 + 1
-
-    @property
-    def column(self) -> int:
-        return self.c0 + 1
-
-    def resize(self, row_size: int | None = None, column_size: int | None = None) -> Range:
-        rows, cols = self.shape
-        return Range(self.sheet, self.r0, self.c0, self.r0 + (row_size or rows) - 1,
-                     self.c0 + (column_size or cols) - 1, self._ndim)
-
-    def options(self, ndim: int | None = None) -> Range:
-        return Range(self.sheet, self.r0, self.c0, self.r1, self.c1, ndim)
+class Range(Corners):
+    """A rectangle of cells (``Corners`` has its place, address, shape, resize and options)."""
 
     def _uno(self) -> Any:
         return self.sheet.uno.getCellRangeByPosition(self.c0, self.r0, self.c1, self.r1)
@@ -593,18 +548,8 @@ class Range:
         raw = self._uno().getDataArray()
         # Only numbers can be dates or truth values: the formats are looked up when there are any.
         types = self._cell_types() if any(isinstance(v, float) for row in raw for v in row) else {}
-        grid = [[self._read(v, types.get((self.r0 + i, self.c0 + j), (0, "", True))[0])
-                 for j, v in enumerate(row)] for i, row in enumerate(raw)]
-        if self._ndim == 2:
-            return grid
-        rows, cols = self.shape
-        if rows == 1 and cols == 1:
-            return grid[0][0]
-        if rows == 1:
-            return grid[0]
-        if cols == 1:
-            return [row[0] for row in grid]
-        return grid
+        return self.shaped([[self._read(v, types.get((self.r0 + i, self.c0 + j), (0, "", True))[0])
+                             for j, v in enumerate(row)] for i, row in enumerate(raw)])
 
     def _read(self, v: Any, kind: int) -> Any:
         if v is None or v == "":
@@ -664,10 +609,6 @@ class Range:
     def formula(self) -> str:
         """The formula of the range's first cell (its value as text when it has none)."""
         return self.sheet.uno.getCellByPosition(self.c0, self.r0).getFormula()
-
-    def formulas(self) -> list[list[str]]:
-        """Every cell's formula, or its content as text (adapter only; a test's snapshot)."""
-        return [list(row) for row in self._uno().getFormulaArray()]
 
     @property
     def rows(self) -> Rows:
