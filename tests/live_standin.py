@@ -209,7 +209,9 @@ class FakeRange(Corners):
     def value(self, data: Any) -> None:
         grid = data if isinstance(data, list) and data and isinstance(data[0], list) else \
             [data] if isinstance(data, list) else [[data]]
-        if self.sheet.protected:
+        rows, cols = len(grid), max(len(r) for r in grid)
+        target = {(self.r0 + i, self.c0 + j) for i in range(rows) for j in range(cols)}
+        if self.sheet.protected and not target <= self.sheet.unlocked:
             raise ComError(EXCEL_PROTECTED)
         self.sheet.book.assignments.append((self.sheet.name, self.address, data))
         for i, row in enumerate(grid):
@@ -229,6 +231,7 @@ class FakeSheet:
         self.cells = cells
         self.hidden_rows: set[int] = set()
         self.protected = False
+        self.unlocked: set[tuple[int, int]] = set()  # cells a protected sheet still lets one change
 
     def range(self, address: str) -> FakeRange:
         return FakeRange(self, *_corners(address))
@@ -297,6 +300,11 @@ class FakeSheet:
 
     def protect(self) -> None:
         self.protected = True
+
+    def unlock(self, address: str) -> None:
+        """Format Cells > Protection > Locked off: still editable once the sheet is protected."""
+        r0, c0, r1, c1 = _corners(address)
+        self.unlocked |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
 
     def unprotect(self) -> None:
         self.protected = False

@@ -421,6 +421,26 @@ def test_a_protected_sheet_gets_a_plain_message(backend, folders, tmp_path):
                    "protected sheet", "Review > Unprotect Sheet", "Nothing on the sheet was written")
 
 
+def test_a_protected_sheet_with_its_first_table_unlocked_says_what_was_written(backend, folders, tmp_path):
+    """The owner unlocked the status line of Cash Flow before protecting it: Excel takes that
+    write and refuses the next; the message says so, the rest of the workbook is filled."""
+    book = backend(template(tmp_path, folders["many"]))
+    cash = book.sheets["Cash Flow"]
+    cash.unlock("A2")
+    cash.protect()
+    before = snapshot(book)
+    done = live.refresh_book(book, now=NOW)
+    assert list(done.refused) == ["Cash Flow"]
+    text = done.refused["Cash Flow"]
+    assert "cash_flow_cash_vs_accrual" in text and "The tables above it were written" in text
+    sheets = described(folders["many"])
+    status = next(s for s in sheets if s.name == "Cash Flow").block("status")
+    assert cash.contents()[(1, 0)] == status.rows[0][0]
+    others = sum(len(s.blocks) for s in refreshed(sheets, skip=("Cash Flow", "Home")))
+    assert done.blocks == others + 1 and "Home" not in done.sheets
+    assert_nothing_else_changed(before, book, sheets, Moves(), skip=("Cash Flow", "Home"))
+
+
 def test_a_filtered_table_gets_a_plain_message(backend, folders, tmp_path):
     """The owner filters the vendors table after a refresh; the next refresh would put other
     vendors under the hidden rows, so Leads is left alone until the filter is cleared."""

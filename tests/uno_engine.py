@@ -510,6 +510,13 @@ class Sheet:
     def protect(self, password: str = "") -> None:
         self.uno.protect(password)
 
+    def unlock(self, address: str) -> None:
+        """Format Cells > Protection > Locked off: still editable once the sheet is protected."""
+        rng = self.range(address)._uno()
+        protection = rng.getPropertyValue("CellProtection")
+        protection.IsLocked = False
+        rng.setPropertyValue("CellProtection", protection)
+
     def unprotect(self, password: str = "") -> None:
         self.uno.unprotect(password)
 

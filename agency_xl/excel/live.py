@@ -47,7 +47,12 @@ REBUILD = ("Rebuild the workbook with 'agency-xl template' (it keeps your Settin
 
 
 class Refused(Exception):
-    """A sheet the refresh leaves as it was; the text says why, in the owner's words."""
+    """A sheet the refresh leaves as it was (or, when Excel refused a write part-way, with its
+    first ``written`` blocks written); the text says why, in the owner's words."""
+
+    def __init__(self, text: str, written: int = 0) -> None:
+        super().__init__(text)
+        self.written = written
 
 
 @dataclass
@@ -180,7 +185,7 @@ def write_sheet(sheet: Sheet, targets: list[tuple[Block, Any]]) -> int:
                     if "protect" in said.lower() else "")
             done = ("Nothing on the sheet was written." if i == 0 else
                     "The tables above it were written; the rest were not.")
-            raise Refused(f"{_the_table(sheet, block)}: Excel refused the change: {said}{hint} {done}") from None
+            raise Refused(f"{_the_table(sheet, block)}: Excel refused the change: {said}{hint} {done}", i) from None
     return len(targets)
 
 
@@ -196,6 +201,7 @@ def write_sheets(book: Any, sheets: list[Sheet], status: Callable[[str], None], 
             done.blocks += write_sheet(sheet, locate_blocks(book, sheet))
         except Refused as refusal:
             done.refused[sheet.name] = str(refusal)
+            done.blocks += refusal.written
             continue
         done.sheets.append(sheet.name)
 
