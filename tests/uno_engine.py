@@ -8,13 +8,16 @@ behind the part of xlwings' API that ``agency_xl.excel.live`` uses. Tests only; 
   (``name in book.names``, ``book.names[name].refers_to`` / ``.refers_to_range``, ``add``),
   ``book.save(path)`` (.xlsx, .xlsm or .ods), ``book.close()``;
 - ``sheet.name``, ``sheet.range("A6:K14")`` or ``sheet.range("leads_vendors")`` (a workbook
-  name), ``sheet.used_range``,
-  ``sheet.charts`` (each with its series' source ranges, which xlwings does not offer);
+  name), ``sheet.used_range``, ``sheet.charts`` (each with its series' source ranges, which
+  xlwings does not offer);
 - ``range.value`` get and set with 2-D lists, ``range.options(ndim=2).value``, ``.address``,
-  ``.shape``, ``.row``, ``.column``, ``.sheet``, ``.formula``, ``.rows.hidden``,
-  ``.autofilter.apply_values`` / ``.clear``;
+  ``.shape``, ``.row``, ``.column``, ``.sheet``, ``.resize``, ``.formula``, ``.number_format``,
+  ``.rows.hidden``, ``.autofilter.apply_values`` / ``.clear``;
 - ``app.screen_updating``, ``app.status_bar``, ``app.calculation`` ('automatic' / 'manual'),
-  ``app.calculate()``, ``app.alert(...)``.
+  ``app.calculate()``, ``app.alert(...)``;
+- for the tests, what the owner does and what they check: ``sheet.insert_rows``,
+  ``.insert_columns``, ``.delete_rows``, ``.protect``, ``.unlock`` (the same methods as on the
+  stand-in) and ``sheet.contents()``, every cell's stored value or formula in a few calls.
 
 Values are read and written the way xlwings does on Windows. Reading: numbers as float, empty
 cells and error cells as None, cells with a date format as ``datetime``, TRUE/FALSE as bool.
