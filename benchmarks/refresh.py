@@ -137,7 +137,7 @@ def child_live(folder: Path, workdir: Path) -> dict[str, Any]:
     template = write_dashboard(workdir / "agency_dashboard.xlsm", None, Assumptions(), str(folder))
     book = book_from_file(template)
     t = time.perf_counter()
-    written = live.refresh_book(book)
+    written = live.refresh_book(book).blocks
     seconds = time.perf_counter() - t
     cells = sum(len(rows) * len(rows[0]) if rows and isinstance(rows[0], list) else 1
                 for _, _, rows in book.assignments)

@@ -1,5 +1,8 @@
-"""The live refresh against a recording stand-in of the xlwings objects it uses: which ranges each
-block writes, one assignment per block, text kept as text, nothing written outside the blocks."""
+"""The live refresh against the recording stand-in of the xlwings objects it uses: which ranges
+each block writes (through its workbook name, one assignment per block, Home last), text kept as
+text, nothing written outside the blocks, Excel's state restored, problems as a plain message.
+The cases the owner causes (inserted rows, protection, filters ...) run on the stand-in and on a
+real engine in test_live_engine.py."""
 
 from __future__ import annotations
 
@@ -7,14 +10,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from live_standin import book_from_file
+from live_standin import ComError, book_from_file
 from tiny_data import tiny_agency
+from uno_engine import a1
 
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import build_all
 from agency_xl.dashboards.spec import cell_to_rc
 from agency_xl.excel import live
 from agency_xl.excel.workbook import write_dashboard
+
+NOW = dt.datetime(2025, 11, 1)
 
 
 @pytest.fixture()
@@ -38,6 +44,10 @@ def owner_book(tmp_path, monkeypatch):
     return book, calls, tmp_path
 
 
+def refreshed_sheets(folder: Path):
+    return [s for s in build_all(tiny_agency(), Assumptions(), str(folder), NOW) if s.name not in live.NOT_REFRESHED]
+
+
 def owned_cells(sheets) -> dict[str, set[tuple[int, int]]]:
     out = {}
     for s in sheets:
@@ -51,27 +61,29 @@ def owned_cells(sheets) -> dict[str, set[tuple[int, int]]]:
     return out
 
 
-def test_each_block_written_once_at_its_anchor(owner_book):
+def test_each_block_written_once_through_its_name_home_last(owner_book):
     book, calls, folder = owner_book
-    written = live.refresh_book(book, now=dt.datetime(2025, 11, 1))
+    done = live.refresh_book(book, now=NOW)
+    assert done.complete and book.app.alerts == []
     assert calls["folder"] == folder / "exports"
-    sheets = build_all(tiny_agency(), Assumptions(), str(folder / "exports"), dt.datetime(2025, 11, 1))
-    expected = [(s.name, b.anchor) for s in sheets if s.name not in live.NOT_REFRESHED for b in s.blocks]
-    assert [(name, addr) for name, addr, _ in book.assignments] == expected
-    assert written == len(expected)
-    for (name, addr, rows), (s, b) in zip(book.assignments,
-                                          [(s, b) for s in sheets if s.name not in live.NOT_REFRESHED for b in s.blocks]):
-        assert len(rows) == len(b.grid()) and all(len(r) == len(b.columns) for r in rows)
+    sheets = refreshed_sheets(folder / "exports")
+    order = [s for s in sheets if s.name != "Home"] + [s for s in sheets if s.name == "Home"]
+    expected = [(s.name, book.names[s.workbook_name(b)].refers_to_range.address, b) for s in order for b in s.blocks]
+    assert [(name, addr) for name, addr, _ in book.assignments] == [(n, a) for n, a, _ in expected]
+    assert done.blocks == len(expected) and done.sheets == [s.name for s in order]
+    for (_, addr, rows), (_, _, b) in zip(book.assignments, expected):
+        r0, c0 = b.top_left  # nothing moved: the template's place, as Excel writes an address
+        assert addr == a1(r0, c0, r0 + b.height - 1, c0 + len(b.columns) - 1)
+        assert len(rows) == b.height and all(len(r) == len(b.columns) for r in rows)
 
 
 def test_owner_cells_survive_and_nothing_outside_blocks_changes(owner_book):
     book, _, folder = owner_book
     before = {s.name: dict(s.cells) for s in book.sheets}
-    live.refresh_book(book, now=dt.datetime(2025, 11, 1))
-    sheets = build_all(tiny_agency(), Assumptions(), "x", dt.datetime(2025, 11, 1))
-    owned = owned_cells(sheets)
+    live.refresh_book(book, now=NOW)
+    owned = owned_cells(refreshed_sheets(folder))
     for s in book.sheets:
-        mine = owned.get(s.name, set()) if s.name not in live.NOT_REFRESHED else set()
+        mine = owned.get(s.name, set())
         for key in set(before[s.name]) | set(s.cells):
             if key not in mine:
                 assert s.cells.get(key) == before[s.name].get(key), (s.name, key)
@@ -86,7 +98,7 @@ def test_settings_are_read_from_the_open_workbook(owner_book):
     settings = book.sheets["Settings"]
     row = next(r for (r, c), v in settings.cells.items() if c == 0 and v == "profitability.expense_ratio")
     settings.cells[(row, 2)] = 0.30
-    live.refresh_book(book, now=dt.datetime(2025, 11, 1))
+    live.refresh_book(book, now=NOW)
     card = build_all(tiny_agency(), Assumptions(), "x")[2].block("bonus_card")
     r, c = card.top_left
     values = book.sheets["Profitability"].cells
@@ -98,32 +110,65 @@ def test_text_that_looks_like_a_formula_gets_an_apostrophe():
     assert live.block_values([["=cmd", "+1", "-x", "@y", "ok", 5]]) == [["'=cmd", "'+1", "'-x", "'@y", "ok", 5]]
 
 
-def test_status_bar_progress_and_screen_updating_restored(owner_book):
+def test_status_bar_calculation_and_screen_updating_restored(owner_book):
     book, _, _ = owner_book
-    live.refresh_book(book, now=dt.datetime(2025, 11, 1))
+    live.refresh_book(book, now=NOW)
     msgs = book.app.status_messages
     assert msgs[0] == "agency_xl: reading Settings"
     assert "Reading book.xlsx (1/2)" in msgs
-    assert any(m.startswith("agency_xl: writing Profitability") for m in msgs)
-    assert msgs[-1].startswith("agency_xl: refreshed")
+    assert any(str(m).startswith("agency_xl: writing Profitability") for m in msgs)
+    assert msgs[-2].startswith("agency_xl: refreshed") and msgs[-1] is False  # handed back to Excel
     assert book.app.screen_updating_log == [False, True]
+    assert book.app.calculation_log == ["manual", "automatic"] and book.app.calculations == 1
 
 
-def test_failure_restores_screen_updating_and_names_the_problem(owner_book):
+def test_the_owners_manual_calculation_stays_manual(owner_book):
+    book, _, _ = owner_book
+    book.app.calculation = "manual"
+    live.refresh_book(book, now=NOW)
+    assert book.app.calculation_log == ["manual", "manual", "manual"] and book.app.calculations == 1
+
+
+def test_an_empty_exports_folder_is_a_message_and_nothing_is_written(owner_book):
     book, _, _ = owner_book
     settings = book.sheets["Settings"]
-    pos = next(k for k, v in settings.cells.items() if v == "data/sample" or v == "exports")
+    pos = next(k for k, v in settings.cells.items() if v == "exports")
     settings.cells[pos] = None
-    with pytest.raises(ValueError, match="exports folder is empty"):
-        live.refresh_book(book)
-    assert book.app.screen_updating_log[-1] is True
+    done = live.refresh_book(book)
+    assert "exports folder is empty" in done.error
+    assert book.assignments == []
+    assert [a["prompt"] for a in book.app.alerts] == [done.message()]
+    assert book.app.alerts[0]["title"] == live.TITLE and book.app.alerts[0]["mode"] == "critical"
+    assert book.app.screen_updating_log[-1] is True and book.app.calculation == "automatic"
 
 
-def test_missing_sheet_says_to_rebuild(owner_book):
+def test_a_deleted_sheet_is_refused_and_home_not_written(owner_book):
     book, _, _ = owner_book
     book.sheets._sheets = [s for s in book.sheets if s.name != "Data Health"]
-    with pytest.raises(ValueError, match="agency-xl template"):
-        live.refresh_book(book)
+    done = live.refresh_book(book)
+    assert list(done.refused) == ["Data Health"]
+    assert "data_health_files" in done.refused["Data Health"] and "deleted" in done.refused["Data Health"]
+    assert "Home" not in {name for name, _, _ in book.assignments}
+    assert "Profitability" in done.sheets
+
+
+def test_an_unexpected_error_is_a_plain_message(owner_book, monkeypatch):
+    book, _, _ = owner_book
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(live, "build_all", boom)
+    done = live.refresh_book(book)
+    assert done.error == "agency_xl stopped with an unexpected error (RuntimeError: boom)."
+    assert "Traceback" not in book.app.alerts[0]["prompt"]
+    assert book.app.calculation == "automatic" and book.app.status_bar is False
+
+
+def test_excel_says_what_excel_said():
+    assert live.excel_says(ComError("The cell is protected.")) == "The cell is protected."
+    assert live.excel_says(ValueError("plain")) == "plain"
+    assert live.excel_says(KeyError()) == "KeyError"
 
 
 def test_a_block_anchor_is_a_real_cell():

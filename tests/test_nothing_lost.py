@@ -263,8 +263,8 @@ def test_live_refresh_keeps_every_cell_it_does_not_own(owner_workbook):
     src, folder, sheets, placed = owner_workbook
     book = book_from_file(src)
     before = {s.name: dict(s.cells) for s in book.sheets}
-    written = live.refresh_book(book, now=dt.datetime(2025, 11, 1))
-    assert written > 0
+    done = live.refresh_book(book, now=dt.datetime(2025, 11, 1))
+    assert done.complete and done.blocks > 0
     owned = {s.name: owned_cells(s) if s.name not in live.NOT_REFRESHED else set() for s in sheets}
     for s in book.sheets:
         mine = owned.get(s.name, set())
@@ -276,8 +276,8 @@ def test_live_refresh_keeps_every_cell_it_does_not_own(owner_workbook):
     home_cells = book.sheets["Home"].cells
     assert str(folder) in home_cells.values()  # read the folder on the owner's Settings sheet
     # Every assignment lies inside a block of its sheet.
-    for name, address, rows in book.assignments:
-        r0, c0 = cell_to_rc(address)
+    for name, address, rows in book.assignments:  # "$A$6:$K$14": where the block's name is
+        r0, c0 = cell_to_rc(address.split(":")[0].replace("$", ""))
         cells = {(r0 + i, c0 + j) for i, row in enumerate(rows) for j in range(len(row))}
         assert cells <= owned[name], (name, address)
 

@@ -39,8 +39,7 @@ NEEDS = ("leads", "policies")
 VENDOR_ROWS = 8  # vendors shown; more are added up into "Other vendors"
 COEF_ROWS = 4 + 7  # intercept, three answers and up to seven vendor effects
 QUEUE_ROWS = 25
-GREEN, AMBER, RED, BLUE, GREY = "#2E7D32", "#F9A825", "#C62828", "#1565C0", "#9E9E9E"
-RATING_COLOUR = {m.EXCELLENT: GREEN, m.GOOD: AMBER, m.UNDERPERFORMING: RED, m.NOT_RATED: GREY}
+RED, BLUE = "#C62828", "#1565C0"
 FEATURE_TEXT = {
     "intercept": "Intercept (baseline vendor)",
     "homeowner": "Homeowner (yes = 1)",
@@ -161,7 +160,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
     sheet.charts.append(Chart(
         "column", "ROI by vendor", "M5",
-        [Series("ROI", "vendors", 8, 0, points=[RATING_COLOUR.get(r[10], GREY) for r in vendor_rows] or None)],
+        # One colour: the live refresh rewrites the vendors but never the chart, so a colour per
+        # rating would stay the one of the data the workbook was built with. The Rating column says it.
+        [Series("ROI", "vendors", 8, 0, color=BLUE)],
         width=520, height=290, y_format="0%", legend=None,
     ))
     sheet.blocks.append(Block(

@@ -7,6 +7,11 @@ Layout rules that make a refresh safe:
 - Every ``Block`` has a fixed shape (header + ``n_rows`` rows x len(columns)); shorter data is
   padded with blanks, so charts bound to a block's cells never need re-pointing and a refresh owns
   exactly that rectangle and nothing else.
+- Every chart series covers its block's full fixed extent whatever the data it was built with
+  (blank cells plot nothing), and no series colours a point by its value: the live refresh never
+  touches charts, so a chart must stay right for any data the block will hold.
+- Every block has a workbook name (``workbook_name``: an Excel defined name over its rectangle),
+  which Excel moves when the owner inserts rows or columns; the live refresh writes through it.
 - Titles, labels, input cells and live formulas are written by the template only; a refresh never
   rewrites them, so the owner's edits survive.
 """
@@ -40,6 +45,11 @@ def cell_to_rc(cell: str) -> tuple[int, int]:
     for ch in m.group(1):
         col = col * 26 + (ord(ch) - 64)
     return int(m.group(2)) - 1, col - 1
+
+
+# A workbook name: letters, digits and underscores, starting with a letter (Excel and LibreOffice
+# both accept it, and it cannot be read as a cell address because of its underscore).
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*")
 
 
 def rc_to_cell(row: int, col: int) -> str:
@@ -87,6 +97,11 @@ class Block:
         return cell_to_rc(self.anchor)
 
     @property
+    def height(self) -> int:
+        """Rows of the whole rectangle: the header (if any) and the fixed data rows."""
+        return self.n_rows + (1 if self.header else 0)
+
+    @property
     def first_data_row(self) -> int:
         return self.top_left[0] + (1 if self.header else 0)
 
@@ -99,8 +114,7 @@ class Block:
     def address(self) -> str:
         """'B5:E17' for the whole owned rectangle."""
         r, c = self.top_left
-        height = self.n_rows + (1 if self.header else 0)
-        return f"{self.anchor}:{rc_to_cell(r + height - 1, c + len(self.columns) - 1)}"
+        return f"{self.anchor}:{rc_to_cell(r + self.height - 1, c + len(self.columns) - 1)}"
 
     def column_range(self, col: int) -> tuple[int, int, int, int]:
         """(first_row, col, last_row, col) zero-based, the data cells of one column."""
@@ -111,7 +125,10 @@ class Block:
 
 @dataclass
 class Series:
-    """One chart series: values from a block column, categories from another column."""
+    """One chart series: values from a block column, categories from another column, both over
+    the block's full fixed extent. ``color`` and ``points`` are fixed colours (a point's colour
+    belongs to its position, e.g. a pie slice per tier), never a colour chosen from the data: the
+    live refresh rewrites the cells but not the chart."""
 
     name: str
     block: str
@@ -230,6 +247,18 @@ class Sheet:
     carried: dict[tuple[int, int], Carried] = field(default_factory=dict)
     carried_notes: dict[tuple[int, int], tuple[str, str | None]] = field(default_factory=dict)  # (text, author)
 
+    def workbook_name(self, block: Block) -> str:
+        """The workbook name (Excel defined name) of ``block``'s rectangle, e.g. 'leads_vendors':
+        the template defines it, Excel moves it with rows and columns the owner inserts, and the
+        live refresh finds the block through it."""
+        return f"{self.key}_{block.name}"
+
+    def data_headers(self, block: Block) -> set[int]:
+        """The columns of ``block`` whose header text comes from the data (a year, a vendor): the
+        ones a chart names a series by (``Series.name_from_header``). The live refresh checks every
+        other header cell before writing."""
+        return {s.values for ch in self.charts for s in ch.series if s.block == block.name and s.name_from_header}
+
     def block(self, name: str) -> Block:
         for b in self.blocks:
             if b.name == name:
@@ -258,8 +287,11 @@ class Sheet:
             owned[(r, c)] = what
 
         for b in self.blocks:
+            if not _NAME.fullmatch(self.workbook_name(b)):
+                raise ValueError(f"sheet {self.name}: block {b.name!r} gives the workbook name "
+                                 f"{self.workbook_name(b)!r}; use letters, digits and underscores")
             r0, c0 = b.top_left
-            for dr in range(b.n_rows + (1 if b.header else 0)):
+            for dr in range(b.height):
                 for dc in range(len(b.columns)):
                     claim(r0 + dr, c0 + dc, f"block {b.name}")
         for item in [*self.labels, *self.inputs]:

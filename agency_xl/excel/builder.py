@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import xlsxwriter
 import xlsxwriter.exceptions
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -124,9 +125,9 @@ def _conditional_formats(ws: Worksheet, block: Block, fmts: _Formats) -> None:
                 "type": "text", "criteria": "begins with", "value": word, "format": fmt})
 
 
-def _series_ref(sheet: Sheet, block: Block | Formula, col: int, rows: int) -> list[Any]:
-    r0, c, _, _ = block.column_range(col)
-    return [sheet.name, r0, c, r0 + max(rows, 1) - 1, c]
+def _series_ref(sheet: Sheet, source: Block | Formula, col: int) -> list[Any]:
+    """[sheet, first row, col, last row, col]: one column over every fixed data row of ``source``."""
+    return [sheet.name, *source.column_range(col)]
 
 
 def _category_date_format(sheet: Sheet, chart: Chart) -> str | None:
@@ -140,23 +141,20 @@ def _category_date_format(sheet: Sheet, chart: Chart) -> str | None:
 
 
 def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
-    """A native chart bound to the sheet's own cells. In a workbook built with data, the chart
-    covers the filled rows of its block; in an empty template, all of the block's fixed rows."""
+    """A native chart bound to the sheet's own cells: every series covers all the fixed data rows
+    of its block (or spilled table), whatever the data the workbook is built with, so the chart is
+    the same in the template and after any refresh. The live refresh never touches charts: rows it
+    leaves blank plot nothing (Excel keeps an empty category slot for each)."""
     kind = "doughnut" if chart.kind == "gauge" else chart.kind
     main = wb.add_chart({"type": kind, **({"subtype": "stacked"} if chart.stacked else {})})
     others: dict[str, Any] = {}
     for s in chart.series:
         block = sheet.source(s.block)
-        if isinstance(block, Block):
-            filled = sum(1 for r in block.rows if r[s.values] is not None) if block.rows else 0
-            rows = max(filled, len(block.rows)) or block.n_rows
-        else:  # a named spilled formula: always all of its data rows
-            rows = block.n_rows
         series: dict[str, Any] = {
             "name": ([sheet.name, block.top_left[0], block.column_range(s.values)[1]]
                      if s.name_from_header and isinstance(block, Block) and block.header else s.name),
-            "categories": _series_ref(sheet, block, s.categories, rows),
-            "values": _series_ref(sheet, block, s.values, rows),
+            "categories": _series_ref(sheet, block, s.categories),
+            "values": _series_ref(sheet, block, s.values),
         }
         if s.color:
             key = "line" if (s.kind or kind) == "line" else "fill"
@@ -217,6 +215,28 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
         main.show_blanks_as("gap")
     main.set_size({"width": chart.width, "height": chart.height})
     ws.insert_chart(chart.anchor, main, {"object_position": 1})
+
+
+def define_block_names(wb: Workbook, sheets: list[Sheet]) -> None:
+    """A workbook name over every block's rectangle (``Sheet.workbook_name``). Excel moves a name
+    when the owner inserts or deletes rows and columns around it, so the live refresh finds each
+    block where the owner's edits have put it, and can tell when a block itself was cut into."""
+    seen: dict[str, str] = {}
+    for sheet in sheets:
+        for block in sheet.blocks:
+            name = sheet.workbook_name(block)
+            if name.lower() in seen:  # Excel names ignore case
+                raise ValueError(f"the workbook name {name!r} is given twice ({seen[name.lower()]} and "
+                                 f"{sheet.name}!{block.address()})")
+            seen[name.lower()] = f"{sheet.name}!{block.address()}"
+            first, last = block.address().split(":")
+            wb.define_name(name, f"={quote_sheetname(sheet.name)}!{_absolute(first)}:{_absolute(last)}")
+
+
+def _absolute(cell: str) -> str:
+    """'A6' -> '$A$6'."""
+    r, c = cell_to_rc(cell)
+    return xl_rowcol_to_cell(r, c, row_abs=True, col_abs=True)
 
 
 def _spill_style(f: Formula, i: int, j: int) -> tuple[str, str | None]:
@@ -361,6 +381,7 @@ def build_workbook(sheets: list[Sheet], path: str | Path, buttons: list[tuple[st
             wb.set_custom_property(name, value)
         fmts = _Formats(wb)
         worksheets = {s.name: write_sheet(wb, s, fmts) for s in sheets}
+        define_block_names(wb, sheets)
         if macro:
             wb.add_vba_project(io.BytesIO(vba.vba_project_bytes()), is_stream=True)
             for sheet_name, cell, caption, macro_name in buttons or []:

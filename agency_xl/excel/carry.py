@@ -128,12 +128,36 @@ def _drawn_objects(path: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _moved_table(sheets: list[Sheet], tables: dict[str, list[tuple[str, str]]]) -> str | None:
+    """Where the first block whose workbook name (``Sheet.workbook_name``) in the saved file no
+    longer covers the block's own place lies now, in words; None when every name that is there is
+    in place (a workbook built before blocks had names has none)."""
+    for sheet in sheets:
+        for block in sheet.blocks:
+            found = tables.get(sheet.workbook_name(block))
+            if not found:
+                continue
+            where = [(name, ref.replace("$", "")) for name, ref in found]
+            try:  # Excel may save a one-cell range as 'A2' where the builder wrote 'A2:A2'
+                same = [(name, _ref_cells(ref)) for name, ref in where] == [(sheet.name, _ref_cells(block.address()))]
+            except ValueError:  # #REF!: its cells were deleted
+                same = False
+            if not same:
+                table, place = sheet.workbook_name(block), f"{sheet.name}!{block.address()}"
+                if all(ref and "#REF" not in ref for _, ref in where):
+                    now = ", ".join(f"{name}!{ref}" for name, ref in where)
+                    return f"the table {table} is now at {now} instead of {place}"
+                return f"the table {table} ({place}) was deleted"
+    return None
+
+
 def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...] = (),
                    layout: str | None = None) -> None:
     """Raise ValueError when the workbook at ``path`` holds something a headless refresh would
     lose: a sheet that is not one of ``sheets`` (or ``extra``), more charts on a sheet than the
     dashboard has, or any picture; or when it was built with another ``layout``
-    (``layout_fingerprint``; a workbook without one is taken as it is)."""
+    (``layout_fingerprint``; a workbook without one is taken as it is); or when a block's workbook
+    name has moved (the owner inserted rows or columns in Excel: his cells moved with it)."""
     import openpyxl
 
     path = Path(path)
@@ -141,6 +165,7 @@ def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...]
         wb = openpyxl.load_workbook(path, read_only=True)
         names = list(wb.sheetnames)
         built = {p.name: p.value for p in wb.custom_doc_props.props}.get(LAYOUT_PROPERTY)
+        tables = {name: list(d.destinations) or [("", d.attr_text)] for name, d in wb.defined_names.items()}
         wb.close()
     except Exception as exc:
         raise ValueError(f"{path} exists but cannot be read as a workbook ({exc}); a refresh keeps "
@@ -152,6 +177,13 @@ def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...]
             f"differently: the cells you typed cannot be told apart from the old layout's. Write the "
             f"refresh to another file (--out new.xlsm --settings {path.name} keeps your settings) "
             f"and copy your own notes across.")
+    moved = _moved_table(sheets, tables)
+    if moved:
+        raise ValueError(
+            f"{path.name}: {moved}: rows or columns were inserted or deleted on that sheet in Excel. A "
+            f"refresh from the command line writes the tables back where the dashboard puts them and "
+            f"cannot tell your moved cells from them. Use the Refresh button inside Excel (it follows "
+            f"the tables), or write to another file with --out.")
     ours = {s.name for s in sheets} | set(extra)
     foreign = [n for n in names if n not in ours]
     if foreign:
