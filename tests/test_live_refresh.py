@@ -175,3 +175,25 @@ def test_a_block_anchor_is_a_real_cell():
     for s in build_all(tiny_agency(), Assumptions(), "x"):
         for b in s.blocks:
             cell_to_rc(b.anchor)
+
+
+def test_a_workbook_built_for_another_xlwings_stops_before_anything_is_read(owner_book, monkeypatch):
+    """Issue 11.5: the Refresh button's first step compares the workbook's recorded xlwings version
+    with the installed one; a mismatch is the owner's message box, and nothing is read or written."""
+    import shutil
+
+    import xlwings
+    from test_versions import with_recorded_version
+
+    from agency_xl.excel import versions
+
+    book, calls, tmp_path = owner_book
+    original = Path(book.fullname)
+    stale = with_recorded_version(original, tmp_path / "stale.xlsm", "0.30.0")
+    shutil.move(stale, original)  # the open workbook's saved file says 0.30.0
+    monkeypatch.setattr(versions, "pinned_xlwings", lambda: xlwings.__version__)
+    done = live.refresh_book(book)
+    assert "built for xlwings 0.30.0" in done.error
+    assert f'agency-xl template --out "{original}"' in done.error
+    assert calls == {} and book.assignments == []  # the exports were never read, nothing written
+    assert [a["prompt"] for a in book.app.alerts] == [done.message()]

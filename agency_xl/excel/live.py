@@ -36,6 +36,7 @@ from agency_xl.ams import read_exports
 from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
 from agency_xl.dashboards import build_all
 from agency_xl.dashboards.spec import Block, Sheet
+from agency_xl.excel import versions
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Sheets whose content is the owner's input or live formulas: a refresh never writes there.
@@ -219,8 +220,9 @@ def refresh_book(book: Any, now: dt.datetime | None = None) -> Refreshed:
     app.screen_updating = False
     app.calculation = "manual"
     try:
-        # The xlwings version check (issue 11, item 5: agency_xl/excel/versions.py) belongs here,
-        # before anything is read or written; its ValueError reaches the owner like the ones below.
+        # Before anything is read or written: the workbook's VBA must belong to the installed
+        # xlwings (issue 11.5); its ValueError reaches the owner like the ones below.
+        versions.check_workbook_matches_xlwings(book)
         status("agency_xl: reading Settings")
         owner = parse_settings(book.sheets[SETTINGS_SHEET].used_range.value or [], SETTINGS_SHEET)
         done.folder = resolve_folder(owner.exports_folder, book.fullname)
