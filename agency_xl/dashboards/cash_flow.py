@@ -34,9 +34,7 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
-from agency_xl.excel.functions import (
-    cash_flow as udf,  # the cached results are what Excel will show
-)
+from agency_xl.excel.functions import CATALOG  # the cached results are what Excel will show
 from agency_xl.models import cash_flow as m
 from agency_xl.models import households as hh
 from agency_xl.models import leads as lead_model
@@ -343,7 +341,9 @@ def _calculator(sheet: Sheet, meas: Measured, settings: Assumptions, wc: m.Worki
     runway = m.runway_months(values[7], values[0])
     runway = runway if math.isfinite(runway) else None  # no expenses: the cash never runs out
     sheet.formulas.append(Formula("B53", f"=RUNWAY_MONTHS({cash},{exp})", runway, NUMBER1))
-    breakdown = udf.WC_BREAKDOWN(*values[:7])
+    breakdown = CATALOG["WC_BREAKDOWN"].call(*values[:7])  # as Excel shows it: an error as text
+    if not isinstance(breakdown, list):
+        breakdown = [[breakdown, None]] + [[None, None] for _ in range(5)]
     sheet.formulas.append(Formula(
         "D42", f"=WC_BREAKDOWN({refs})", breakdown[0][0], spill=(len(breakdown), 2), values=breakdown,
         row_formats=[None, MONEY, MONEY, MONEY, MONEY, NUMBER1], header=True,

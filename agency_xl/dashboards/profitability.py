@@ -127,6 +127,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
                        f"end date may have earned in the window. {data_note(data, w)}")
     elif summary is not None and summary.earned_premium == 0 and summary.incurred_losses == 0:
         status_text = no_data_note(w, "no premium earned and no claims in these months")
+    elif summary is not None and summary.claims == 0 and (other is None or other["claims"].sum() == 0):
+        status_text = (no_data_note(w, "no claim has a loss date in these months, so the loss ratio is 0% "
+                                       "as far as the claims export shows") + " " + data_note(data, w))
     sheet.blocks.append(status_block("A2", status_text))
 
     # Bonus card

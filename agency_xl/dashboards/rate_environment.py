@@ -146,11 +146,15 @@ def _cell(block: Block, row: int, col: int = 1, absolute: bool = True) -> str:
     return f"${col_letters}${r + 1}"
 
 
-def _table(name: str, *args: Any) -> list[list[Any]] | None:
-    """A table function's result as Excel will show it (the cached value of its live formula);
-    None if it returns an error text."""
+def _table(name: str, *args: Any, shape: tuple[int, int]) -> list[list[Any]]:
+    """A table function's result as Excel will show it (the cached value of its live formula). When
+    the function answers with an error text (a measured input outside what it accepts, e.g. an
+    implausible premium), that text in the first cell of a blank table of ``shape``, so the sheet
+    and its charts keep their layout."""
     out = CATALOG[name].call(*args)
-    return out if isinstance(out, list) else None
+    if isinstance(out, list):
+        return out
+    return [[out if i == j == 0 else None for j in range(shape[1])] for i in range(shape[0])]
 
 
 def _finite(x: float) -> float | None:
@@ -262,7 +266,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     # --- rate scenarios: a live table and its chart ---------------------------------------------
     increases = "{" + ";".join(f"{v:g}" for v in m.DEFAULT_INCREASES) + "}"
-    scen_values = _table("RATE_SCENARIOS", r0, premium, commission_rate, sens, list(m.DEFAULT_INCREASES), tol)
+    scen_values = _table("RATE_SCENARIOS", r0, premium, commission_rate, sens, list(m.DEFAULT_INCREASES), tol,
+                         shape=(1 + len(m.DEFAULT_INCREASES), len(m.SCENARIO_COLUMNS)))
     n_scen = len(scen_values)
     sheet.formulas.append(Formula(
         "A39", f"=RATE_SCENARIOS({c_r0},{c_prem},{c_comm},B11,{increases},{c_tol})", scen_values[0][0],
@@ -283,7 +288,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # --- revenue decomposition -------------------------------------------------------------------
-    dec = _table("REVENUE_DECOMPOSITION", policy_growth, x, -impact.added_churn)
+    dec = _table("REVENUE_DECOMPOSITION", policy_growth, x, -impact.added_churn, shape=(6, 3))
     sheet.formulas.append(Formula(
         "A49", f"=REVENUE_DECOMPOSITION({c_pg},B6,-B13)", dec[0][0], spill=(len(dec), 3),
         name="decomposition", values=dec, header=True, column_formats=["@", RATIO3, PCT2],
@@ -297,7 +302,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     # --- LTV with premium inflation --------------------------------------------------------------
     ltv_rows = _table("LTV_INFLATION", per_household, commission_rate, r0, s.ltv_premium_growth, sens,
-                      settings.general.discount_rate, tol)
+                      settings.general.discount_rate, tol, shape=(4, 3))
     sheet.formulas.append(Formula(
         "A57", f"=LTV_INFLATION({c_perhh},{c_comm},{c_r0},B8,B11,{c_disc},{c_tol})", ltv_rows[0][0],
         spill=(len(ltv_rows), 3), name="ltv", values=ltv_rows, header=True,
