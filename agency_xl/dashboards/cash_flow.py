@@ -39,7 +39,7 @@ from agency_xl.models import cash_flow as m
 from agency_xl.models import households as hh
 from agency_xl.models import leads as lead_model
 from agency_xl.models import rate_environment as rate_model
-from agency_xl.models.periods import window
+from agency_xl.models.periods import last_complete_month, window
 
 NEEDS = ("commissions",)
 MEASURED_INPUTS = ("monthly_commission", "new_business_share", "lag_days", "reversal_share",
@@ -132,7 +132,7 @@ def measure(data: AmsData, settings: Assumptions) -> tuple[Measured, dict]:
     through = data.window_end("commissions")
     lags = m.commission_lags(c)
     lag = m.lag_summary(lags["lag_days"], lags["commission_amount"])
-    cb = m.chargeback_rate(c, through)
+    cb = m.chargeback_rate(c, window(through).last.date())  # sales matured by the window's end
     base = m.commission_baseline(c, through)
     parts.update(lags=lags, lag=lag, chargebacks=cb, baseline=base,
                  histogram=m.lag_histogram(lags["lag_days"], lags["commission_amount"]))
@@ -172,9 +172,9 @@ def measure(data: AmsData, settings: Assumptions) -> tuple[Measured, dict]:
 
 
 def projection_months(data: AmsData, n: int) -> list[str]:
-    """Labels ("Nov 2025") of the ``n`` months after the data date; text, so the chart's category
-    axis reads as months."""
-    first = pd.Timestamp(data.as_of).to_period("M") + 1
+    """Labels ("Nov 2025") of the ``n`` months after the last complete month of the data date
+    (the boundary of every window); text, so the chart's category axis reads as months."""
+    first = last_complete_month(data.as_of) + 1
     return [f"{p:%b %Y}" for p in pd.period_range(first, periods=n, freq="M")]
 
 

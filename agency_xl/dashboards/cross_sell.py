@@ -90,12 +90,15 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         by_count = m.portfolio_by_count(households)
         combos = m.portfolio_by_combination(households)
         additions = m.first_additions(pol, sales)
-        timing = m.timing_buckets(additions, as_of, rate, retention.retention, g.discount_rate,
+        # "Now" for the timing and conversion cohorts: the last day of the last complete month, the
+        # boundary of every window (a 2 November data date measures what a 31 October one does).
+        now = w.last.date()
+        timing = m.timing_buckets(additions, now, rate, retention.retention, g.discount_rate,
                                   s.timing_last_day, s.history_months)
         timing_note = timing.attrs.get("not_measurable", "")
         best = m.best_bucket(timing, s.min_households, s.min_conversions)
         heads = [step[0] for step in m.parse_sequence(s.product_sequence)]
-        matrix = m.conversion_matrix(pol, as_of, heads, s.conversion_window_months, sales, s.history_months)
+        matrix = m.conversion_matrix(pol, now, heads, s.conversion_window_months, sales, s.history_months)
         premiums = m.product_premiums(pol, as_of)
         opportunities = m.opportunity_table(
             households, matrix, premiums, rate, retention.retention, g.discount_rate, s.product_sequence,

@@ -244,8 +244,10 @@ def policy_terms(policies: pd.DataFrame, default_term_months: int = 12) -> np.nd
 
 
 def renewal_window(as_of: dt.date, months: int = 12) -> pd.PeriodIndex:
-    """The ``months`` calendar months after the data date's month (each calendar month once)."""
-    start = pd.Timestamp(as_of).to_period("M") + 1
+    """The ``months`` calendar months after the last complete month on or before the data date
+    (``periods.last_complete_month``: the same boundary as every 12-month window; each calendar
+    month once). On a 2 November data date the calendar starts with November."""
+    start = last_complete_month(as_of) + 1
     return pd.period_range(start, periods=months, freq="M")
 
 
