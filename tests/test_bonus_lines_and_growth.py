@@ -120,7 +120,7 @@ def test_too_little_claims_history_says_so_instead_of_alerting():
 def _statements(before: float, now: float) -> pd.DataFrame:
     """One Renewal row per month on the 15th: $before of premium a month from Nov 2023 to Oct 2024,
     $now a month from Nov 2024 to Oct 2025, commission 10% of it."""
-    months = pd.date_range("2023-11-15", periods=24, freq="MS") + pd.Timedelta(days=14)
+    months = pd.date_range("2023-11-01", periods=24, freq="MS") + pd.Timedelta(days=14)
     premium = [before] * 12 + [now] * 12
     return pd.DataFrame({"statement_date": months, "policy_number": "A1", "product": "Auto",
                          "transaction_type": "Renewal", "transaction_effective_date": months - pd.Timedelta(days=45),
