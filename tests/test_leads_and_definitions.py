@@ -5,7 +5,6 @@ pandas from the definitions in docs/models/*.md, not by the code under test."""
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from pathlib import Path
 
 import numpy as np

@@ -81,6 +81,9 @@ def _coefficient_rows(model: m.ScoreModel | None) -> list[list[object]]:
     rows = []
     for name, coef in zip(model.names, model.coefficients):
         label = FEATURE_TEXT.get(name) or f"Vendor: {name.split('=', 1)[1]}"
+        if name in model.missing:  # an optional answer the lead log does not hold
+            rows.append([label, None, None, "Not in the lead log: the score does without it"])
+            continue
         rows.append([label, coef, math.exp(coef) if name != "intercept" else None,
                      _effect_text(name, coef, model.baseline_vendor)])
     return rows[:COEF_ROWS]
@@ -301,6 +304,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             "open_leads": info.get("open"),
             "urgent_leads": info.get("urgent"),
             "score_coefficients": dict(zip(model.names, model.coefficients)) if model else None,
+            "score_answers_missing": list(model.missing) if model else None,
             "score_p_ref": model.p_ref if model else None,
             "score_band_counts": {r[0]: r[1] for r in band_rows} if bands is not None else None,
             "score_band_conversion": {r[0]: clean(r[4]) for r in band_rows} if bands is not None else None,

@@ -281,6 +281,6 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             "growth_gap_warning": gap.warning,
             "loss_ratio_by_product": {r[0]: clean(r[4]) for r in prod_rows},
             "combined_ratio_by_product": {r[0]: clean(r[5]) for r in prod_rows},
-            "too_few_claims_to_judge": too_few,
+            "too_few_claims_to_judge": sorted(too_few),
         }
     return sheet

@@ -84,7 +84,13 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
                                      settings.segments.elite_min_products, settings.segments.premium_min_products)
         sold_ids = set(data.referrals.loc[data.referrals["status"] == "Sold", "household_id"].dropna())
         referred = homes[homes["household_id"].isin(sold_ids)]
-        avg_ltv = float(referred["ltv"].mean()) if len(referred) else float(homes["ltv"].mean())
+        if len(referred):
+            avg_ltv = float(referred["ltv"].mean())
+        else:
+            # No sold referral can be found in the book (no Household ID in the log): the book's
+            # new-customer LTV, the estimate the Leads sheet uses, said so.
+            avg_ltv = lead_model.new_customer_ltv(homes, data.window_end("policies"))
+            extra["ltv_estimated"] = True
         extra["ltv"] = avg_ltv
         extra["ltv_cac"] = avg_ltv / prog.cac if prog.cac and np.isfinite(prog.cac) else float("nan")
         if data.leads is not None:
@@ -131,7 +137,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          "Sold / decided: the Leads sheet's figure" if data.leads is not None else "Add the lead log to compare"),
         ("Incentives paid", v("incentives_paid"), MONEY, ""),
         ("Referral CAC", v("cac"), MONEY, "Incentives paid / referrals sold. Plan: $120"),
-        ("LTV of a referred customer", extra.get("ltv"), MONEY, "The Segments sheet's household LTV"),
+        ("LTV of a referred customer", extra.get("ltv"), MONEY,
+         "Estimate: the book's new-customer LTV (no referred household found in the book)"
+         if extra.get("ltv_estimated") else "The Segments sheet's household LTV"),
         ("LTV : CAC", extra.get("ltv_cac"), NUMBER1, "Plan: 68.3 (8,200 / 120)"),
         ("Viral coefficient K", v("k"), "0.0000", "Below 1: referrals add growth but do not sustain it"),
         ("Total reach N / (1 - K)", m.total_reach(prog.households, prog.k) if prog and prog.k < 1 else None,
@@ -220,6 +228,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             "referral_rate": clean(prog.referral_rate), "referrals_per_referrer": clean(prog.referrals_per_referrer),
             "conversion": clean(prog.conversion), "paid_lead_conversion": clean(extra.get("lead_conversion")),
             "referral_cac": clean(prog.cac), "referred_ltv": clean(extra.get("ltv")),
+            "referred_ltv_estimated": bool(extra.get("ltv_estimated", False)),
             "ltv_cac": clean(extra.get("ltv_cac")), "viral_coefficient": clean(prog.k),
             "referrals_12m": prog.referrals, "referrals_sold_12m": prog.sold,
             "high_propensity_households": high.get("count"),

@@ -51,7 +51,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np

@@ -356,6 +356,7 @@ class ScoreModel:
     iterations: int = 0
     converged: bool = True
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # answers the log does not hold (no effect on the score)
 
     def vendor_effect(self, vendor: str | None) -> float:
         """The vendor's coefficient (0 for the baseline); an unknown or blank vendor gets the
@@ -428,15 +429,24 @@ def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20,
     if len(closed) < min_closed or y.sum() == 0 or y.sum() == len(y):
         return None
     means = {}
+    missing = []
     for name in NUMERIC_FEATURES:
         x = _as_float(closed[name]) if name in closed else np.full(len(closed), np.nan)
         means[name] = float(np.nanmean(x)) if np.isfinite(x).any() else 0.0
+        if len(np.unique(x[np.isfinite(x)])) < 2:
+            # The log does not hold this answer (an optional column; a missing yes/no reads as
+            # "no" for everyone): nothing to learn from, the score does without it.
+            missing.append(name)
     vendor = closed["vendor"].astype(str)
     counts = vendor.value_counts()
     ranked = sorted(counts.index, key=lambda v: (-counts[v], v))
     baseline, others = ranked[0], sorted(ranked[1:])
     dummies = np.column_stack([(vendor == v).to_numpy(float) for v in others]) if others else np.empty((len(closed), 0))
-    x = np.column_stack([np.ones(len(closed)), _numeric_matrix(closed, means), dummies])
+    answers = _numeric_matrix(closed, means)
+    for i, name in enumerate(NUMERIC_FEATURES):
+        if name in missing:
+            answers[:, i] = 0.0  # no signal: its coefficient is exactly 0
+    x = np.column_stack([np.ones(len(closed)), answers, dummies])
     b, iterations, converged = fit_logistic(x, y, l2)
     p = 1.0 / (1.0 + np.exp(-(x @ b)))
     names = ["intercept", *NUMERIC_FEATURES, *[f"vendor={v}" for v in others]]
@@ -446,7 +456,7 @@ def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20,
         means=means, vendor_mix={v: float(counts[v] / len(closed)) for v in ranked},
         p_ref=float(np.quantile(p, reference_quantile)), reference_quantile=reference_quantile,
         n_train=len(closed), n_sold=int(y.sum()), l2=l2,
-        iterations=iterations, converged=converged, notes=notes,
+        iterations=iterations, converged=converged, notes=notes, missing=missing,
     )
 
 

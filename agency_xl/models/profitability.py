@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.models import households as hh
-from agency_xl.models.periods import Window, window
+from agency_xl.models.periods import window
 from agency_xl.models.scalars import safe_ratio as _ratio
 
 DAYS_PER_YEAR = 365.0

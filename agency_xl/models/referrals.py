@@ -122,7 +122,9 @@ def program_metrics(referrals: pd.DataFrame, households_in_force: int, through: 
     r = referrals[window(through, months).contains(referrals["referral_date"])]
     referrers = int(r["referrer_household_id"].nunique())
     sold, decided, conv = decided_conversion(r["status"])
-    paid = float(np.nansum(pd.to_numeric(r["incentive_paid"], errors="coerce").to_numpy(dtype=float)))
+    incentives = pd.to_numeric(r["incentive_paid"], errors="coerce").to_numpy(dtype=float)
+    # A log without incentives (the column is optional) does not say they cost nothing: unknown.
+    paid = float(np.nansum(incentives)) if np.isfinite(incentives).any() or not len(r) else float("nan")
     rate = referrers / households_in_force if households_in_force else float("nan")
     per = len(r) / referrers if referrers else float("nan")
     cac = paid / sold if sold else float("nan")

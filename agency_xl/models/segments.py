@@ -254,7 +254,10 @@ def cac_by_tier(leads: pd.DataFrame, through: dt.date | None = None, months: int
     """Cost to acquire one household per tier, measured on the lead log.
 
     A lead's tier is ``segment(products quoted, quoted premium)``; leads without products quoted
-    cannot be tiered and are left out. CAC = lead spend of the tier / leads sold in it (every
+    cannot be tiered and are left out. A one-product lead not (yet) quoted counts as Standard;
+    but when no lead in the window has a quoted premium at all (the column is optional),
+    Standard and Low-Value cannot be told apart and their one-product leads are left out (their
+    CAC then comes from Settings) rather than all counted as Standard. CAC = lead spend of the tier / leads sold in it (every
     lead costs, sold or not). With ``through`` and ``months``, only leads dated in the ``months``
     complete months ending at ``through`` (``periods.window``).
     Returns one row per tier: tier, leads, spend, sold, cac (NaN when none sold).
@@ -262,9 +265,12 @@ def cac_by_tier(leads: pd.DataFrame, through: dt.date | None = None, months: int
     lead = leads
     if through is not None and months:
         lead = lead[window(through, months).contains(lead["lead_date"])]
-    tier = segment(pd.to_numeric(lead["products_quoted"], errors="coerce").to_numpy(float),
-                   pd.to_numeric(lead["quoted_premium"], errors="coerce").to_numpy(float),
-                   low_value_premium, elite_min_products, premium_min_products)
+    products = pd.to_numeric(lead["products_quoted"], errors="coerce").to_numpy(float)
+    premium = pd.to_numeric(lead["quoted_premium"], errors="coerce").to_numpy(float)
+    tier = np.asarray(segment(products, premium, low_value_premium, elite_min_products, premium_min_products),
+                      dtype=object)
+    if not np.isfinite(premium).any():
+        tier = np.where(products < premium_min_products, "", tier)
     cost = pd.to_numeric(lead["cost"], errors="coerce").fillna(0.0).to_numpy(float)
     sold = (lead["status"] == "Sold").to_numpy(bool)
     rows = []
