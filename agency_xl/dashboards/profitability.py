@@ -75,7 +75,7 @@ def _measured_growth(data: AmsData, s, end) -> tuple[m.GrowthGap, m.YearOverYear
         measure = "written premium growth (commission statements)"
         if revenue is None:
             revenue = m.written_premium_by_month(cm, end, 24, outside, amount="commission_amount")
-            measure = "commission growth (commission statements, no premium column)"
+            measure = "commission growth (statements without premium)"
     if revenue is None:
         revenue = m.earned_premium_by_month(pol, end, 24, outside)
         measure = "earned premium growth at today's prices (book: policies only, no rate increases)"
@@ -150,7 +150,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("Combined ratio (12 months)", cr, PCT, f"Full bonus below {s.bonus_full_threshold:.0%}; lines "
          f"outside it: {others}"),
         ("Loss ratio (12 months)", clean(summary.loss_ratio) if summary else None, PCT,
-         "Losses / earned premium. Recent months are immature: claims reported later raise them"),
+         "Losses / earned premium; recent months immature"),
         ("Expense ratio", s.expense_ratio, PCT, "From Settings"),
         ("Bonus status", status, "@", light.get(status, "") if status else ""),
         ("Risk level", risk, "@", {"LOW": "OK", "MEDIUM": "WATCH", "HIGH": "ALERT"}.get(risk, "") if risk else ""),
@@ -159,7 +159,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          "Lines in the bonus"),
         ("Incurred losses (12 months)", summary.incurred_losses if summary else None, MONEY,
          "Lines in the bonus: paid + reserves, by loss date"),
-        ("Incurred losses, other lines (12 months)", other_losses, MONEY,
+        ("Losses, other lines (12 months)", other_losses, MONEY,
          f"Outside the bonus (Settings): {others}"),
         ("Underwriting profit (12 months)", clean(summary.underwriting_profit) if summary else None, MONEY,
          "Earned x (1 - combined ratio)"),
@@ -191,7 +191,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             if r[0] not in inside:
                 notes.append("outside the bonus")
             if (r[3] or 0) < s.min_claims_by_line:
-                notes.append(f"too few to judge ({r[3]} claims)")
+                notes.append(f"too few to judge ({r[3]} claim{'' if r[3] == 1 else 's'})")
                 too_few.append(r[0])
             if r[1] is None:
                 notes.append(not_measurable or "not measurable")
@@ -256,7 +256,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          Series("Severity", "trend", 8, kind="line", secondary=True, color=RED)],
         width=520, height=260, y_format="0.0", y2_format='"$"#,##0',
     ))
-    sheet.column_widths = {0: 30, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 13, 13: 22}
+    sheet.column_widths = {0: 34, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 30, 13: 22}
 
     if summary:
         sheet.kpis = {

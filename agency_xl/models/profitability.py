@@ -370,15 +370,14 @@ def profit_vs_revenue_growth(
     gap = rg - pg
     warn = bool(np.isfinite(gap) and gap > warning_threshold)
     span = "" if months == 12 else f" Compared over the {months} months the exports cover in both years."
-    what = f" Revenue = {revenue_measure}." if revenue_measure != "revenue" else ""
     if not np.isfinite(gap):
         msg = why_not or "Not enough history to compare growth (needs 24 months of premium and claims)."
     elif warn:
         msg = (f"Profit is growing {gap:.1%} slower than revenue (limit {warning_threshold:.0%}): "
-               f"losses are rising faster than premium.{what}{span}")
+               f"losses are rising faster than premium.{span}")
     else:
         msg = (f"Profit growth keeps pace with revenue growth (gap {gap:.1%}, limit "
-               f"{warning_threshold:.0%}).{what}{span}")
+               f"{warning_threshold:.0%}).{span}")
     return GrowthGap(rg, pg, gap, warn, msg, revenue_measure, months)
 
 

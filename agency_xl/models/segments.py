@@ -133,7 +133,7 @@ class RetentionUsed:
         return r[key(products_to)] - r[key(products_from)]
 
     def source(self, label: str) -> str:
-        return "measured (households)" if self.measured[label] else self.fallback_source
+        return "measured" if self.measured[label] else self.fallback_source
 
 
 def retention_for_ltv(retention_table: pd.DataFrame | None, fallback: dict[str, float],
