@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from metric_compare import changed, flatten
 
 from agency_xl.ams import AmsData, read_exports
 from agency_xl.assumptions import Assumptions
@@ -60,33 +60,12 @@ def sample() -> AmsData:
     return read_exports(SAMPLE)
 
 
-def _flat(x, path=""):  # noqa: ANN001, ANN202
-    if isinstance(x, dict):
-        out = {}
-        for k, v in x.items():
-            out.update(_flat(v, f"{path}.{k}" if path else str(k)))
-        return out
-    if isinstance(x, list) and x and isinstance(x[0], dict):
-        out = {}
-        for i, v in enumerate(x):
-            out.update(_flat(v, f"{path}[{i}]"))
-        return out
-    return {path: x}
-
-
-def _same(a, b) -> bool:  # noqa: ANN001
-    if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-9)
-    return a == b
-
-
 def test_a_data_date_two_days_into_the_next_month_moves_no_twelve_month_figure(sample):
     on_31 = all_metrics(sample, Assumptions())
     later = copy.deepcopy(sample)
     later.as_of = dt.date(2025, 11, 2)
     on_2 = all_metrics(later, Assumptions())
-    a, b = _flat(on_31), _flat(on_2)
-    moved = {k for k in set(a) | set(b) if not _same(a.get(k), b.get(k))}
+    moved = set(changed(flatten(on_31), flatten(on_2)))
     # Only the date itself and the queue of open leads to call (their age counts from today) move.
     assert moved == {"as_of", "leads.open_leads"}
 

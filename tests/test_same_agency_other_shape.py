@@ -10,13 +10,14 @@ a fallback named as such (the Settings or the growth report's retention), or an 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import export_variants as ev
 import pytest
+from metric_compare import changed as compare
+from metric_compare import flatten
 
 from agency_xl.ams import AmsData, read_exports
 from agency_xl.assumptions import Assumptions
@@ -32,30 +33,9 @@ def sample() -> tuple[AmsData, dict, list[ev.ExportFile]]:
     return data, flatten(all_metrics(data, Assumptions())), ev.load(SAMPLE, data.health.files)
 
 
-def flatten(x: Any, path: str = "") -> dict[str, Any]:
-    if isinstance(x, dict):
-        out: dict[str, Any] = {}
-        for k, v in x.items():
-            out.update(flatten(v, f"{path}.{k}" if path else str(k)))
-        return out
-    if isinstance(x, list) and x and isinstance(x[0], dict):
-        out = {}
-        for i, v in enumerate(x):
-            out.update(flatten(v, f"{path}[{i}]"))
-        return out
-    return {path: x}
-
-
-def same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    return a == b
-
-
 def changed(base: dict, other: dict) -> dict[str, Any]:
     """Figures that differ, with the variant's value."""
-    keys = set(base) | set(other)
-    return {k: other.get(k) for k in keys if not k.startswith(IGNORED) and not same(base.get(k), other.get(k))}
+    return compare(base, other, IGNORED)
 
 
 def metrics_of(tmp: Path, files: list[ev.ExportFile], replace: dict) -> dict:
