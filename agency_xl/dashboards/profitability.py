@@ -256,7 +256,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          Series("Severity", "trend", 8, kind="line", secondary=True, color=RED)],
         width=520, height=260, y_format="0.0", y2_format='"$"#,##0',
     ))
-    sheet.column_widths = {0: 34, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 30, 13: 22}
+    sheet.column_widths = {0: 44, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 30, 13: 22}
 
     if summary:
         sheet.kpis = {
