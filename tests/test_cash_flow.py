@@ -249,7 +249,9 @@ def test_sheet_from_statements_measures_its_inputs():
     assert s.key == "cash_flow" and s.name == "Cash Flow" and len(s.name) <= 31
     lags = m.commission_lags(c)
     lag = m.lag_summary(lags["lag_days"], lags["commission_amount"])
-    assert s.kpis["inputs_measured"] is True
+    # Everything the statements hold is measured; growth and the cost of a household need the
+    # growth report and the lead log (issue 9.5), absent here.
+    assert s.kpis["fallbacks_used"] == ["growth_rate", "cost_per_household"]
     assert s.kpis["commission_lag_days"] == round(lag.lag_days, 1)
     assert s.kpis["chargeback_rate"] == pytest.approx(m.chargeback_rate(c, AS_OF).rate)
     base = m.commission_baseline(c, AS_OF)
@@ -270,15 +272,15 @@ def test_sheet_from_statements_measures_its_inputs():
 def test_calculator_formulas_read_the_input_cells_and_cache_what_excel_computes():
     s = sheet_module.build(AmsData(commissions=sample_statements(), as_of=AS_OF), Assumptions())
     inputs = {i.cell: i.value for i in s.inputs}
-    refs = ",".join(sheet_module.CALC_INPUTS[:5])
+    refs = ",".join(sheet_module.CALC_INPUTS[:7])  # with households and the cost to win one (9.5)
     formulas = {f.formula.split("(")[0]: f for f in s.formulas}
     assert formulas["=WC_NEED"].formula == f"=WC_NEED({refs})"
     assert formulas["=WC_BREAKDOWN"].formula == f"=WC_BREAKDOWN({refs})"
-    args = [inputs[c] for c in sheet_module.CALC_INPUTS[:5]]
+    args = [inputs[c] for c in sheet_module.CALC_INPUTS[:7]]
     assert formulas["=WC_NEED"].value == pytest.approx(xh.call_like_excel(UDFS, "WC_NEED", *args)[0][0])
     assert formulas["=WC_BREAKDOWN"].values == xh.call_like_excel(UDFS, "WC_BREAKDOWN", *args)
     assert formulas["=WC_BREAKDOWN"].spill == (6, 2)
-    cash, expenses = inputs[sheet_module.CALC_INPUTS[5]], inputs[sheet_module.CALC_INPUTS[0]]
+    cash, expenses = inputs[sheet_module.CALC_INPUTS[7]], inputs[sheet_module.CALC_INPUTS[0]]
     assert formulas["=RUNWAY_MONTHS"].value == pytest.approx(cash / expenses)
 
 
@@ -288,7 +290,8 @@ def test_sheet_without_commission_export_uses_the_fallbacks_and_says_so(tmp_path
     s.validate()
     assert "Commission statement" in s.block("status").rows[0][0]
     assert s.kpis["inputs_measured"] is False and s.kpis["commission_lag_days"] == 55.0
-    assert s.kpis["chargeback_rate"] == 0.08
+    # The fallback is a share of commission dollars (issue 9.5), the matched rate is not measured.
+    assert s.kpis["reversal_share"] == 0.02 and s.kpis["chargeback_rate"] is None
     notes = [r[2] for r in s.block("inputs").rows[:5]]
     assert all(n.startswith("Settings fallback: no Commission statement export") for n in notes)
     assert s.block("lag_histogram").rows == []
@@ -302,13 +305,14 @@ def test_sheet_with_an_empty_commission_export_falls_back_input_by_input():
     s = sheet_module.build(AmsData(commissions=empty, as_of=AS_OF), Assumptions())
     s.validate()
     assert s.kpis["inputs_measured"] is False
-    assert set(s.kpis["fallbacks_used"]) == set(sheet_module.MEASURED_INPUTS)
+    assert set(s.kpis["fallbacks_used"]) == set(sheet_module.MEASURED_INPUTS) | {"growth_rate", "cost_per_household"}
     assert m.chargeback_rate(empty, AS_OF).policies == 0
-    # One sale, no chargeback to time: only the delay falls back.
+    # One sale, long before the 12-month window, no chargeback to time: what the window needs
+    # falls back; the lag and the matched chargeback rate are measured on the whole history.
     one = pd.DataFrame([_row("New Business", "P1", "2024-01-10", "2024-02-15", 100.0)])
     s = sheet_module.build(AmsData(commissions=one, as_of=AS_OF), Assumptions())
-    assert s.kpis["fallbacks_used"] == ["monthly_commission", "new_business_share",
-                                        "chargeback_delay_days"]
+    assert s.kpis["fallbacks_used"] == ["growth_rate", "cost_per_household", "monthly_commission",
+                                        "new_business_share", "reversal_share", "chargeback_delay_days"]
     assert s.kpis["chargeback_rate"] == 0.0 and s.kpis["commission_lag_days"] == 36.0
 
 

@@ -332,6 +332,7 @@ def test_sheet_from_hand_made_data():
     data = sheet_data()
     settings = Assumptions()
     settings.cross_sell.min_households = 3
+    settings.cross_sell.min_conversions = 1  # a hand-made book: one convert is enough to judge here
     sheet = dash.build(data, settings)
     sheet.validate()
     assert sheet.key == "cross_sell" and sheet.name == "Cross-Sell" and len(sheet.name) <= 31

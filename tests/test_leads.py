@@ -336,11 +336,12 @@ def test_cac_by_segment_spreads_each_vendors_spend_over_its_sales():
 
 
 def test_reallocation_rule():
+    # Issue 9.6: the minimum counts DECIDED leads (sold, lost, bad), not leads bought.
     vendors = pd.DataFrame({"vendor": ["Good Co", "Poor Co", "Tiny Co"], "spend": [12_000.0, 8_000.0, 500.0],
-                            "leads": [240, 320, 5], "roi": [6.0, 0.9, -1.0],
-                            "rating": [m.EXCELLENT, m.UNDERPERFORMING, m.UNDERPERFORMING]})
-    r = m.reallocation(vendors, share=0.25, min_leads=20)
-    assert (r.amount, r.from_vendor, r.to_vendor) == (2_000.0, "Poor Co", "Good Co")  # Tiny Co too small
+                            "leads": [240, 320, 25], "decided": [200, 300, 5], "roi": [6.0, 0.9, -1.0],
+                            "rating": [m.EXCELLENT, m.UNDERPERFORMING, m.TOO_NEW]})
+    r = m.reallocation(vendors, share=0.25, min_decided=20)
+    assert (r.amount, r.from_vendor, r.to_vendor) == (2_000.0, "Poor Co", "Good Co")  # Tiny Co too new
     assert r.ltv_gain == pytest.approx(2_000 * (6.0 - 0.9))
     assert "$2,000" in r.sentence and "Poor Co" in r.sentence and "Rule:" in r.sentence
     # Poor Co returns 1.9 / 7.0 = 27% of Good Co's value per dollar: below any trigger above 0.27

@@ -165,11 +165,19 @@ def test_commission_rate_measured_on_new_business_and_renewal_rows():
 
 
 def test_retention_for_ltv_uses_measured_and_falls_back():
+    # Issue 9.7: the customer is the household, kept while it keeps at least one policy.
     book = make_book([(1, 500.0)] * 3 + [(2, 800.0)] * 2, cancelled={"H001": 1})
+    # H006: one Auto policy, cancelled in the window: a one-product household that left.
+    book = pd.concat([book, pd.DataFrame([{
+        "policy_number": "H006-0", "household_id": "H006", "product": "Auto", "status": "Cancelled",
+        "original_effective_date": pd.Timestamp("2021-03-01"), "expiration_date": pd.NaT,
+        "cancel_date": pd.Timestamp("2025-05-01"), "annual_premium": 500.0}])], ignore_index=True)
     table = hh.retention_by_product_count(book, AS_OF, 12)
     used = m.retention_for_ltv(table, {"1": 0.72, "2": 0.91, "3+": 0.97})
-    # H001 had two Auto policies (one cancelled since): one product, so both are in the "1" cohort.
+    # H001 had two Auto policies (one cancelled since) and keeps the other: a household kept.
+    # The "1" cohort: H001, H002, H003 kept, H006 gone -> 3 of 4.
     assert used.measured["1"] and used.retention["1"] == pytest.approx(3 / 4)
+    assert used.households["1"] == 4
     assert used.measured["2"] and used.retention["2"] == pytest.approx(1.0)
     assert not used.measured["3+"] and used.retention["3+"] == 0.97
 

@@ -18,3 +18,8 @@ class SettingsGroup(BaseModel):
     """One model's settings. Unknown keys are refused so a typo on the sheet is reported."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def text_list(text: str) -> tuple[str, ...]:
+    """A comma-separated Settings value as a tuple of trimmed, non-empty names ("Life, Boat")."""
+    return tuple(p.strip() for p in str(text or "").split(",") if p.strip())

@@ -1,7 +1,8 @@
 """Settings of the cash flow model (commission lag, chargebacks, working capital).
 
-The commission lag, the chargeback rate and the monthly commission are MEASURED from the commission
-statements; the ``fallback_*`` settings are used only when that export is missing (the sheet says so).
+The commission lag, the reversals (cancellations and chargebacks), the monthly commission, the
+growth rate and the cost of winning a household are MEASURED from the exports; the ``fallback_*``
+settings are used only when the export that holds them is missing (the sheet says so).
 """
 
 from agency_xl.assumptions.base import SettingsGroup, setting
@@ -19,17 +20,24 @@ class CashFlowSettings(SettingsGroup):
     buffer_months: float = setting(
         3.0, "months", "Months of expenses to hold as the base working-capital buffer.", ge=0, le=36
     )
-    monthly_growth_rate: float = setting(
-        0.08, "%", "Planned growth of commission earned, per month, in the projection.",
-        ge=-0.5, le=1,
+    monthly_growth_rate: float | None = setting(
+        None, "%", "Growth of commission earned per month in the projection. Blank: measured from "
+        "the growth & retention report (policy growth of the last 12 complete months, per month). "
+        "The plan's 8% a month is 152% a year: its example, not a default.", ge=-0.5, le=1,
     )
     fallback_lag_days: float = setting(
         48.0, "days", "Commission lag used only when no commission statement export is found.",
         ge=0, le=365,
     )
-    fallback_chargeback_rate: float = setting(
-        0.08, "%", "Share of new-business commission charged back; used only without the "
-        "commission statement export.", ge=0, le=1,
+    fallback_reversal_share: float = setting(
+        0.02, "%", "Cancellations and chargebacks as a share of commission DOLLARS; used only "
+        "without the commission statement export (8% of new policies charged back x new business's "
+        "25% of commission = 2%).", ge=0, le=1,
+    )
+    fallback_cost_per_new_household: float = setting(
+        520.0, "$", "Up-front cost to win one new household (leads, marketing), for the growth "
+        "buffer; used only when the lead log cannot measure it (lead spend / leads sold).",
+        ge=0, le=1e6,
     )
     fallback_chargeback_delay_days: float = setting(
         120.0, "days", "Days from a sale to its chargeback on a statement; used only when no "

@@ -30,6 +30,10 @@ class CrossSellSettings(SettingsGroup):
         20, "households", "Fewest households a rate is measured on before it is trusted (below: the "
         "default rate, and the timing window cannot be 'best').", ge=1, le=100_000,
     )
+    min_conversions: int = setting(
+        10, "households", "A timing window whose conversion rests on fewer households that added a "
+        "product than this is marked 'too few to judge' and cannot be 'best'.", ge=1, le=100_000,
+    )
     history_months: int = setting(
         36, "months", "Timing and conversion are measured on customers won (or products added) in "
         "the last this-many months: recent selling, and the book's older history is incomplete.",

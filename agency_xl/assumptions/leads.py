@@ -8,8 +8,8 @@ from agency_xl.assumptions.base import SettingsGroup, setting
 
 class LeadsSettings(SettingsGroup):
     window_months: int = setting(
-        12, "months", "Vendor efficiency and CAC by segment count the leads dated in this many months "
-                      "up to the data date.", ge=1, le=120,
+        12, "months", "Vendor efficiency and CAC by segment count the leads dated in this many complete "
+                      "months up to the data date.", ge=1, le=120,
     )
     roi_excellent: float = setting(
         5.0, "ratio", "A vendor with ROI at or above this is EXCELLENT (5.0 = 500%).", ge=0, le=1000,
@@ -26,9 +26,10 @@ class LeadsSettings(SettingsGroup):
         0.75, "ratio", "Recommend a shift when the lowest-ROI vendor returns less than this share of "
                        "the lifetime value per dollar the highest-ROI vendor returns.", ge=0, le=1,
     )
-    min_vendor_leads: int = setting(
-        20, "leads", "A vendor needs this many leads in the window to be named in the "
-                     "reallocation recommendation.", ge=1, le=100_000,
+    min_decided_leads: int = setting(
+        20, "leads", "A vendor needs this many decided leads (sold, lost or bad) in the window to be "
+                     "rated and to be named in the reallocation advice; below it the rating says TOO NEW "
+                     "(most leads still open) or TOO FEW TO JUDGE.", ge=1, le=100_000,
     )
     ltv_cac_warning: float = setting(
         3.0, "x", "LTV:CAC below this is flagged on CAC by segment.", ge=0, le=100,

@@ -1,6 +1,6 @@
 """Settings of the profitability model (loss ratio, combined ratio, carrier bonus)."""
 
-from agency_xl.assumptions.base import SettingsGroup, setting
+from agency_xl.assumptions.base import SettingsGroup, setting, text_list
 
 
 class ProfitabilitySettings(SettingsGroup):
@@ -28,3 +28,19 @@ class ProfitabilitySettings(SettingsGroup):
     profit_gap_warning: float = setting(
         0.05, "ratio", "Warn when revenue growth exceeds profit growth by more than this.", ge=0, le=1
     )
+    lines_outside_bonus: str = setting(
+        "Life", "text", "Lines left out of the loss ratio, combined ratio and bonus, comma-separated "
+        "(the carrier's profit-sharing is on P&C lines): shown apart. Blank = every line counts.",
+    )
+    min_claims_by_line: int = setting(
+        10, "claims", "A line's loss ratio from fewer claims than this is marked 'too few to judge' "
+        "(one large claim moves it by tens of points).", ge=1, le=100_000,
+    )
+    profit_growth_min_months: int = setting(
+        6, "months", "Fewest months the exports must cover in both years before profit growth is "
+        "compared with revenue growth (else the sheet says there is too little history).", ge=1, le=12,
+    )
+
+    def outside_lines(self) -> tuple[str, ...]:
+        """``lines_outside_bonus`` as a tuple of trimmed names."""
+        return text_list(self.lines_outside_bonus)

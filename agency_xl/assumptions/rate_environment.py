@@ -15,11 +15,11 @@ from agency_xl.assumptions.base import SettingsGroup, setting
 MARKETS = ("hard", "moderate", "soft")
 
 
-def _sensitivity(default: float, market: str) -> float:
+def _sensitivity(default: float, market: str, example: str) -> float:
     return setting(
         default, "x", f"Retention sensitivity to a rate increase in a {market} market: the drop in "
-        "the log-odds of renewing per 100% increase (2.3 loses about 3 points of 89.6% retention "
-        "for +12.5%).", ge=0, le=20,
+        "the log-odds of renewing per squared increase above the tolerance. Hard < moderate < soft: "
+        f"in a hard market competitors raise too, so customers react least. {example}", ge=0, le=200,
     )
 
 
@@ -32,9 +32,15 @@ class RateEnvironmentSettings(SettingsGroup):
         "hard", "text", "Market today (hard, moderate or soft): picks the sensitivity below for "
         "the calculator's starting value and the KPIs.",
     )
-    sensitivity_hard: float = _sensitivity(2.3, "hard")
-    sensitivity_moderate: float = _sensitivity(1.5, "moderate")
-    sensitivity_soft: float = _sensitivity(0.8, "soft")
+    sensitivity_hard: float = _sensitivity(
+        13.5, "hard", "13.5 reproduces the plan's example: 89.64% -> 89.1% after +10%.")
+    sensitivity_moderate: float = _sensitivity(22.0, "moderate", "22 lies between hard and soft (judgment).")
+    sensitivity_soft: float = _sensitivity(
+        36.0, "soft", "36 loses about 3 points of 89.6% retention for +12.5% (one agent's forecast).")
+    rate_tolerance: float = setting(
+        0.035, "%", "Increases up to this (about inflation) cost no retention; above it, lost "
+        "retention grows with the square of the excess.", ge=0, le=0.5,
+    )
     ltv_premium_growth: float = setting(
         0.08, "%", "Annual premium growth (rate increases) expected in later years, for the "
         "lifetime value with inflation (the plan's 8%).", ge=-0.5, le=1,

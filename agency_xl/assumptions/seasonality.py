@@ -7,7 +7,7 @@ owner's rules and workloads. The flat monthly marketing spend is the Segments sh
 budget / 12 (segments.marketing_budget), so the agency has one budget figure.
 """
 
-from agency_xl.assumptions.base import SettingsGroup, setting
+from agency_xl.assumptions.base import SettingsGroup, setting, text_list
 
 
 class SeasonalitySettings(SettingsGroup):
@@ -61,4 +61,4 @@ class SeasonalitySettings(SettingsGroup):
 
     def excluded_products(self) -> tuple[str, ...]:
         """``renewal_excluded_products`` as a tuple of trimmed names."""
-        return tuple(p.strip() for p in self.renewal_excluded_products.split(",") if p.strip())
+        return text_list(self.renewal_excluded_products)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.dashboards.spec import Block
+from agency_xl.models.periods import Window, window_text
 
 
 def clean(value: Any) -> Any:
@@ -52,8 +53,15 @@ def missing_note(data: AmsData, *reports: str) -> str | None:
     return f"Add the {names} export to the exports folder, then Refresh, to fill this sheet."
 
 
-def data_note(data: AmsData) -> str:
-    return f"Data as of {data.as_of:%Y-%m-%d} from the exports folder. Press Refresh to update."
+def data_note(data: AmsData, window: Window | None = None) -> str:
+    """"Data as of ... from the exports folder.", with the sheet's 12-month window when it has one."""
+    span = f" {window_text(window)}." if window is not None else ""
+    return f"Data as of {data.as_of:%Y-%m-%d} from the exports folder.{span} Press Refresh to update."
+
+
+def no_data_note(window: Window, what: str = "") -> str:
+    """What a sheet says when its exports hold nothing in its window (never an error)."""
+    return f"No data in the window ({window.label()}){': ' + what if what else ''}."
 
 
 def kpi_block(name: str, anchor: str, items: list[tuple[str, Any, str, str]], n_rows: int | None = None) -> Block:

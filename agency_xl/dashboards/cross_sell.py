@@ -35,6 +35,7 @@ from agency_xl.dashboards.spec import (
 )
 from agency_xl.excel.functions import cross_sell as udf
 from agency_xl.models import cross_sell as m
+from agency_xl.models.periods import window
 
 NEEDS = ("policies",)
 TAB, BLUE, LIGHT, GREEN, GREY = "#00897B", "#1565C0", "#90CAF9", "#2E7D32", "#BDBDBD"
@@ -62,36 +63,42 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         Label("A48", f"Optimal timing: conversion by days after the first policy (customers won in the "
                      f"last {s.history_months} months)", "heading"),
         Label("A60", "Product sequence recommender", "heading"),
-        Label("A71", "Retention lift by product count (last 12 months, measured on the book)", "heading"),
+        Label("A71", "Retention lift by product count (households kept, 12 complete months, measured on the "
+                     "book)", "heading"),
         Label("A81", "Calculators: type in the yellow cells (the functions need Import Functions once, "
                      "Home sheet)", "heading"),
     ]
     missing = missing_note(data, *NEEDS)
-    sheet.blocks.append(status_block("A2", missing or data_note(data)))
+    w = window(data.window_end("policies"))
+    status = missing or data_note(data, w)
 
-    rate, rate_source = g.commission_rate, "Settings (add the Commission statement export to measure it)"
+    rate, rate_source, _ = shared.commission_rate(data, settings)
     retention = m.retention_by_count(None, data.as_of, settings.segments.retention_fallback())
     households = combos = by_count = timing = best = opportunities = sequence = retention_table = None
+    timing_note = ""
     if not missing:
         pol, as_of = data.policies, data.as_of
         sales = None if data.sales_derived else data.sales
-        if data.commissions is not None:
-            measured = shared.measured_commission_rate(data.commissions, as_of, 12)
-            if np.isfinite(measured):
-                rate, rate_source = measured, "Measured: commission / premium, New Business + Renewal, 12 months"
-            else:
-                rate_source = "Settings (the commission statements give no premium to measure it)"
-        retention_table = shared.retention_by_product_count(pol, as_of, 12)
-        retention = m.retention_by_count(pol, as_of, settings.segments.retention_fallback(), table=retention_table)
+        retention_table = shared.retention_by_product_count(pol, data.window_end("policies"), 12)
+        retention = shared.retention_used(data, settings)
+        if retention.not_measurable:
+            status = (f"Retention by product count and its lift are {retention.not_measurable}; values use "
+                      f"the {retention.fallback_source} retention. " + status)
         households = shared.household_table(pol, as_of)
+        if not len(households):
+            status = "No household has a policy in force on the data date. " + status
         by_count = m.portfolio_by_count(households)
         combos = m.portfolio_by_combination(households)
         additions = m.first_additions(pol, sales)
-        timing = m.timing_buckets(additions, as_of, rate, retention.retention, g.discount_rate,
+        # "Now" for the timing and conversion cohorts: the last day of the last complete month, the
+        # boundary of every window (a 2 November data date measures what a 31 October one does).
+        now = w.last.date()
+        timing = m.timing_buckets(additions, now, rate, retention.retention, g.discount_rate,
                                   s.timing_last_day, s.history_months)
-        best = m.best_bucket(timing, s.min_households)
+        timing_note = timing.attrs.get("not_measurable", "")
+        best = m.best_bucket(timing, s.min_households, s.min_conversions)
         heads = [step[0] for step in m.parse_sequence(s.product_sequence)]
-        matrix = m.conversion_matrix(pol, as_of, heads, s.conversion_window_months, sales, s.history_months)
+        matrix = m.conversion_matrix(pol, now, heads, s.conversion_window_months, sales, s.history_months)
         premiums = m.product_premiums(pol, as_of)
         opportunities = m.opportunity_table(
             households, matrix, premiums, rate, retention.retention, g.discount_rate, s.product_sequence,
@@ -100,10 +107,13 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         sequence = m.sequence_table(households, matrix, retention.retention, s.product_sequence,
                                     choices=2, sets=SEQUENCE_ROWS // 2, min_households=s.min_households)
 
+    sheet.blocks.append(status_block("A2", status))
+
     # --- summary -----------------------------------------------------------------------------
     shown = opportunities.head(OPPORTUNITY_ROWS) if opportunities is not None else None
     total = float(np.nansum(shown["total"])) if shown is not None else None
     lift_12 = retention.lift(1, 2)
+    lift_note = retention.not_measurable
     avg_products = m.average_products(households) if households is not None else None
     singles = int(by_count["households"].iloc[0]) if by_count is not None else None
     sheet.blocks.append(kpi_block("summary", "A6", [
@@ -116,9 +126,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("Conversion in that window", best["conversion_rate"] if best is not None else None, PCT,
          "Of customers who had not added a product yet"),
         ("Opportunity (table below)", total, MONEY, "Expected converts x LTV increase, summed"),
-        ("Retention lift 1 -> 2 products", lift_12, PCT,
-         f"{_pct(retention.retention['1'])} -> {_pct(retention.retention['2'])}"
-         + ("" if retention.measured["1"] and retention.measured["2"] else " (Settings fallback)")),
+        ("Retention lift 1 -> 2 products", lift_12 if not lift_note else lift_note, PCT if not lift_note else "@",
+         "Households kept (at least one policy): "
+         + f"{_pct(retention.retention['1'])} -> {_pct(retention.retention['2'])}"
+         + ("" if retention.measured["1"] and retention.measured["2"] else f" ({retention.fallback_source})")),
         ("Commission rate used", rate, PCT, rate_source),
         ("Discount rate", g.discount_rate, PCT, "Settings"),
     ]))
@@ -133,8 +144,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     if by_count is not None:
         for r in by_count.itertuples(index=False):
             count_rows.append([COUNT_NAMES[r.products], clean(r.households), clean(r.share), clean(r.avg_premium),
-                               clean(retention.retention[r.products]),
-                               "measured" if retention.measured[r.products] else "Settings"])
+                               clean(retention.retention[r.products]), retention.source(r.products)])
     sheet.blocks.append(Block(
         "by_count", "A18", ["Products", "Households", "Share", "Avg premium", "Retention", "Source"],
         count_rows, n_rows=3, formats=["@", COUNT, PCT, MONEY, PCT, "@"],
@@ -175,15 +185,18 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     timing_rows = []
     if timing is not None:
         for r in timing.itertuples(index=False):
+            mark = timing_note or (f"too few to judge ({r.converted} added one)"
+                                   if r.converted < s.min_conversions else "")
             timing_rows.append([r.bucket, clean(r.at_risk), clean(r.converted), clean(r.conversion_rate),
-                                clean(r.rate_30d), clean(r.avg_ltv), clean(r.value_30d)])
+                                clean(r.rate_30d), clean(r.avg_ltv), clean(r.value_30d), mark])
     sheet.blocks.append(Block(
         "timing", "A49",
         ["Days after first policy", "At risk", "Added one", "Conversion", "Per 30 days", "Avg LTV",
-         "LTV per 30 days"],
-        timing_rows, n_rows=5, formats=["@", COUNT, COUNT, PCT, PCT, MONEY, MONEY],
+         "LTV per 30 days", "Note"],
+        timing_rows, n_rows=5, formats=["@", COUNT, COUNT, PCT, PCT, MONEY, MONEY, "@"],
     ))
-    advice = m.timing_recommendation(best, s.min_households) if timing is not None else None
+    advice = (f"Timing is {timing_note}." if timing_note else
+              m.timing_recommendation(best, s.min_households, s.min_conversions)) if timing is not None else None
     sheet.blocks.append(Block("recommendation", "A56", ["Recommendation"], [[advice]] if advice else [],
                               n_rows=1, header=False, formats=["@"]))
     sheet.labels.append(Label(
@@ -216,17 +229,19 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     if retention_table is not None:
         sizes = retention_table.set_index("products")
         for label in m.COUNT_LABELS:
-            ret_rows.append([COUNT_NAMES[label], clean(sizes.loc[label, "policies"]), clean(sizes.loc[label, "retained"]),
-                             retention.retention[label], retention.retention[label] - retention.retention["1"],
-                             "measured" if retention.measured[label] else "Settings fallback"])
+            lift = retention.lift(1, {"1": 1, "2": 2, "3+": 3}[label])
+            ret_rows.append([COUNT_NAMES[label], clean(sizes.loc[label, "households"]),
+                             clean(sizes.loc[label, "retained"]) if not lift_note else None,
+                             retention.retention[label], clean(lift), retention.source(label)])
     retention_block = Block(
-        "retention", "A72", ["Products", "Policies", "Still there", "Retention", "Lift vs 1", "Source"],
+        "retention", "A72", ["Products", "Households", "Still customers", "Retention", "Lift vs 1", "Source"],
         ret_rows, n_rows=3, formats=["@", COUNT, COUNT, PCT, PCT, "@"],
     )
     sheet.blocks.append(retention_block)
     kept = m.customers_kept(100, lift_12)
-    highlight = (f"Moving 100 customers from 1 to 2 products keeps {kept:.0f} more a year "
-                 f"(retention {_pct(retention.retention['1'])} -> {_pct(retention.retention['2'])}).")
+    highlight = (f"Moving 100 households from 1 to 2 products keeps {kept:.0f} more a year "
+                 f"(household retention {_pct(retention.retention['1'])} -> {_pct(retention.retention['2'])})."
+                 if not lift_note else f"The retention lift is {lift_note}.")
     sheet.blocks.append(Block("highlight", "A77", ["Highlight"], [[highlight]] if ret_rows else [],
                               n_rows=1, header=False, formats=["@"]))
     sheet.charts.append(Chart(
@@ -242,17 +257,20 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     if households is not None:
         sheet.kpis = {
+            "window": w.label(),
             "households": len(households),
             "average_products": clean(avg_products),
             "households_by_product_count": {k: r[1] for k, r in zip(m.COUNT_LABELS, count_rows)},
             "households_by_combination": {r[0]: r[2] for r in combo_rows},
             "commission_rate": clean(rate),
             "retention_by_product_count": {k: clean(v) for k, v in retention.retention.items()},
-            "retention_lift_1_to_2": clean(lift_12),
-            "retention_lift_2_to_3": clean(retention.lift(2, 3)),
+            "retention_source": {k: retention.source(k) for k in retention.retention},
+            "retention_lift_1_to_2": clean(lift_12) if not lift_note else lift_note,
+            "retention_lift_2_to_3": clean(retention.lift(2, 3)) if not lift_note else lift_note,
             "timing": {r[0]: {"at_risk": r[1], "converted": r[2], "conversion_rate": r[3],
                               "per_30_days": r[4], "avg_ltv": r[5]} for r in timing_rows},
-            "best_window": best["bucket"] if best is not None else None,
+            "best_window": best["bucket"] if best is not None else (timing_note or None),
+            "timing_too_few_to_judge": [r[0] for r in timing_rows if r[7].startswith("too few")],
             "timing_recommendation": advice,
             "opportunities": [{"segment": r[0], "customers": r[1], "next_product": r[2], "conversion": r[3],
                                "expected_converts": r[5], "ltv_increase": r[6], "total": r[7], "rate_from": r[8]}

@@ -15,13 +15,16 @@ IMPORT_BUTTON_CELL = "B13"
 # Which dashboards each report feeds, for the "reports found" table: every sheet whose figures
 # change without it (tests/test_nothing_lost.py holds this list to what the sheets really read).
 NEEDED_BY = {
-    "policies": "Profitability, Rate Environment, Segments, Cross-Sell, Seasonality, Leads, Referrals",
-    "growth": "Rate Environment, Segments (retention), Referrals (retention)",
+    "policies": "Profitability, Rate Environment, Cash Flow (households), Segments, Cross-Sell, Seasonality, "
+                "Leads, Referrals",
+    "growth": "Rate Environment, Cash Flow (growth), Segments, Cross-Sell, Leads, Referrals (retention "
+              "where the book cannot measure it)",
     "claims": "Profitability, Segments (Low-Value tier), Leads (CAC by tier)",
-    "commissions": "Cash Flow; the measured commission rate of Rate Environment, Segments, Cross-Sell, "
-                   "Leads, Referrals (else the one on Settings)",
+    "commissions": "Cash Flow, Profitability (revenue growth); the measured commission rate of Rate "
+                   "Environment, Segments, Cross-Sell, Leads, Referrals (else the one on Settings)",
     "sales": "Seasonality, Cross-Sell (else taken from the book)",
-    "leads": "Leads, Segments (marketing allocation), Referrals (paid-lead comparison)",
+    "leads": "Leads, Segments (marketing allocation), Referrals (paid-lead comparison), Cash Flow (cost "
+             "to win a household)",
     "referrals": "Referrals",
 }
 

@@ -17,6 +17,7 @@ from agency_xl.dashboards.common import (
     data_note,
     kpi_block,
     missing_note,
+    no_data_note,
     rows_of,
     status_block,
 )
@@ -33,6 +34,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
 )
 from agency_xl.models import leads as m
+from agency_xl.models import periods
 from agency_xl.models import segments as seg
 
 NEEDS = ("leads", "policies")
@@ -78,6 +80,9 @@ def _coefficient_rows(model: m.ScoreModel | None) -> list[list[object]]:
     rows = []
     for name, coef in zip(model.names, model.coefficients):
         label = FEATURE_TEXT.get(name) or f"Vendor: {name.split('=', 1)[1]}"
+        if name in model.missing:  # an optional answer the lead log does not hold
+            rows.append([label, None, None, "Not in the lead log: the score does without it"])
+            continue
         rows.append([label, coef, math.exp(coef) if name != "intercept" else None,
                      _effect_text(name, coef, model.baseline_vendor)])
     return rows[:COEF_ROWS]
@@ -107,30 +112,43 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
                      "look the lead up in your CRM by its ID.", "note"),
     ]
     missing = missing_note(data, *NEEDS)
-    sheet.blocks.append(status_block("A2", missing or data_note(data)))
+    through = data.window_end("leads")
+    w_leads = periods.window(through, window)
+    status = missing or data_note(data, w_leads)
 
     vendors = segments_t = bands = queue = None
     model = realloc = None
     info: dict[str, object] = {}
     if not missing:
         leads, pol, as_of = data.leads, data.policies, data.as_of
-        cr = shared.measured_commission_rate(data.commissions, as_of, 12) if data.commissions is not None else math.nan
-        info["commission_source"] = "measured" if np.isfinite(cr) else "setting"
-        cr = cr if np.isfinite(cr) else settings.general.commission_rate
+        cr, cr_source, cr_measured = shared.commission_rate(data, settings)
+        info["commission_source"] = "measured" if cr_measured else "setting"
+        info["commission_note"] = cr_source
         info["commission_rate"] = cr
-        retention = seg.retention_for_ltv(shared.retention_by_product_count(pol, as_of, 12), g.retention_fallback())
+        retention = shared.retention_used(data, settings)
         homes = seg.segment_households(
             pol, as_of, cr, retention.retention, settings.general.discount_rate, g.low_value_premium,
             g.elite_min_products, g.premium_min_products,
             data.claims if g.low_value_if_loss_making else None, g.loss_ratio_limit,
-            households=shared.household_table(pol, as_of))
+            households=shared.household_table(pol, as_of),
+            claims_through=data.window_end("claims") if data.claims is not None else None)
         rule = m.TierRule(g.low_value_premium, g.elite_min_products, g.premium_min_products)
-        values = m.sold_lead_values(leads, pol, homes, rule)
-        full = m.vendor_efficiency(values, as_of, window, s.roi_excellent, s.roi_good)
-        realloc = m.reallocation(full, s.reallocation_share, s.min_vendor_leads, s.reallocation_trigger)
+        estimate = m.new_customer_ltv(homes, data.window_end("policies"))
+        values = m.sold_lead_values(leads, pol, homes, rule, estimate)
+        full = m.vendor_efficiency(values, through, window, s.roi_excellent, s.roi_good, s.min_decided_leads)
+        realloc = m.reallocation(full, s.reallocation_share, s.min_decided_leads, s.reallocation_trigger)
         vendors = (full if len(full) <= VENDOR_ROWS else m.vendor_efficiency(
-            _group_small_vendors(values, as_of, window), as_of, window, s.roi_excellent, s.roi_good))
-        segments_t = m.cac_by_segment(values, as_of, window, s.ltv_cac_warning)
+            _group_small_vendors(values, through, window), through, window, s.roi_excellent, s.roi_good,
+            s.min_decided_leads))
+        segments_t = m.cac_by_segment(values, through, window, s.ltv_cac_warning)
+        in_w = m.in_window(values, through, window)
+        info["estimated"] = int(in_w["ltv_estimated"].sum())
+        info["estimate"] = estimate
+        if info["estimated"]:
+            status = (f"{info['estimated']} sold leads have no household in the book (no Household ID): "
+                      f"valued at the book's new-customer average LTV, an estimate. " + status)
+        if not len(in_w):
+            status = no_data_note(w_leads, "no lead dated in these months") + " " + status
         model = m.fit_lead_score(leads, s.score_l2, reference_quantile=s.score_reference_percentile)
         if model is not None:
             scores = m.lead_scores(model, leads)
@@ -145,15 +163,15 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             age = (pd.Timestamp(as_of) - pd.to_datetime(leads["lead_date"])).dt.days
             info["open"] = int((leads["status"].isin(m.OPEN_STATUSES) & (age <= s.stale_after_days)).sum())
         info["stale"] = int(leads["status"].isin(m.OPEN_STATUSES).sum()) - info["open"]
-        w = m.in_window(values, as_of, window)
-        info["unmatched"] = int((w["sold"] & ~w["in_book"]).sum())
+        info["unmatched"] = int((in_w["sold"] & ~in_w["in_book"]).sum())
+    sheet.blocks.append(status_block("A2", status))
 
     # Vendor efficiency
     vendor_rows = rows_of(vendors, ["vendor", "spend", "leads", "sold", "open", "conversion", "cac",
                                     "avg_ltv", "roi", "ltv_cac", "rating"]) if vendors is not None else []
     sheet.blocks.append(Block(
         "vendors", "A6",
-        ["Vendor", "Spend", "Leads", "Sold", "Open", "Conversion", "CAC", "Avg LTV sold", "ROI",
+        ["Vendor", "Spend", "Leads", "Sold", "Open", "Conversion (of decided)", "CAC", "Avg LTV sold", "ROI",
          "LTV:CAC", "Rating"],
         vendor_rows, n_rows=VENDOR_ROWS,
         formats=["@", MONEY, COUNT, COUNT, COUNT, PCT, MONEY, MONEY, "0%", NUMBER1, "@"],
@@ -177,23 +195,24 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     spend = float(vendors["spend"].sum()) if vendors is not None else None
     leads_n = int(vendors["leads"].sum()) if vendors is not None else None
     sold_n = int(vendors["sold"].sum()) if vendors is not None else None
+    decided_n = int(vendors["decided"].sum()) if vendors is not None else None
+    conversion = m.conversion_rate(sold_n, decided_n) if decided_n else None
     all_ltv = float(tot["avg_ltv"]) if tot is not None else None
     roi_all = m.vendor_roi(spend, sold_n, all_ltv if all_ltv is not None and np.isfinite(all_ltv) else 0.0) if spend else None
     items = [
         ("Lead spend", spend, MONEY, ""),
         ("Leads bought", leads_n, COUNT, ""),
-        ("Leads sold", sold_n, COUNT, (f"{info['unmatched']} sold leads not found in the book (no LTV)"
+        ("Leads sold", sold_n, COUNT, (f"{info['unmatched']} sold leads not found in the book: valued at the "
+                                      f"book's new-customer average LTV (an estimate)"
                                       if info.get("unmatched") else "")),
-        ("Conversion", m.conversion_rate(sold_n, leads_n) if leads_n else None, PCT, "Sold / leads"),
+        ("Conversion", conversion, PCT, f"Sold / decided (sold, lost or bad: {decided_n} decided); "
+         "open leads wait until decided. The Referrals sheet uses the same"),
         ("CAC", tot["cac"] if tot is not None else None, MONEY, "Spend / sold"),
         ("Avg LTV of households sold", all_ltv, MONEY, "Future commission, discounted (Segments settings)"),
         ("ROI, all vendors", roi_all, "0%", "(sold x avg LTV - spend) / spend"),
         ("LTV:CAC", tot["ltv_cac"] if tot is not None else None, NUMBER1,
          f"Warning below {s.ltv_cac_warning:.1f}"),
-        ("Commission rate used", info.get("commission_rate"), PCT,
-         {"measured": "Measured: commission / premium, New Business + Renewal, 12 months",
-          "setting": "Settings fallback (no premium on the commission statements)"}.get(
-             str(info.get("commission_source")), "")),
+        ("Commission rate used", info.get("commission_rate"), PCT, str(info.get("commission_note", ""))),
         ("Open leads to work", info.get("open"), COUNT,
          (f"URGENT {info.get('urgent', 0)}, HIGH {info.get('high', 0)}; " if model else "")
          + (f"{info['stale']} older than {s.stale_after_days} days left out" if "stale" in info else "")),
@@ -264,7 +283,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             "lead_spend": round(spend, 2),
             "leads": leads_n,
             "leads_sold": sold_n,
-            "conversion": clean(m.conversion_rate(sold_n, leads_n)) if leads_n else None,
+            "window": w_leads.label(),
+            "conversion": clean(conversion),
+            "leads_decided": decided_n,
+            "sold_leads_valued_by_estimate": info.get("estimated", 0),
             "cac": clean(tot["cac"]),
             "avg_ltv_sold": clean(all_ltv),
             "roi_all_vendors": clean(roi_all),
@@ -283,6 +305,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             "open_leads": info.get("open"),
             "urgent_leads": info.get("urgent"),
             "score_coefficients": dict(zip(model.names, model.coefficients)) if model else None,
+            "score_answers_missing": list(model.missing) if model else None,
             "score_p_ref": model.p_ref if model else None,
             "score_band_counts": {r[0]: r[1] for r in band_rows} if bands is not None else None,
             "score_band_conversion": {r[0]: clean(r[4]) for r in band_rows} if bands is not None else None,

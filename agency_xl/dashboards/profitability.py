@@ -4,6 +4,7 @@ revenue growth, 12-month loss-ratio trend, claims frequency and severity."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
@@ -12,6 +13,7 @@ from agency_xl.dashboards.common import (
     data_note,
     kpi_block,
     missing_note,
+    no_data_note,
     rows_of,
     status_block,
 )
@@ -26,7 +28,9 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
+from agency_xl.models import households as hh
 from agency_xl.models import profitability as m
+from agency_xl.models.periods import window
 
 NEEDS = ("policies", "claims")
 PRODUCT_ROWS = 11  # the canonical product list
@@ -56,53 +60,110 @@ def gauge_rows(cr: float | None, full: float, partial: float) -> list[list[objec
     ]
 
 
+def _measured_growth(data: AmsData, s, end) -> tuple[m.GrowthGap, m.YearOverYear]:  # noqa: ANN001
+    """Revenue growth as the exports really hold it (written premium on the commission statements,
+    else commission, else the book's earned premium at today's prices, each labelled so) against
+    underwriting profit growth, over the months the claims and revenue exports cover."""
+    outside = s.outside_lines()
+    pol, clm, cm = data.policies, data.claims, data.commissions
+    cover = data.coverage.get("claims")
+    claims_from = m.claims_cover_from(clm, cover[0] if cover else None)
+    revenue, measure = None, ""
+    if cm is not None and len(cm):
+        end = min(end, data.window_end("commissions"))
+        revenue = m.written_premium_by_month(cm, end, 24, outside)
+        measure = "written premium growth (commission statements)"
+        if revenue is None:
+            revenue = m.written_premium_by_month(cm, end, 24, outside, amount="commission_amount")
+            measure = "commission growth (statements without premium)"
+    if revenue is None:
+        revenue = m.earned_premium_by_month(pol, end, 24, outside)
+        measure = "earned premium growth at today's prices (book: policies only, no rate increases)"
+    losses = m.losses_for_comparison(clm, end, outside, claims_from)
+    yoy = m.year_over_year(revenue, losses, s.expense_ratio, s.profit_growth_min_months)
+    gap = m.profit_vs_revenue_growth(yoy.revenue_now, yoy.revenue_before, yoy.profit_now, yoy.profit_before,
+                                     s.profit_gap_warning, measure, yoy.months, yoy.note)
+    return gap, yoy
+
+
 def build(data: AmsData, settings: Assumptions) -> Sheet:
     s = settings.profitability
+    outside = s.outside_lines()
+    others = ", ".join(outside) if outside else "none"
     sheet = Sheet("profitability", "Profitability", "Profitability", tab_color=GREEN)
     sheet.labels = [
         Label("A1", "Profitability: loss ratio, combined ratio and the carrier bonus", "title"),
-        Label("A3", "Last 12 months to the data date. Combined ratio = loss ratio + expense ratio "
-                    "(Settings). Earned premium is pro-rata from the book of business.", "note"),
+        Label("A3", "Last 12 complete months (the window is on the status line). Combined ratio = loss ratio "
+                    "+ expense ratio (Settings), over the lines in the bonus. Earned premium is pro-rata "
+                    "from the book of business.", "note"),
         Label("A5", "Bonus eligibility", "heading"),
-        Label("A19", "Product profitability (last 12 months)", "heading"),
-        Label("A33", "Profitability vs revenue growth (last 12 months vs the 12 before)", "heading"),
-        Label("A43", "Loss ratio, claims frequency and severity by month", "heading"),
+        Label("A19", "Product profitability (last 12 complete months)", "heading"),
+        Label("A33", "Profitability vs revenue growth (last 12 complete months vs the 12 before)", "heading"),
+        Label("A43", "Loss ratio, claims frequency and severity by month (lines in the bonus)", "heading"),
     ]
     missing = missing_note(data, *NEEDS)
-    products, trend, summary, gap, premium_in_force = None, None, None, None, None
+    products, trend, summary, other, gap, premium_in_force = None, None, None, None, None, None
+    w = window(data.window_end(*NEEDS))
+    not_measurable = None
     if not missing:
         pol, clm = data.policies, data.claims
-        products = m.product_profitability(pol, clm, data.as_of, s.expense_ratio)
-        summary = m.book_summary(products, s.expense_ratio)
-        trend = m.monthly_trend(pol, clm, data.as_of, 12, s.expense_ratio)
-        comp = m.annual_comparison(pol, clm, data.as_of, s.expense_ratio)
-        gap = m.profit_vs_revenue_growth(
-            comp["revenue_now"], comp["revenue_before"], comp["profit_now"], comp["profit_before"],
-            s.profit_gap_warning,
-        )
-        in_force = pol[pol["status"] == "In Force"]
+        end = data.window_end(*NEEDS)
+        products = m.product_profitability(pol, clm, end, s.expense_ratio)
+        summary = m.book_summary(products, s.expense_ratio, outside)
+        inside = set(products["product"][m.in_lines(products["product"], outside)])
+        other = products[~products["product"].isin(inside)]
+        cover = data.coverage.get("claims")
+        claims_from = m.claims_cover_from(clm, cover[0] if cover else None)
+        trend = m.monthly_trend(pol, clm, end, 12, s.expense_ratio, outside, claims_from)
+        gap, _ = _measured_growth(data, s, end)
+        in_force = pol[hh.in_force(pol) & m.in_lines(pol["product"], outside)]
         premium_in_force = float(in_force["annual_premium"].sum())
+        if not np.isfinite(summary.earned_premium):
+            not_measurable = hh.unknown_end_note(pol)
 
-    sheet.blocks.append(status_block("A2", missing or data_note(data)))
+    status_text = missing or data_note(data, w)
+    if summary is not None and not_measurable:
+        status_text = (f"Earned premium is {not_measurable}: cancelled or expired policies without their "
+                       f"end date may have earned in the window. {data_note(data, w)}")
+    elif summary is not None and summary.earned_premium == 0 and summary.incurred_losses == 0:
+        status_text = no_data_note(w, "no premium earned and no claims in these months")
+    elif summary is not None and summary.claims == 0 and (other is None or other["claims"].sum() == 0):
+        status_text = (no_data_note(w, "no claim has a loss date in these months, so the loss ratio is 0% "
+                                       "as far as the claims export shows") + " " + data_note(data, w))
+    sheet.blocks.append(status_block("A2", status_text))
 
     # Bonus card
-    cr = summary.combined_ratio if summary else None
-    status = m.bonus_status(cr, s.bonus_full_threshold, s.bonus_partial_threshold) if summary else None
-    risk = m.bonus_risk(cr, s.bonus_full_threshold, s.bonus_partial_threshold, s.bonus_watch_margin) if summary else None
-    bonus = (m.estimated_bonus(premium_in_force, cr, s.bonus_full_threshold, s.bonus_partial_threshold,
-                               s.bonus_full_rate, s.bonus_partial_rate) if summary else None)
+    cr = summary.combined_ratio if summary and np.isfinite(summary.combined_ratio) else None
+    if summary is not None and cr is None:
+        status = risk = not_measurable or "not measurable (no earned premium in the window)"
+        bonus = None
+    elif summary is not None:
+        status = m.bonus_status(cr, s.bonus_full_threshold, s.bonus_partial_threshold)
+        risk = m.bonus_risk(cr, s.bonus_full_threshold, s.bonus_partial_threshold, s.bonus_watch_margin)
+        bonus = m.estimated_bonus(premium_in_force, cr, s.bonus_full_threshold, s.bonus_partial_threshold,
+                                  s.bonus_full_rate, s.bonus_partial_rate)
+    else:
+        status = risk = bonus = None
     light = {"FULL_BONUS": "OK", "REDUCED_BONUS": "WATCH", "NO_BONUS": "ALERT"}
+    other_losses = float(other["incurred"].sum()) if other is not None else None
     items = [
-        ("Combined ratio (12 months)", cr, PCT, f"Full bonus below {s.bonus_full_threshold:.0%}"),
-        ("Loss ratio (12 months)", summary.loss_ratio if summary else None, PCT, "Losses / earned premium"),
+        ("Combined ratio (12 months)", cr, PCT, f"Full bonus below {s.bonus_full_threshold:.0%}; lines "
+         f"outside it: {others}"),
+        ("Loss ratio (12 months)", clean(summary.loss_ratio) if summary else None, PCT,
+         "Losses / earned premium; recent months immature"),
         ("Expense ratio", s.expense_ratio, PCT, "From Settings"),
         ("Bonus status", status, "@", light.get(status, "") if status else ""),
         ("Risk level", risk, "@", {"LOW": "OK", "MEDIUM": "WATCH", "HIGH": "ALERT"}.get(risk, "") if risk else ""),
-        ("Estimated bonus", bonus, MONEY, "Premium x bonus rate (Settings)"),
-        ("Earned premium (12 months)", summary.earned_premium if summary else None, MONEY, ""),
-        ("Incurred losses (12 months)", summary.incurred_losses if summary else None, MONEY, "Paid + reserves, by loss date"),
-        ("Underwriting profit (12 months)", summary.underwriting_profit if summary else None, MONEY, "Earned x (1 - combined ratio)"),
-        ("Premium in force", premium_in_force, MONEY, "Policies in force today"),
+        ("Estimated bonus", bonus, MONEY, "Premium in force of the bonus lines x bonus rate (Settings)"),
+        ("Earned premium (12 months)", clean(summary.earned_premium) if summary else None, MONEY,
+         "Lines in the bonus"),
+        ("Incurred losses (12 months)", summary.incurred_losses if summary else None, MONEY,
+         "Lines in the bonus: paid + reserves, by loss date"),
+        ("Losses, other lines (12 months)", other_losses, MONEY,
+         f"Outside the bonus (Settings): {others}"),
+        ("Underwriting profit (12 months)", clean(summary.underwriting_profit) if summary else None, MONEY,
+         "Earned x (1 - combined ratio)"),
+        ("Premium in force, bonus lines", premium_in_force, MONEY, "Policies in force today (status)"),
     ]
     card = kpi_block("bonus_card", "A6", items)
     card.status_column = 2
@@ -119,21 +180,31 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         width=400, height=250, legend=None,
     ))
 
-    # Products
+    # Products: the bonus lines first, then the others, each marked; thin evidence marked too.
     prod_rows = []
+    too_few: list[str] = []
     if products is not None:
-        for r in rows_of(products, ["product", "earned_premium", "incurred", "claims", "loss_ratio",
-                                    "combined_ratio", "underwriting_profit"]):
-            prod_rows.append(r[:6] + [s.bonus_full_threshold, r[6]])
+        ordered = pd.concat([products[products["product"].isin(inside)], other])
+        for r in rows_of(ordered, ["product", "earned_premium", "incurred", "claims", "loss_ratio",
+                                   "combined_ratio", "underwriting_profit"]):
+            notes = []
+            if r[0] not in inside:
+                notes.append("outside the bonus")
+            if (r[3] or 0) < s.min_claims_by_line:
+                notes.append(f"too few to judge ({r[3]} claim{'' if r[3] == 1 else 's'})")
+                too_few.append(r[0])
+            if r[1] is None:
+                notes.append(not_measurable or "not measurable")
+            prod_rows.append(r[:6] + [s.bonus_full_threshold, r[6], "; ".join(notes)])
     sheet.blocks.append(Block(
         "products", "A20",
         ["Product", "Earned premium", "Incurred losses", "Claims", "Loss ratio", "Combined ratio",
-         "Bonus threshold", "Underwriting profit"],
+         "Bonus threshold", "Underwriting profit", "Note"],
         prod_rows[:PRODUCT_ROWS], n_rows=PRODUCT_ROWS,
-        formats=["@", MONEY, MONEY, COUNT, PCT, PCT, PCT, MONEY],
+        formats=["@", MONEY, MONEY, COUNT, PCT, PCT, PCT, MONEY, "@"],
     ))
     sheet.charts.append(Chart(
-        "column", "Loss and combined ratio by product", "J19",
+        "column", "Loss and combined ratio by product", "K19",
         [Series("Loss ratio", "products", 4, color="#1565C0"),
          Series("Combined ratio", "products", 5, color="#90CAF9"),
          Series("Full-bonus threshold", "products", 6, kind="line", color=RED)],
@@ -141,16 +212,18 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # Growth comparison
+    measure = gap.revenue_measure if gap else "revenue growth"
     sheet.blocks.append(Block(
         "growth", "A34", ["", "Revenue growth", "Profit growth"],
-        [["Last 12 months vs prior", clean(gap.revenue_growth) if gap else None,
-          clean(gap.profit_growth) if gap else None]],
+        [[f"{measure[0].upper()}{measure[1:]}" if gap else "Last 12 months vs prior",
+          clean(gap.revenue_growth) if gap else None, clean(gap.profit_growth) if gap else None]],
         formats=["@", PCT, PCT],
     ))
     sheet.blocks.append(kpi_block("growth_card", "A37", [
-        ("Gap (revenue - profit growth)", gap.gap if gap else None, PCT,
-         f"Warning above {s.profit_gap_warning:.0%}"),
-        ("Warning", ("ALERT" if gap.warning else "OK") if gap else None, "@", gap.message if gap else ""),
+        ("Gap (revenue - profit growth)", clean(gap.gap) if gap else None, PCT,
+         f"Warning above {s.profit_gap_warning:.0%}. Profit = revenue x (1 - expense ratio) - losses"),
+        ("Warning", (("ALERT" if gap.warning else "OK") if np.isfinite(gap.gap) else "TOO LITTLE HISTORY")
+         if gap else None, "@", gap.message if gap else ""),
     ]))
     sheet.block("growth_card").status_column = 1
     sheet.charts.append(Chart(
@@ -172,7 +245,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         formats=[MONTH, MONEY, MONEY, COUNT, PCT, PCT, PCT, "0.0", MONEY],
     ))
     sheet.charts.append(Chart(
-        "line", "Loss ratio trend (12 months)", "K43",
+        "line", "Loss ratio trend (12 complete months)", "K43",
         [Series("Loss ratio of the month", "trend", 4, color="#90CAF9"),
          Series("Rolling 12-month loss ratio", "trend", 5, color="#1565C0")],
         width=520, height=260, y_format="0%",
@@ -183,23 +256,31 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
          Series("Severity", "trend", 8, kind="line", secondary=True, color=RED)],
         width=520, height=260, y_format="0.0", y2_format='"$"#,##0',
     ))
-    sheet.column_widths = {0: 30, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 13, 13: 22}
+    sheet.column_widths = {0: 44, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 30, 13: 22}
 
     if summary:
         sheet.kpis = {
-            "combined_ratio": clean(summary.combined_ratio),
+            "window": w.label(),
+            "combined_ratio": clean(cr),
             "loss_ratio": clean(summary.loss_ratio),
             "expense_ratio": s.expense_ratio,
-            "earned_premium_12m": round(summary.earned_premium, 2),
+            "lines_outside_bonus": list(outside),
+            "earned_premium_12m": round(summary.earned_premium, 2) if np.isfinite(summary.earned_premium)
+            else not_measurable,
             "incurred_losses_12m": round(summary.incurred_losses, 2),
-            "underwriting_profit_12m": round(summary.underwriting_profit, 2),
+            "incurred_losses_12m_other_lines": round(other_losses, 2),
+            "underwriting_profit_12m": clean(round(summary.underwriting_profit, 2)),
+            "premium_in_force_bonus_lines": round(premium_in_force, 2),
             "bonus_status": status,
             "risk_level": risk,
-            "estimated_bonus": round(bonus, 2),
+            "estimated_bonus": round(bonus, 2) if bonus is not None else None,
             "revenue_growth": clean(gap.revenue_growth),
+            "revenue_growth_measures": gap.revenue_measure,
             "profit_growth": clean(gap.profit_growth),
+            "growth_months_compared": gap.months,
             "growth_gap_warning": gap.warning,
             "loss_ratio_by_product": {r[0]: clean(r[4]) for r in prod_rows},
             "combined_ratio_by_product": {r[0]: clean(r[5]) for r in prod_rows},
+            "too_few_claims_to_judge": sorted(too_few),
         }
     return sheet

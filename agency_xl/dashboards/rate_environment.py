@@ -21,6 +21,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.rate_environment import MARKETS, RateEnvironmentSettings
+from agency_xl.dashboards import shared
 from agency_xl.dashboards.common import (
     clean,
     data_note,
@@ -45,7 +46,7 @@ from agency_xl.dashboards.spec import (
 from agency_xl.excel.functions import CATALOG
 from agency_xl.models import households as hh
 from agency_xl.models import rate_environment as m
-from agency_xl.models.segments import measured_commission_rate
+from agency_xl.models.periods import window
 
 NEEDS = ("growth", "policies")
 PRODUCT_ROWS = 11  # the canonical product list
@@ -73,23 +74,26 @@ def _months(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
     return f"{first:%b %Y} - {last:%b %Y}" if first is not None and last is not None else ""
 
 
-def measured_inputs(data: AmsData, s: RateEnvironmentSettings, fallback_commission_rate: float) -> dict[str, Any]:
+def measured_inputs(data: AmsData, s: RateEnvironmentSettings, settings: Assumptions) -> dict[str, Any]:
     """Current retention (and by product), policy growth, premium in force, households and the
-    commission rate, measured from the exports; the Settings fallback where an export is missing
-    or holds nothing to measure, with a note saying so."""
+    commission rate, measured from the exports (each over the 12 complete months ending where its
+    export ends); the Settings fallback where an export is missing or holds nothing to measure,
+    with a note saying so."""
     out: dict[str, Any] = {"by_product": None, "retention_measure": None}
     growth = data.growth
-    mr = m.measured_retention(growth) if growth is not None else None
+    through = data.window_end("growth")
+    mr = m.measured_retention(growth, 12, through) if growth is not None else None
     if mr is not None and np.isfinite(mr.retention):
         out["retention"] = Measured(mr.retention, f"Growth & retention report, {_months(mr.first_month, mr.last_month)}: "
-                                    f"{mr.renewals_retained:,.0f} of {mr.renewals_offered:,.0f} renewals kept", True)
+                                    f"{mr.renewals_retained:,.0f} of {mr.renewals_offered:,.0f} renewals kept "
+                                    "(policies)", True)
         out["by_product"] = mr.by_product
         out["retention_measure"] = mr
     else:
         why = "the growth & retention export is missing" if growth is None else "it shows no renewals offered"
         out["retention"] = Measured(s.fallback_retention, f"Settings value: {why}", False)
 
-    pg, n = m.measured_policy_growth(growth) if growth is not None else (math.nan, 0)
+    pg, n = m.measured_policy_growth(growth, 12, through) if growth is not None else (math.nan, 0)
     if np.isfinite(pg):
         out["policy_growth"] = Measured(pg, f"Growth & retention report: policies in force over {n} months"
                                         + (", annualised" if n != 12 else ""), True)
@@ -99,7 +103,7 @@ def measured_inputs(data: AmsData, s: RateEnvironmentSettings, fallback_commissi
 
     policies = data.policies
     if policies is not None and len(policies):
-        active = policies[hh.in_force_on(policies, data.as_of)]
+        active = policies[hh.in_force(policies)]  # the status decides, as on every sheet
         premium = float(pd.to_numeric(active["annual_premium"], errors="coerce").fillna(0).sum())
         households = int(active["household_id"].nunique())
     else:
@@ -113,19 +117,9 @@ def measured_inputs(data: AmsData, s: RateEnvironmentSettings, fallback_commissi
         out["premium"] = Measured(s.fallback_book_premium, f"Settings value: {why}", False)
         out["households"] = Measured(float(s.fallback_households), f"Settings value: {why}", False)
 
-    rate = math.nan
-    commissions = data.commissions
-    if commissions is not None and len(commissions):
-        # The last 12 months of statements up to the data date.
-        last = pd.to_datetime(commissions["statement_date"]).max()
-        end = min(pd.Timestamp(data.as_of), last) if pd.notna(last) else pd.Timestamp(data.as_of)
-        rate = measured_commission_rate(commissions, end.date(), 12)
-    if np.isfinite(rate) and rate > 0:
-        out["commission_rate"] = Measured(rate, "Commission statements, last 12 months: commission / "
-                                          "premium, new business and renewals", True)
-    else:
-        why = "the commission statement export is missing" if commissions is None else "no premium on the statements"
-        out["commission_rate"] = Measured(fallback_commission_rate, f"Settings value: {why}", False)
+    rate, source, measured = shared.commission_rate(data, settings)
+    why = "the commission statement export is missing" if data.commissions is None else "no premium on the statements"
+    out["commission_rate"] = Measured(rate, source if measured else f"Settings value: {why}", measured)
     return out
 
 
@@ -136,8 +130,9 @@ def _status(data: AmsData, inputs: dict[str, Any]) -> str:
             "; until then the Settings values marked below are used."
     fallbacks = [k.replace("_", " ") for k, v in inputs.items() if isinstance(v, Measured) and not v.measured]
     if fallbacks:
-        return data_note(data) + " Settings values used for: " + ", ".join(fallbacks) + "."
-    return data_note(data)
+        return data_note(data, window(data.window_end("growth"))) + " Settings values used for: " + \
+            ", ".join(fallbacks) + "."
+    return data_note(data, window(data.window_end("growth")))
 
 
 def _cell(block: Block, row: int, col: int = 1, absolute: bool = True) -> str:
@@ -151,11 +146,15 @@ def _cell(block: Block, row: int, col: int = 1, absolute: bool = True) -> str:
     return f"${col_letters}${r + 1}"
 
 
-def _table(name: str, *args: Any) -> list[list[Any]] | None:
-    """A table function's result as Excel will show it (the cached value of its live formula);
-    None if it returns an error text."""
+def _table(name: str, *args: Any, shape: tuple[int, int]) -> list[list[Any]]:
+    """A table function's result as Excel will show it (the cached value of its live formula). When
+    the function answers with an error text (a measured input outside what it accepts, e.g. an
+    implausible premium), that text in the first cell of a blank table of ``shape``, so the sheet
+    and its charts keep their layout."""
     out = CATALOG[name].call(*args)
-    return out if isinstance(out, list) else None
+    if isinstance(out, list):
+        return out
+    return [[out if i == j == 0 else None for j in range(shape[1])] for i in range(shape[0])]
 
 
 def _finite(x: float) -> float | None:
@@ -165,7 +164,7 @@ def _finite(x: float) -> float | None:
 def build(data: AmsData, settings: Assumptions) -> Sheet:
     s = settings.rate_environment
     sheet = Sheet("rate_environment", "Rate Environment", "Rate environment", tab_color="#C55A11")
-    inputs = measured_inputs(data, s, settings.general.commission_rate)
+    inputs = measured_inputs(data, s, settings)
     r0 = inputs["retention"].value
     policy_growth = inputs["policy_growth"].value
     premium = inputs["premium"].value
@@ -179,9 +178,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     sheet.labels = [
         Label("A1", "Rate environment: what a rate increase does to retention, revenue and lifetime value", "title"),
-        Label("A3", "Retention after an increase: logit(r) = logit(today) - sensitivity x increase (a logistic "
-                    "renewal model; sensitivities per market on Settings). See docs/models/rate_environment.md.",
-              "note"),
+        Label("A3", "Retention after an increase: logit(r) = logit(today) - sensitivity x (increase - tolerance)^2 "
+                    "above the tolerance (a logistic renewal model; hard < moderate < soft market on Settings: in "
+                    "a hard market competitors raise too). See docs/models/rate_environment.md.", "note"),
         Label("A4", "Type in the yellow cells: the results and the three tables below recalculate. They need "
                     "Import Functions once (Home sheet); until then Excel shows #NAME? in them.",
               "note"),
@@ -195,7 +194,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         Label("A38", "Rate scenarios: today's book after one renewal cycle at each increase", "heading"),
         Label("A48", "Revenue growth decomposition: policy growth x rate x rate-driven churn", "heading"),
         Label("A56", "Lifetime value of a household with premium inflation", "heading"),
-        Label("A62", "Retention by product (growth & retention report, last 12 months)", "heading"),
+        Label("A62", "Policy retention by product (growth & retention report, 12 complete months)", "heading"),
         Label("A76", "The plan's example beside this model (plan's retention 89.64%, hard market)", "heading"),
     ]
     sheet.inputs = [
@@ -220,26 +219,29 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("Severity LOW below", thresholds[0], PCT2, "Settings: retention points lost"),
         ("Severity MODERATE below", thresholds[1], PCT2, "Settings"),
         ("Severity HIGH below (else SEVERE)", thresholds[2], PCT2, "Settings"),
+        ("Tolerance: no churn up to", s.rate_tolerance, PCT, "Settings: increases customers take in stride"),
     ]
-    if not s.sensitivity_hard >= s.sensitivity_moderate >= s.sensitivity_soft:
-        items[7] = (*items[7][:3], "Settings. Note: not ordered hard >= moderate >= soft")
+    if not s.sensitivity_hard <= s.sensitivity_moderate <= s.sensitivity_soft:
+        items[7] = (*items[7][:3], "Settings. Note: not ordered hard <= moderate <= soft (customers react "
+                    "least in a hard market)")
     card = kpi_block("measured", "A23", items)
     sheet.blocks.append(card)
-    c_r0, c_pg, c_prem, _, c_perhh, c_comm, c_disc, c_hard, _, c_soft, c_low, c_mod, c_high = (
+    c_r0, c_pg, c_prem, _, c_perhh, c_comm, c_disc, c_hard, _, c_soft, c_low, c_mod, c_high, c_tol = (
         _cell(card, i) for i in range(len(items)))
+    tol = s.rate_tolerance
 
     # --- calculator results: live formulas ------------------------------------------------------
-    impact = m.rate_impact(r0, x, sens, thresholds)
-    premium_after = float(m.book_premium_after(premium, x, r0, sens))
+    impact = m.rate_impact(r0, x, sens, thresholds, tol)
+    premium_after = float(m.book_premium_after(premium, x, r0, sens, tol))
     ltv = m.ltv_comparison(per_household, commission_rate, r0, s.ltv_premium_growth, sens,
-                           settings.general.discount_rate)
+                           settings.general.discount_rate, tol)
     revenue_total = m.revenue_decomposition(policy_growth, x, -impact.added_churn).total
     markets = ";".join(f'"{k}"' for k in MARKETS)
     results = [
         ("Market sensitivity", f"=INDEX({c_hard}:{c_soft},MATCH(B7,{{{markets}}},0))", sens, "0.00",
          "From the measured card (Settings)"),
-        ("Retention after the increase", f"=RATE_RETENTION({c_r0},B6,B11)", impact.retention, PCT2,
-         "RATE_RETENTION(today, increase, sensitivity)"),
+        ("Retention after the increase", f"=RATE_RETENTION({c_r0},B6,B11,{c_tol})", impact.retention, PCT2,
+         "RATE_RETENTION(today, increase, sensitivity, tolerance)"),
         ("Added churn (retention points lost)", f"={c_r0}-B12", impact.added_churn, PCT2, "Today - after"),
         ("Severity", f"=RATE_SEVERITY(B13,{c_low},{c_mod},{c_high})", impact.severity, "@",
          "LOW / MODERATE / HIGH / SEVERE by points lost"),
@@ -253,7 +255,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("LTV per household, no premium growth", f"=LTV({c_perhh},{c_comm},{c_r0},{c_disc})",
          ltv.without_inflation, MONEY, "Renewal commission, discounted"),
         ("LTV with premium growth and its churn",
-         f"=LTV({c_perhh},{c_comm},RATE_RETENTION({c_r0},B8,B11),{c_disc},B8)",
+         f"=LTV({c_perhh},{c_comm},RATE_RETENTION({c_r0},B8,B11,{c_tol}),{c_disc},B8)",
          ltv.with_inflation_and_churn, MONEY, "Premiums grow by B8 a year; retention falls with them"),
     ]
     for i, (label, formula, value, fmt, note) in enumerate(results):
@@ -263,10 +265,12 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         sheet.formulas.append(Formula(f"B{row}", formula, value, fmt))
 
     # --- rate scenarios: a live table and its chart ---------------------------------------------
-    scen_values = _table("RATE_SCENARIOS", r0, premium, commission_rate, sens)
+    increases = "{" + ";".join(f"{v:g}" for v in m.DEFAULT_INCREASES) + "}"
+    scen_values = _table("RATE_SCENARIOS", r0, premium, commission_rate, sens, list(m.DEFAULT_INCREASES), tol,
+                         shape=(1 + len(m.DEFAULT_INCREASES), len(m.SCENARIO_COLUMNS)))
     n_scen = len(scen_values)
     sheet.formulas.append(Formula(
-        "A39", f"=RATE_SCENARIOS({c_r0},{c_prem},{c_comm},B11)", scen_values[0][0],
+        "A39", f"=RATE_SCENARIOS({c_r0},{c_prem},{c_comm},B11,{increases},{c_tol})", scen_values[0][0],
         spill=(n_scen, len(scen_values[0])), name="scenarios", values=scen_values, header=True,
         column_formats=[PCT, PCT2, PCT2, MONEY, MONEY, MONEY, PCT],
     ))
@@ -284,7 +288,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # --- revenue decomposition -------------------------------------------------------------------
-    dec = _table("REVENUE_DECOMPOSITION", policy_growth, x, -impact.added_churn)
+    dec = _table("REVENUE_DECOMPOSITION", policy_growth, x, -impact.added_churn, shape=(6, 3))
     sheet.formulas.append(Formula(
         "A49", f"=REVENUE_DECOMPOSITION({c_pg},B6,-B13)", dec[0][0], spill=(len(dec), 3),
         name="decomposition", values=dec, header=True, column_formats=["@", RATIO3, PCT2],
@@ -298,9 +302,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     # --- LTV with premium inflation --------------------------------------------------------------
     ltv_rows = _table("LTV_INFLATION", per_household, commission_rate, r0, s.ltv_premium_growth, sens,
-                      settings.general.discount_rate)
+                      settings.general.discount_rate, tol, shape=(4, 3))
     sheet.formulas.append(Formula(
-        "A57", f"=LTV_INFLATION({c_perhh},{c_comm},{c_r0},B8,B11,{c_disc})", ltv_rows[0][0],
+        "A57", f"=LTV_INFLATION({c_perhh},{c_comm},{c_r0},B8,B11,{c_disc},{c_tol})", ltv_rows[0][0],
         spill=(len(ltv_rows), 3), name="ltv", values=ltv_rows, header=True,
         column_formats=["@", PCT2, MONEY],
     ))
@@ -322,16 +326,16 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     for i in range(PRODUCT_ROWS):
         ret = _cell(products, i, 3, absolute=False)
         value = prod_rows[i][3] if i < len(prod_rows) else None
-        after = _finite(m.rate_retention(value, x, sens)) if value is not None else ""
-        sheet.formulas.append(Formula(f"E{64 + i}", f'=IF({ret}="","",RATE_RETENTION({ret},$B$6,$B$11))',
+        after = _finite(m.rate_retention(value, x, sens, tol)) if value is not None else ""
+        sheet.formulas.append(Formula(f"E{64 + i}", f'=IF({ret}="","",RATE_RETENTION({ret},$B$6,$B$11,{c_tol}))',
                                       after, PCT))
 
     # --- the plan's example beside this model ----------------------------------------------------
     plan_rows = []
     for inc, plan_r in PLAN_SCENARIOS.items():
-        ours = m.rate_retention(PLAN_RETENTION, inc, s.sensitivity_hard)
-        plan_rows.append([f"Retention after +{inc:.0%}", f"{plan_r:.1%}", f"{ours:.1%}"])
-    ours10 = m.rate_impact(PLAN_RETENTION, 0.10, s.sensitivity_hard, thresholds)
+        ours = m.rate_retention(PLAN_RETENTION, inc, s.sensitivity_hard, tol)
+        plan_rows.append([f"Retention after +{inc:.0%}", f"{plan_r:.3f}", f"{ours:.3f}"])
+    ours10 = m.rate_impact(PLAN_RETENTION, 0.10, s.sensitivity_hard, thresholds, tol)
     plan_rows += [
         ["Added churn after +10%", f"{PLAN_CHURN_10:.2%}", f"{ours10.added_churn:.2%}"],
         ["Severity after +10%", PLAN_SEVERITY_10, ours10.severity],
@@ -341,20 +345,21 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     # The plan gives no commission; this one gives its 4,780 without inflation (see the docs).
     plan_commission = PLAN_LTV[0] * (1 + settings.general.discount_rate - PLAN_RETENTION) / PLAN_RETENTION
     plan_ltv = m.ltv_comparison(plan_commission, 1.0, PLAN_RETENTION, 0.08, s.sensitivity_hard,
-                                settings.general.discount_rate)
+                                settings.general.discount_rate, tol)
     plan_rows.append(["LTV with 8% yearly increases", f"{PLAN_LTV[1]:,.0f} ({PLAN_LTV[1] / PLAN_LTV[0] - 1:.0%} more)",
                       f"{plan_ltv.with_inflation:,.0f} at today's retention; "
                       f"{plan_ltv.with_inflation_and_churn:,.0f} ({plan_ltv.uplift:.0%} more) with its churn"])
     sheet.blocks.append(Block("plan", "A77", ["Plan's example", "Plan", "This model"], plan_rows,
                               formats=["@", "@", "@"]))
-    sheet.labels.append(Label(f"A{78 + len(plan_rows)}", "The plan's rate figures are illustrative; this model "
-                              "is calibrated on one agent's forecast (3 points lost for +12.5%). Change the "
-                              "sensitivities on Settings to match your own renewals.", "note"))
+    sheet.labels.append(Label(f"A{78 + len(plan_rows)}", "The hard-market default reproduces the plan's "
+                              "example; the soft one reads one agent's forecast (3 points lost for +12.5%). "
+                              "Change the sensitivities and tolerance on Settings to match your own renewals.",
+                              "note"))
 
     sheet.column_widths = {0: 38, 1: 17, 2: 17, 3: 17, 4: 17, 5: 17, 6: 17, 7: 12, 8: 3}
 
     # --- KPIs for `agency-xl metrics` ------------------------------------------------------------
-    scen = m.rate_scenarios(r0, premium, commission_rate, sens)
+    scen = m.rate_scenarios(r0, premium, commission_rate, sens, m.DEFAULT_INCREASES, tol)
     dec_model = m.revenue_decomposition(policy_growth, x, -impact.added_churn)
     sheet.kpis = {
         "current_retention": round(r0, 6),
@@ -366,7 +371,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         "households": int(households),
         "commission_rate": round(commission_rate, 6),
         "planned_increase": {
-            "rate_increase": x, "market": market, "sensitivity": sens,
+            "rate_increase": x, "market": market, "sensitivity": sens, "tolerance": tol,
             "retention": round(impact.retention, 6), "added_churn": round(impact.added_churn, 6),
             "severity": impact.severity, "premium_after": round(premium_after, 2),
             "commission_change": round((premium_after - premium) * commission_rate, 2),

@@ -14,6 +14,7 @@ from agency_xl.dashboards.common import (
     data_note,
     kpi_block,
     missing_note,
+    no_data_note,
     status_block,
 )
 from agency_xl.dashboards.spec import (
@@ -27,9 +28,10 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
-from agency_xl.models import households as hh
-from agency_xl.models import ltv as ltv_model
+from agency_xl.models import leads as lead_model
 from agency_xl.models import referrals as m
+from agency_xl.models import segments as seg
+from agency_xl.models.periods import window
 
 NEEDS = ("referrals", "policies")
 MAX_SCENARIOS = 6
@@ -48,13 +50,6 @@ def _levels(text: str) -> list[float]:
     return sorted(set(v for v in out if v > 0))[:MAX_SCENARIOS] or [50.0, 100.0, 150.0]
 
 
-def _retention_for(products: pd.Series, by_count: pd.DataFrame) -> np.ndarray:
-    table = dict(zip(by_count["products"], by_count["retention"]))
-    overall = table.get("All", np.nan)
-    labels = hh.product_count_label(products.to_numpy())
-    return np.array([table.get(lbl, overall) if np.isfinite(table.get(lbl, np.nan)) else overall for lbl in labels])
-
-
 def build(data: AmsData, settings: Assumptions) -> Sheet:
     s = settings.referrals
     g = settings.general
@@ -62,45 +57,60 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     sheet = Sheet("referral_growth", "Referrals", "Referrals", tab_color="#00897B")
     sheet.labels = [
         Label("A1", "Referrals: who refers, what referrals are worth, and how far they carry you", "title"),
-        Label("A3", "Last 12 months to the data date. Conversion counts decided referrals (sold or lost). "
-                    "K = referral rate x referrals per referrer x conversion.", "note"),
-        Label("A5", "Referral program (last 12 months)", "heading"),
+        Label("A3", "Last 12 complete months (on the status line). Conversion = sold / decided (referrals "
+                    "sold or lost, leads sold, lost or bad). K = referral rate x referrals per referrer x "
+                    "conversion.", "note"),
+        Label("A5", "Referral program (last 12 complete months)", "heading"),
         Label("A23", "Who refers: share of households that ever referred, by products and tenure", "heading"),
         Label("A35", "High-propensity households", "heading"),
         Label("A43", "Incentive scenarios (response of the referral rate is a Setting)", "heading"),
         Label("A53", "12-month customer projection with referrals and retention", "heading"),
     ]
     missing = missing_note(data, *NEEDS)
-    sheet.blocks.append(status_block("A2", missing or data_note(data)))
+    w = window(data.window_end(*NEEDS))
+    status = missing or data_note(data, w)
     prog = homes = prop = scen = proj = None
     extra: dict[str, float] = {}
+    retention_note = ""
     if not missing:
         homes = shared.household_table(data.policies, data.as_of)
-        by_count = shared.retention_by_product_count(data.policies, data.as_of, 12)
-        prog = m.program_metrics(data.referrals, len(homes), data.as_of)
-        cr = (shared.measured_commission_rate(data.commissions, data.as_of, 12)
-              if data.commissions is not None else float("nan"))
-        cr = cr if np.isfinite(cr) else g.commission_rate
-        homes["retention"] = _retention_for(homes["products"], by_count)
-        homes["ltv"] = ltv_model.lifetime_value(homes["premium"].to_numpy(), cr, homes["retention"].to_numpy(),
-                                                g.discount_rate)
+        prog = m.program_metrics(data.referrals, len(homes), data.window_end("referrals"))
+        if not prog.referrals:
+            status = no_data_note(w, "no referral dated in these months") + " " + status
+        cr, _, _ = shared.commission_rate(data, settings)
+        used = shared.retention_used(data, settings)
+        # The household LTV of the Segments and Leads sheets: one definition everywhere.
+        homes = seg.value_households(homes, cr, used.retention, g.discount_rate, settings.segments.low_value_premium,
+                                     settings.segments.elite_min_products, settings.segments.premium_min_products)
         sold_ids = set(data.referrals.loc[data.referrals["status"] == "Sold", "household_id"].dropna())
         referred = homes[homes["household_id"].isin(sold_ids)]
-        avg_ltv = float(referred["ltv"].mean()) if len(referred) else float(homes["ltv"].mean())
+        if len(referred):
+            avg_ltv = float(referred["ltv"].mean())
+        else:
+            # No sold referral can be found in the book (no Household ID in the log): the book's
+            # new-customer LTV, the estimate the Leads sheet uses, said so.
+            avg_ltv = lead_model.new_customer_ltv(homes, data.window_end("policies"))
+            extra["ltv_estimated"] = True
         extra["ltv"] = avg_ltv
         extra["ltv_cac"] = avg_ltv / prog.cac if prog.cac and np.isfinite(prog.cac) else float("nan")
         if data.leads is not None:
-            decided = data.leads["status"].isin(["Sold", "Lost", "Bad Lead"])
-            extra["lead_conversion"] = (float((data.leads["status"] == "Sold").sum() / decided.sum())
-                                        if decided.sum() else float("nan"))
+            # Paid leads: the Leads sheet's conversion, over its window (sold / decided).
+            recent = lead_model.in_window(data.leads, data.window_end("leads"), settings.leads.window_months)
+            extra["lead_conversion"] = lead_model.decided_conversion(recent["status"])[2]
         prop = m.propensity_table(homes, data.referrals)
-        # Projection: retention measured on the book; other new customers = new households of the
-        # last 12 months not brought by referrals, per month.
-        annual_r = float(by_count.loc[by_count["products"] == "All", "retention"].iloc[0])
-        if data.growth is not None and data.growth["renewals_offered"].sum() > 0:
-            annual_r = float(data.growth["renewals_retained"].sum() / data.growth["renewals_offered"].sum())
-        start = pd.Timestamp(data.as_of) - pd.DateOffset(months=12)
-        new_hh = int((homes["first_date"] > start).sum())
+        # Projection of households: their retention measured on the book (a household is kept
+        # while it keeps a policy); where the book cannot measure it, the growth report's policy
+        # retention, said so. Other new customers = new households of the window not brought by
+        # referrals, per month.
+        table = shared.retention_by_product_count(data.policies, data.window_end("policies"), 12)
+        annual_r = float(table.loc[table["products"] == "All", "retention"].iloc[0])
+        retention_note = "Household retention measured on the book"
+        if not np.isfinite(annual_r):
+            annual_r = float(used.retention["1"]) if used.fallback_source != "Settings" else \
+                settings.rate_environment.fallback_retention
+            retention_note = (f"{used.fallback_source} retention (household retention "
+                              f"{table.attrs.get('not_measurable') or 'not measurable'})")
+        new_hh = int(window(data.window_end("policies")).contains(homes["first_date"]).sum())
         other_new = max(new_hh - prog.sold, 0) / 12.0
         extra["annual_retention"] = annual_r
         proj = m.referral_projection(len(homes), prog.k, 12, m.monthly_retention(annual_r), other_new)
@@ -110,6 +120,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         scen = m.incentive_scenarios(_levels(s.incentive_levels), current, prog.referral_rate,
                                      s.incentive_response, len(homes), prog.referrals_per_referrer,
                                      prog.conversion, avg_ltv)
+    sheet.blocks.append(status_block("A2", status))
 
     def v(name: str) -> float | None:
         return getattr(prog, name) if prog else None
@@ -121,12 +132,13 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("Referrals", v("referrals"), COUNT, ""),
         ("Referrals per referrer", v("referrals_per_referrer"), "0.00", "Plan: 1.4"),
         ("Referrals sold", v("sold"), COUNT, ""),
-        ("Conversion of referrals", v("conversion"), PCT, "Plan: 35%"),
+        ("Conversion of referrals", v("conversion"), PCT, "Sold / decided. Plan: 35%"),
         ("Conversion of paid leads", extra.get("lead_conversion"), PCT,
-         "From the lead log" if data.leads is not None else "Add the lead log to compare"),
+         "Leads sheet: sold / decided" if data.leads is not None else "Add the lead log to compare"),
         ("Incentives paid", v("incentives_paid"), MONEY, ""),
         ("Referral CAC", v("cac"), MONEY, "Incentives paid / referrals sold. Plan: $120"),
-        ("LTV of a referred customer", extra.get("ltv"), MONEY, "Lifetime commission, discounted"),
+        ("LTV of a referred customer", extra.get("ltv"), MONEY,
+         "Estimate: new-customer LTV" if extra.get("ltv_estimated") else "Segments sheet's LTV"),
         ("LTV : CAC", extra.get("ltv_cac"), NUMBER1, "Plan: 68.3 (8,200 / 120)"),
         ("Viral coefficient K", v("k"), "0.0000", "Below 1: referrals add growth but do not sustain it"),
         ("Total reach N / (1 - K)", m.total_reach(prog.households, prog.k) if prog and prog.k < 1 else None,
@@ -215,10 +227,14 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             "referral_rate": clean(prog.referral_rate), "referrals_per_referrer": clean(prog.referrals_per_referrer),
             "conversion": clean(prog.conversion), "paid_lead_conversion": clean(extra.get("lead_conversion")),
             "referral_cac": clean(prog.cac), "referred_ltv": clean(extra.get("ltv")),
+            "referred_ltv_estimated": bool(extra.get("ltv_estimated", False)),
             "ltv_cac": clean(extra.get("ltv_cac")), "viral_coefficient": clean(prog.k),
             "referrals_12m": prog.referrals, "referrals_sold_12m": prog.sold,
             "high_propensity_households": high.get("count"),
             "best_incentive": clean(best["incentive"]) if best is not None else None,
             "projected_customers_12m": clean(proj["customers"].iloc[-1]) if proj is not None else None,
+            "projection_retention": clean(extra.get("annual_retention")),
+            "projection_retention_source": retention_note,
+            "window": w.label(),
         }
     return sheet

@@ -29,6 +29,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
 )
 from agency_xl.models import seasonality as m
+from agency_xl.models.periods import window
 
 YEAR_COLUMNS = 3  # each year averaged (history_years <= 3) has its own column and chart line
 INDEX_FORMAT = "0.0"
@@ -57,7 +58,7 @@ def status_text(data: AmsData) -> str:
     if parts:
         return " ".join(parts) + " Then Refresh."
     source = " Sales taken from the book of business (no sales export)." if data.sales_derived else ""
-    return data_note(data) + source
+    return data_note(data, window(data.window_end("sales"))) + source
 
 
 def index_rows(result: m.SeasonalIndex | None) -> tuple[list[str], list[list[Any]]]:
@@ -96,9 +97,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     index = counts = None
     avg_sales = float("nan")
     if sales is not None:
-        index = m.sales_index(sales, data.as_of, s.sales_measure, s.history_years)
+        through = data.window_end("sales")
+        index = m.sales_index(sales, through, s.sales_measure, s.history_years)
         counts = index if s.sales_measure == "policies" else m.sales_index(
-            sales, data.as_of, "policies", s.history_years)
+            sales, through, "policies", s.history_years)
         avg_sales = m.average_monthly_sales(counts.history)
     known = index is not None and bool(np.isfinite(index.index).all())
 

@@ -33,6 +33,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
 )
 from agency_xl.models import segments as m
+from agency_xl.models.periods import window
 
 NEEDS = ("policies",)
 TIER_COLOURS = {m.ELITE: "#1F3864", m.PREMIUM: "#2E75B6", m.STANDARD: "#9DC3E6", m.LOW_VALUE: "#BFBFBF"}
@@ -66,41 +67,44 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
               "note"),
         Label("A5", "Segment comparison", "heading"),
         Label("A27", "Lifetime value inputs", "heading"),
-        Label("G27", "Retention by product count (last 12 months, measured on the book)", "heading"),
+        Label("G27", "Household retention by product count (12 complete months, measured on the book)",
+              "heading"),
         Label("A38", "Marketing allocation: current vs recommended", "heading"),
         Label("A60", "Upgrade opportunity (Standard -> Premium -> Elite)", "heading"),
         Label("A66", "Calculator: type your own numbers in the yellow cells", "heading"),
         Label("E66", "Which tier is a household?", "heading"),
     ]
     missing = missing_note(data, *NEEDS)
-    sheet.blocks.append(status_block("A2", missing or data_note(data)))
+    w = window(data.window_end("policies"))
+    status = missing or data_note(data, w)
 
     valued = summary = None
     retention_table = None
     used = m.retention_for_ltv(None, s.retention_fallback())
-    rate, rate_source = settings.general.commission_rate, "Settings (no commission statement)"
+    rate, rate_source, _ = shared.commission_rate(data, settings)
     loss_note = "Add the Claims detail export to mark loss-making households"
     if not missing:
         pol = data.policies
-        retention_table = shared.retention_by_product_count(pol, data.as_of, 12)
-        used = m.retention_for_ltv(retention_table, s.retention_fallback())
-        if data.commissions is not None:
-            measured = shared.measured_commission_rate(data.commissions, data.as_of, 12)
-            if np.isfinite(measured):
-                rate, rate_source = measured, "Measured: commission / premium, New Business + Renewal, 12 months"
-            else:
-                rate_source = "Settings (the statements give no premium to measure it)"
+        retention_table = shared.retention_by_product_count(pol, data.window_end("policies"), 12)
+        used = shared.retention_used(data, settings)
+        if used.not_measurable:
+            status = (f"Retention by product count is {used.not_measurable}; every LTV uses the "
+                      f"{used.fallback_source} retention instead. " + status)
         claims = data.claims if s.low_value_if_loss_making else None
         valued = m.segment_households(
             pol, data.as_of, rate, used.retention, settings.general.discount_rate, s.low_value_premium,
             s.elite_min_products, s.premium_min_products, claims, s.loss_ratio_limit,
             households=shared.household_table(pol, data.as_of),
+            claims_through=data.window_end("claims") if claims is not None else None,
         )
+        if not len(valued):
+            status = "No household has a policy in force on the data date. " + status
         summary = m.tier_summary(valued, s.target_ltv_cac)
         if claims is not None:
             loss_note = f"Claims over {s.loss_ratio_limit:.0%} of premium in 12 months; 1-product ones are Low-Value"
         elif not s.low_value_if_loss_making:
             loss_note = "Switched off on Settings"
+    sheet.blocks.append(status_block("A2", status))
 
     # --- segment comparison ----------------------------------------------------------------------
     tier_rows: list[list[Any]] = []
@@ -140,7 +144,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         ("Target LTV:CAC", s.target_ltv_cac, RATIO, "Settings; recommended CAC = LTV / this"),
         ("Low-Value premium threshold", s.low_value_premium, MONEY, "Settings"),
         ("Loss-making households", losing if claims_used(data, s) else None, COUNT, loss_note),
-        ("LTV formula", "m x r / (1 + d - r)", "@", "m = premium x commission rate, r = retention, d = discount"),
+        ("LTV formula", "m x r / (1 + d - r)", "@", "m = premium x commission rate, r = household retention "
+         "of its product count, d = discount"),
     ]))
 
     ret_rows: list[list[Any]] = []
@@ -148,14 +153,14 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         for r in retention_table.itertuples(index=False):
             label = r.products
             use = used.retention.get(label)
-            source = ""
-            if label in used.retention:
-                source = "measured" if used.measured[label] else "Settings fallback"
-            ret_rows.append([label, clean(r.policies), clean(r.retained), clean(r.retention),
-                             clean(use), source, PLAN_RETENTION.get(label)])
+            source = used.source(label) if label in used.retention else ""
+            measured_r = used.not_measurable if used.not_measurable else clean(r.retention)
+            ret_rows.append([label, clean(r.households), clean(r.retained) if not used.not_measurable else None,
+                             measured_r, clean(use), source, PLAN_RETENTION.get(label)])
     sheet.blocks.append(Block(
         "retention", "G28",
-        ["Products", "Policies at start", "Still on books", "Retention", "Used in LTV", "Source", "Plan's example"],
+        ["Products", "Households at start", "Still customers", "Retention", "Used in LTV", "Source",
+         "Plan's example"],
         ret_rows, n_rows=4, formats=["@", COUNT, COUNT, PCT, PCT, "@", PCT],
     ))
 
@@ -164,12 +169,12 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     cac_source = ["Settings"] * 4
     cac_note = "Add the Lead log export to measure the cost per household"
     if data.leads is not None and not missing:
-        measured_cac = m.cac_by_tier(data.leads, data.as_of, 12, s.low_value_premium,
+        measured_cac = m.cac_by_tier(data.leads, data.window_end("leads"), 12, s.low_value_premium,
                                      s.elite_min_products, s.premium_min_products)
         for i, value in enumerate(measured_cac["cac"].to_numpy(float)):
             if np.isfinite(value) and value > 0:
                 cac[i], cac_source[i] = value, "Lead log"
-        cac_note = ("Lead spend / leads sold, by the tier of products quoted (12 months)"
+        cac_note = ("Lead spend / leads sold, by the tier of products quoted (12 complete months)"
                     if "Lead log" in cac_source else
                     "No tier has a sold lead with Products Quoted in 12 months; Settings used")
     ltv = (summary["avg_ltv"].to_numpy(float) if summary is not None else np.full(4, np.nan))
@@ -230,7 +235,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             gain = avg[upper] - avg[lower]
             gain = gain if np.isfinite(gain) else 0.0
             o = m.upgrade_opportunity(counts[lower], rate_up, gain)
-            seen, _ = m.measured_upgrade_rate(data.policies, data.as_of, from_products, 12)
+            seen, _ = m.measured_upgrade_rate(data.policies, data.window_end("policies"), from_products, 12)
             ups[label], measured_rates[label] = o, seen
             up_rows.append([label, clean(o.customers), o.upgrade_rate, clean(seen), clean(o.upgrades),
                             clean(o.ltv_gain), clean(o.value)])
@@ -238,7 +243,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
                         sum(o.value for o in ups.values())])
     sheet.blocks.append(Block(
         "upgrades", "A61",
-        ["Upgrade path", "Households", "Upgrade rate (Settings)", "Seen last 12 months", "Upgrades",
+        ["Upgrade path", "Households", "Upgrade rate (Settings)", "Seen in 12 complete months", "Upgrades",
          "LTV gain each", "Opportunity"],
         up_rows, n_rows=3, formats=["@", COUNT, PCT, PCT, COUNT, MONEY, MONEY],
     ))
@@ -282,8 +287,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
             "total_ltv": clean(total_ltv),
             "commission_rate": clean(rate),
             "commission_rate_measured": rate_source.startswith("Measured"),
+            "window": w.label(),
             "retention_by_product_count": {r[0]: r[3] for r in ret_rows},
             "retention_used_in_ltv": {k: clean(v) for k, v in used.retention.items()},
+            "retention_used_source": {k: used.source(k) for k in used.retention},
             "loss_making_households": losing if claims_used(data, s) else None,
             "allocation": {
                 "budget": s.marketing_budget,

@@ -13,14 +13,18 @@ Each figure is the models' own function of the same arguments; this module only 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Callable, Iterator
 
 import pandas as pd
 
+from agency_xl.ams import AmsData
+from agency_xl.assumptions import Assumptions
 from agency_xl.models import households as hh
-from agency_xl.models import ltv
+from agency_xl.models import ltv, rate_environment
+from agency_xl.models.segments import RetentionUsed, retention_for_ltv
 
 # key -> (the table the figure was computed from, the figure). Keeping the table alive keeps its
 # id() from being reused by another table within the scope.
@@ -57,15 +61,48 @@ def household_table(policies: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     return table.copy(deep=False)
 
 
-def retention_by_product_count(policies: pd.DataFrame, as_of: dt.date, months: int = 12) -> pd.DataFrame:
-    """``households.retention_by_product_count(policies, as_of, months)`` (a new frame each call)."""
-    table = _once("retention_by_product_count", policies, (as_of, months),
-                  lambda: hh.retention_by_product_count(policies, as_of, months))
+def retention_by_product_count(policies: pd.DataFrame, through: dt.date, months: int = 12) -> pd.DataFrame:
+    """``households.retention_by_product_count(policies, through, months)`` (a new frame each call)."""
+    table = _once("retention_by_product_count", policies, (through, months),
+                  lambda: hh.retention_by_product_count(policies, through, months))
     return table.copy(deep=False)
 
 
-def measured_commission_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
+def measured_commission_rate(commissions: pd.DataFrame, through: dt.date | None = None,
                              months: int | None = 12) -> float:
-    """``ltv.measured_commission_rate(commissions, as_of, months)``."""
-    return _once("measured_commission_rate", commissions, (as_of, months),
-                 lambda: ltv.measured_commission_rate(commissions, as_of, months))
+    """``ltv.measured_commission_rate(commissions, through, months)``."""
+    return _once("measured_commission_rate", commissions, (through, months),
+                 lambda: ltv.measured_commission_rate(commissions, through, months))
+
+
+GROWTH_RETENTION = "growth & retention report (policies renewed / offered, not households)"
+MEASURED_RATE = "Measured: commission / premium, New Business + Renewal, 12 complete months"
+
+
+def commission_rate(data: AmsData, settings: Assumptions) -> tuple[float, str, bool]:
+    """The commission rate every LTV uses, one definition for every sheet: measured on the
+    statements of the 12 complete months ending where they end, else the Settings rate.
+    Returns (rate, where it came from, measured?)."""
+    if data.commissions is None:
+        return settings.general.commission_rate, "Settings (add the Commission statement export to measure it)", False
+    rate = measured_commission_rate(data.commissions, data.window_end("commissions"), 12)
+    if math.isfinite(rate) and rate > 0:
+        return rate, MEASURED_RATE, True
+    return settings.general.commission_rate, "Settings (the commission statements give no premium to measure it)", False
+
+
+def retention_used(data: AmsData, settings: Assumptions) -> RetentionUsed:
+    """The household retention by product count every LTV uses, one rule for every sheet:
+    measured on the book (12 complete months ending where the book's data ends); where it cannot
+    be measured (lapsed policies without end dates), the growth & retention report's retention
+    for every product count, said so; without that report, the Settings fallbacks."""
+    fallback, source = settings.segments.retention_fallback(), "Settings"
+    table = None
+    if data.policies is not None:
+        table = retention_by_product_count(data.policies, data.window_end("policies"), 12)
+    if (table is None or table.attrs.get("not_measurable")) and data.growth is not None:
+        measured = rate_environment.measured_retention(data.growth, 12, data.window_end("growth"))
+        if math.isfinite(measured.retention):
+            fallback = {label: measured.retention for label in fallback}
+            source = GROWTH_RETENTION
+    return retention_for_ltv(table, fallback, 1, source)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from agency_xl.models.periods import window
 from agency_xl.models.scalars import plain
 
 DAYS_PER_MONTH = 30.0  # the plan's convention: monthly commission x lag days / 30
@@ -249,26 +250,35 @@ class CommissionBaseline:
     first: dt.date | None
     last: dt.date | None
 
+    @property
+    def reversal_share(self) -> float:
+        """Reversals (every Cancellation and Chargeback row, matched to a sale or not) as a share
+        of the commission earned: what the projection provisions on each month's commission."""
+        ok = self.monthly_commission > 0 and math.isfinite(self.monthly_reversals)
+        return self.monthly_reversals / self.monthly_commission if ok else math.nan
 
-def commission_baseline(commissions: pd.DataFrame, as_of: dt.date | None = None,
+
+def commission_baseline(commissions: pd.DataFrame, through: dt.date | None = None,
                         months: int = 12) -> CommissionBaseline:
     """The monthly commission the projection starts from, measured from the statements.
 
-    Rows with a statement date in the ``months`` calendar months ending with ``as_of``'s month
-    (default: the latest statement date) are summed; Cancellation/Chargeback rows are kept apart
+    Rows with a statement date in the ``months`` complete calendar months ending at ``through``
+    (``periods.window``; default: through the latest statement date) are summed; Cancellation/Chargeback rows are kept apart
     because the projection provisions for them at the measured chargeback rate. The sum is divided
     by the number of distinct statement months found (statements are monthly), so a shorter history
     still gives a monthly figure rather than an understated one.
     """
     stmt = pd.to_datetime(commissions["statement_date"])
     amount = pd.to_numeric(commissions["commission_amount"], errors="coerce").fillna(0.0)
-    when = as_of if as_of is not None else stmt.max()
     nan = float("nan")
-    if pd.isna(when):
-        return CommissionBaseline(nan, nan, nan, 0, None, None)
-    last_month = pd.Timestamp(when).to_period("M")
+    if through is None:
+        last = stmt.max()
+        if pd.isna(last):
+            return CommissionBaseline(nan, nan, nan, 0, None, None)
+        # through the latest statement's month: statements are monthly, that month is whole
+        through = (last.to_period("M") + 1).to_timestamp() - pd.Timedelta(days=1)
     period = stmt.dt.to_period("M")
-    inside = (period > last_month - months) & (period <= last_month)
+    inside = pd.Series(window(through, months).contains(stmt), index=stmt.index)
     if not inside.any():
         return CommissionBaseline(nan, nan, nan, 0, None, None)
     n_months = int(period[inside].nunique())
@@ -311,22 +321,41 @@ def lag_buffer(monthly_commission, lag_days):  # noqa: ANN001, ANN201
     return _out(c * np.maximum(lag, 0.0) / DAYS_PER_MONTH)
 
 
-def growth_buffer(monthly_commission, growth_rate, lag_days, buffer_months=3):  # noqa: ANN001, ANN201
-    """Growth buffer in $ = the up-front cost of growth: the extra commission that growth ties up
-    in transit over the buffer horizon,
-
-        monthly commission x lag days / 30 x ((1 + growth rate) ^ buffer months - 1).
-
-    Growth is paid for before it pays: the commission on each month's extra business is earned (and
-    its costs are paid) now but arrives one lag later, so while the agency grows the money in
-    transit grows with it; this is that increase after ``buffer_months`` of growth (the same
-    horizon as the base buffer). 0 for a shrinking agency (growth rate <= 0) and for no lag.
-    Units: $; growth rate per month as a decimal; lag in days.
-    """
+def growth_factor(growth_rate, buffer_months=3):  # noqa: ANN001, ANN201
+    """How much the business grows over the buffer horizon: (1 + monthly growth) ^ months - 1,
+    0 for a shrinking agency."""
     g = np.asarray(growth_rate, dtype=float)
     months = np.asarray(buffer_months, dtype=float)
-    factor = np.maximum(np.power(1.0 + np.maximum(g, 0.0), months) - 1.0, 0.0)
-    return _out(np.asarray(lag_buffer(monthly_commission, lag_days), dtype=float) * factor)
+    return _out(np.maximum(np.power(1.0 + np.maximum(g, 0.0), months) - 1.0, 0.0))
+
+
+def new_business_cost(households, cost_per_household, growth_rate, buffer_months=3):  # noqa: ANN001, ANN201
+    """Up-front cost in $ of the new business a growth rate assumes over the buffer horizon:
+    households x ((1 + growth) ^ months - 1) new households, each costing ``cost_per_household``
+    to win (leads, marketing) before its first commission arrives."""
+    out = (np.asarray(households, dtype=float) * np.asarray(cost_per_household, dtype=float)
+           * np.asarray(growth_factor(growth_rate, buffer_months), dtype=float))
+    return _out(out)
+
+
+def growth_buffer(monthly_commission, growth_rate, lag_days, buffer_months=3, households=0.0,  # noqa: ANN001, ANN201
+                  cost_per_household=0.0):
+    """Growth buffer in $ = the up-front cost of growth over the buffer horizon:
+
+        monthly commission x lag days / 30 x ((1 + growth rate) ^ buffer months - 1)
+        + households x ((1 + growth rate) ^ buffer months - 1) x cost per new household.
+
+    Growth is paid for before it pays: the commission on each month's extra business is earned now
+    but arrives one lag later, so while the agency grows the money in transit grows with it (the
+    first term), and each new household the growth assumes costs its acquisition (leads,
+    marketing) up front (the second term; 0 without ``households`` and ``cost_per_household``).
+    Horizon: ``buffer_months``, as the base buffer. 0 for a shrinking agency (growth rate <= 0).
+    Units: $; growth rate per month as a decimal; lag in days.
+    """
+    factor = np.asarray(growth_factor(growth_rate, buffer_months), dtype=float)
+    in_transit = np.asarray(lag_buffer(monthly_commission, lag_days), dtype=float) * factor
+    return _out(in_transit + np.asarray(new_business_cost(households, cost_per_household, growth_rate,
+                                                          buffer_months), dtype=float))
 
 
 def runway_months(cash, monthly_burn):  # noqa: ANN001, ANN201
@@ -352,29 +381,39 @@ class WorkingCapital:
     """The working capital the agency should hold, and its parts (all $ except the runway)."""
 
     base_buffer: float
-    growth_buffer: float
+    growth_buffer: float  # in-transit growth + new_business_cost
     lag_buffer: float
     total: float
     months_of_runway: float  # total / monthly expenses
+    new_business_cost: float = 0.0  # the part of the growth buffer that wins the new households
 
 
 def working_capital_need(monthly_expenses, growth_rate, lag_days, buffer_months=3,  # noqa: ANN001
-                         monthly_commission=None) -> WorkingCapital:  # noqa: ANN001
+                         monthly_commission=None, households=0.0, cost_per_household=0.0) -> WorkingCapital:  # noqa: ANN001
     """Working-capital need = base buffer + growth buffer + lag buffer, with its parts.
 
     base = monthly expenses x buffer months; lag = monthly commission x lag days / 30;
-    growth = lag buffer x ((1 + growth)^buffer months - 1); months of runway = total / monthly
-    expenses. ``monthly_commission`` defaults to the monthly expenses (an agency whose commission
-    just covers its costs). Works on arrays too (each field is then an array).
+    growth = lag buffer x ((1 + growth)^buffer months - 1) + the up-front cost of the new
+    households that growth assumes (``new_business_cost``: households x the same factor x cost per
+    household); months of runway = total / monthly expenses. ``monthly_commission`` defaults to
+    the monthly expenses (an agency whose commission just covers its costs). Works on arrays too.
     The plan's calculator: 42,000 expenses, 8% growth, 48 days -> base 126,000 (exact), lag
     33,600 with $21,000 commission; its growth buffer (33,600) and total (193,200) are illustrative.
     """
     commission = monthly_expenses if monthly_commission is None else monthly_commission
     base = base_buffer(monthly_expenses, buffer_months)
     lag = lag_buffer(commission, lag_days)
-    growth = growth_buffer(commission, growth_rate, lag_days, buffer_months)
+    growth = growth_buffer(commission, growth_rate, lag_days, buffer_months, households, cost_per_household)
+    acquisition = new_business_cost(households, cost_per_household, growth_rate, buffer_months)
     total = base + growth + lag if plain(base, growth, lag) else _out(np.asarray(base) + np.asarray(growth) + np.asarray(lag))
-    return WorkingCapital(base, growth, lag, total, runway_months(total, monthly_expenses))
+    return WorkingCapital(base, growth, lag, total, runway_months(total, monthly_expenses), acquisition)
+
+
+def monthly_growth(annual_growth: float) -> float:
+    """The monthly growth that compounds to an annual one: (1 + annual) ^ (1/12) - 1 (NaN stays
+    NaN). The plan's 8% a month is 152% a year: its example, not a default."""
+    a = float(annual_growth)
+    return (1.0 + a) ** (1.0 / 12.0) - 1.0 if math.isfinite(a) and a > -1 else math.nan
 
 
 # --- the projection ---------------------------------------------------------------------------------
@@ -505,7 +544,8 @@ def recommendation(status: str, need: float, growth_rate: float, cash_on_hand: f
     """The alert's sentence, built from the numbers: "Maintain $193k working capital buffer for
     8% growth" plus what to do about the gap, if any. With an ALERT the amount to add is what keeps
     the projected cash at or above $0 (minus the lowest projected cash position)."""
-    core = f"Maintain {money_k(need)} working capital buffer for {growth_rate:.0%} monthly growth"
+    rate = f"{growth_rate:.1%}".replace(".0%", "%")  # 8% stays "8%", 0.45% shows "0.4%"
+    core = f"Maintain {money_k(need)} working capital buffer for {rate} monthly growth"
     if status == ALERT:
         when = f"month {runs_out_month}" if runs_out_month else "the projection"
         return (f"{core}: cash runs out in {when} - add {money_k(max(-lowest_cash, 0.0))} "

@@ -51,7 +51,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
@@ -61,7 +60,7 @@ from agency_xl.ams.reports import PRODUCT_ALIASES, PRODUCTS
 from agency_xl.models import households as hh
 from agency_xl.models.ltv import lifetime_value
 from agency_xl.models.scalars import plain
-from agency_xl.models.segments import round_half_up
+from agency_xl.models.segments import RetentionUsed, retention_for_ltv, round_half_up
 
 DEFAULT_SEQUENCE = "Auto, Home/Condo/Renters, Umbrella, Life"
 COUNT_LABELS: tuple[str, ...] = ("1", "2", "3+")
@@ -314,11 +313,13 @@ def first_additions(policies: pd.DataFrame, sales: pd.DataFrame | None = None) -
     it did not start with; products written the same later day are joined with "+"; NaT/"" when
     it never added one); days_to_add (added_date - first_date, days; NaN if none); premium_at_add
     ($ a year of every policy written up to and including that day); products_at_add (distinct
-    products then); left_date (when its last policy in the book ended; NaT while it is a customer).
+    products then); left_date (when its last policy in the book ended; NaT while it is a customer);
+    left_unknown (it has left, on a day the export does not give: a lapsed policy without its
+    end date).
     """
     ev = sale_events(policies, sales)
     cols = ["household_id", "first_date", "first_products", "added_date", "added_product",
-            "days_to_add", "premium_at_add", "products_at_add", "left_date"]
+            "days_to_add", "premium_at_add", "products_at_add", "left_date", "left_unknown"]
     if ev.empty:
         return pd.DataFrame(columns=cols)
     first = ev.groupby("household_id")["date"].min()
@@ -344,9 +345,17 @@ def first_additions(policies: pd.DataFrame, sales: pd.DataFrame | None = None) -
     upto = ev[ev["date"].to_numpy() <= added_date.reindex(ev["household_id"]).to_numpy()]
     out["premium_at_add"] = upto.groupby("household_id")["premium"].sum().reindex(out.index)
     out["products_at_add"] = upto.groupby("household_id")["product"].nunique().reindex(out.index)
-    end = hh.policy_end_dates(policies).groupby(policies["household_id"].astype(str)).max()
+    ends = hh.policy_end_dates(policies)
+    household = policies["household_id"].astype(str)
+    flags = pd.DataFrame({"end": ends, "unknown": hh.ends_unknown(policies, ends),
+                          "here": ends >= hh.FAR_FUTURE})  # here: a policy still on the books
+    by = flags.groupby(household).agg(end=("end", "max"), unknown=("unknown", "any"), here=("here", "any"))
+    end, unknown, here = by["end"], by["unknown"], by["here"]
     left = end.reindex(out.index)
     out["left_date"] = left.where(left < hh.FAR_FUTURE)  # still a customer (or sales only): NaT
+    # Gone, but on a day the export does not give (a lapsed policy without its end date).
+    out["left_unknown"] = (unknown & ~here).reindex(out.index, fill_value=False).astype(bool)
+    out.loc[out["left_unknown"], "left_date"] = pd.NaT
     return out.reset_index()[cols]
 
 
@@ -385,6 +394,10 @@ def timing_buckets(additions: pd.DataFrame, as_of: dt.date, commission_rate: flo
     (``lifetime_value(premium_at_add, commission_rate, retention of products_at_add,
     discount_rate)``); value_30d = rate_30d x avg_ltv, the LTV one contact in that window is
     expected to win per 30 days (0 when nobody converted).
+
+    A household that has left on a day the export does not give (``left_unknown``) may or may not
+    have been at risk in a window it did not convert in: when any such household could count,
+    the rates are not measurable (NaN) and ``attrs["not_measurable"]`` says why.
     """
     a = additions
     now = pd.Timestamp(as_of)
@@ -394,6 +407,9 @@ def timing_buckets(additions: pd.DataFrame, as_of: dt.date, commission_rate: flo
     age = (now - first).dt.days.to_numpy(float)
     days = a["days_to_add"].to_numpy(float)
     gone = (pd.to_datetime(a["left_date"]) - first).dt.days.to_numpy(float)  # NaN: still here
+    left_unknown = (a["left_unknown"].to_numpy(bool) if "left_unknown" in a
+                    else np.zeros(len(a), dtype=bool))
+    ambiguous = False
     ltv = np.asarray(lifetime_value(
         a["premium_at_add"].to_numpy(float), commission_rate,
         retention_for(a["products_at_add"].to_numpy(float), retention), discount_rate), dtype=float)
@@ -402,6 +418,7 @@ def timing_buckets(additions: pd.DataFrame, as_of: dt.date, commission_rate: flo
         not_yet = np.isnan(days) | (days > lo)
         still_here = np.isnan(gone) | (gone > lo)
         at_risk = (age >= hi) & not_yet & still_here
+        ambiguous |= bool((at_risk & left_unknown & ~((days > lo) & (days <= hi))).any())
         won = at_risk & (days > lo) & (days <= hi)
         n, k = int(at_risk.sum()), int(won.sum())
         rate = k / n if n else math.nan
@@ -412,26 +429,31 @@ def timing_buckets(additions: pd.DataFrame, as_of: dt.date, commission_rate: flo
     t["rate_30d"] = per_30_days(t["conversion_rate"].to_numpy(), (t["to_day"] - t["after_day"]).to_numpy())
     t["value_30d"] = np.where(t["converted"] > 0, t["rate_30d"] * t["avg_ltv"], 0.0)
     t.loc[t["at_risk"] == 0, "value_30d"] = math.nan
+    if ambiguous:
+        t[["conversion_rate", "rate_30d", "value_30d"]] = math.nan
+        t.attrs["not_measurable"] = ("not measurable from this export (add Cancel Date): customers who "
+                                     "left on a day it does not give may have been at risk")
     return t[["bucket", "after_day", "to_day", "at_risk", "converted", "conversion_rate", "rate_30d",
               "avg_ltv", "value_30d"]]
 
 
-def best_bucket(timing: pd.DataFrame, min_households: int = 20) -> pd.Series | None:
+def best_bucket(timing: pd.DataFrame, min_households: int = 20, min_conversions: int = 1) -> pd.Series | None:
     """The window to contact customers in: the highest ``value_30d`` (30-day conversion x average
-    LTV of converts) among windows with at least ``min_households`` at risk and one convert;
-    ties go to the earlier window. None when no window qualifies."""
-    ok = timing[(timing["at_risk"] >= min_households) & (timing["converted"] > 0)
+    LTV of converts) among windows with at least ``min_households`` at risk and at least
+    ``min_conversions`` converts (fewer are too few to judge); ties go to the earlier window.
+    None when no window qualifies."""
+    ok = timing[(timing["at_risk"] >= min_households) & (timing["converted"] >= max(min_conversions, 1))
                 & timing["value_30d"].notna()]
     if ok.empty:
         return None
     return ok.loc[ok["value_30d"].idxmax()]
 
 
-def timing_recommendation(best: pd.Series | None, min_households: int = 20) -> str:
+def timing_recommendation(best: pd.Series | None, min_households: int = 20, min_conversions: int = 1) -> str:
     """One sentence for the owner naming the best window, or why there is none."""
     if best is None:
         return (f"Not enough history yet: no timing window has {min_households} households that "
-                "could have added a product in it.")
+                f"could have added a product in it and {min_conversions} that did (too few to judge).")
     lo, hi = int(best["after_day"]), int(best["to_day"])
     when = f"{lo + 1 if lo else 0}-{hi} days" if best["bucket"] != f"{lo}+" else f"more than {lo} days"
     return (f"Contact customers {when} after their first policy: {best['conversion_rate']:.0%} of "
@@ -505,42 +527,27 @@ def observed_conversion(matrix: pd.DataFrame, product_list: str, product: str) -
 
 # --- retention -----------------------------------------------------------------------------------
 
-@dataclass
-class RetentionByCount:
-    """Retention by product count used by the model, and where each figure came from."""
-
-    retention: dict[str, float]  # "1", "2", "3+"
-    measured: dict[str, bool]
-    policies: dict[str, int]  # cohort size it was measured on
-
-    def lift(self, products_from: int, products_to: int) -> float:
-        return retention_lift(products_from, products_to, self.retention)
-
-
-def retention_by_count(policies: pd.DataFrame | None, as_of: dt.date, fallback: dict[str, float],
-                       min_policies: int = 1, table: pd.DataFrame | None = None) -> RetentionByCount:
-    """Retention per product count measured on the book (``households.retention_by_product_count``,
-    12 months), each group falling back to ``fallback`` when its cohort has fewer than
-    ``min_policies`` policies (or there is no book). ``table``: that retention table of
-    ``policies`` when it is at hand already."""
+def retention_by_count(policies: pd.DataFrame | None, through: dt.date, fallback: dict[str, float],
+                       min_households: int = 1, table: pd.DataFrame | None = None,
+                       fallback_source: str = "Settings") -> RetentionUsed:
+    """Household retention per product count measured on the book
+    (``households.retention_by_product_count``, 12 complete months ending at ``through``), each
+    group falling back to ``fallback`` when its cohort has fewer than ``min_households``
+    households, there is no book, or the book lacks the end dates it needs
+    (``segments.retention_for_ltv``: the same rule the Segments and Leads sheets use). ``table``:
+    that retention table of ``policies`` when it is at hand already."""
     if table is None and policies is not None:
-        table = hh.retention_by_product_count(policies, as_of, 12)
-    rows = table.set_index("products") if table is not None else None
-    rate, measured, size = {}, {}, {}
-    for label in COUNT_LABELS:
-        n = int(rows.loc[label, "policies"]) if rows is not None else 0
-        r = float(rows.loc[label, "retention"]) if n else math.nan
-        ok = n >= min_policies and math.isfinite(r)
-        rate[label], measured[label], size[label] = (r if ok else float(fallback[label])), ok, n
-    return RetentionByCount(rate, measured, size)
+        table = hh.retention_by_product_count(policies, through, 12)
+    return retention_for_ltv(table, fallback, min_households, fallback_source)
 
 
 # --- opportunities and the sequence recommender --------------------------------------------------
 
-def product_premiums(households_policies: pd.DataFrame, as_of: dt.date) -> dict[str, float]:
+def product_premiums(households_policies: pd.DataFrame, as_of: dt.date | None = None) -> dict[str, float]:
     """Average annual premium ($) a household pays for each product, over households holding it in
-    force on as_of (a household's several policies of one product are added up)."""
-    p = households_policies[hh.in_force_on(households_policies, as_of)]
+    force today (``households.in_force``: the status; a household's several policies of one
+    product are added up). ``as_of`` is not needed (the status is today's); kept for callers."""
+    p = households_policies[hh.in_force(households_policies)]
     per_household = p.groupby(["product", "household_id"])["annual_premium"].sum()
     return per_household.groupby(level="product").mean().to_dict()
 

@@ -2,6 +2,16 @@
 measured by how many products a household has - the shared base of the segment, cross-sell, lead
 and referral models (like lifetimes' transaction log -> per-customer table).
 
+When a policy is on the books, in one place:
+- today (the book's run date), the Status decides: a policy is in force when its status is In
+  Force (``in_force``), whatever dates the export shows or lacks;
+- on an earlier day, the dates decide (``on_books``): on the books from its original effective
+  date until it left (``policy_end_dates``): a cancelled policy at its Cancel Date, an expired one
+  at its Expiration Date. Both date columns are optional in the export. A lapsed policy whose date
+  is missing has an UNKNOWN end: it is never taken to run on for ever, and a figure that needs it
+  (retention by product count, earned premium, the cross-sell timing) says it is not measurable
+  from this export (``unknown_end_note``) instead of guessing.
+
 Policy table columns used: policy_number, household_id, product, status, original_effective_date,
 expiration_date, cancel_date, annual_premium.
 """
@@ -13,25 +23,70 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-FAR_FUTURE = pd.Timestamp("2200-01-01")
+from agency_xl.models.periods import window
+
+IN_FORCE = "In Force"
+# The column that says when a lapsed policy left the books, by status.
+END_DATE_COLUMN = {"Cancelled": "cancel_date", "Expired": "expiration_date"}
+END_DATE_NAME = {"cancel_date": "Cancel Date", "expiration_date": "Expiration Date"}
+FAR_FUTURE = pd.Timestamp("2200-01-01")  # the end of a policy that has not left the books
+
+
+def in_force(policies: pd.DataFrame) -> pd.Series:
+    """True for the policies in force today: the status says In Force (the status decides)."""
+    return (policies["status"] == IN_FORCE).fillna(False).astype(bool)
 
 
 def policy_end_dates(policies: pd.DataFrame) -> pd.Series:
-    """When each policy left the books: cancel date if cancelled, expiration date if expired,
-    far future if in force or pending (or when the date is missing)."""
-    end = pd.Series(FAR_FUTURE, index=policies.index)
-    cancelled = policies["status"] == "Cancelled"
-    expired = policies["status"] == "Expired"
-    end[cancelled] = pd.to_datetime(policies.loc[cancelled, "cancel_date"]).fillna(FAR_FUTURE)
-    end[expired] = pd.to_datetime(policies.loc[expired, "expiration_date"]).fillna(FAR_FUTURE)
+    """When each policy left the books, the one rule every model uses:
+
+    In Force: ``FAR_FUTURE`` (it has not left); Cancelled: its Cancel Date; Expired: its
+    Expiration Date; a Cancelled or Expired policy without that date: NaT (left, date unknown);
+    any other status (Pending): its start, i.e. it was never on the books.
+    """
+    start = pd.to_datetime(policies["original_effective_date"])
+    end = pd.Series(start.to_numpy(), index=policies.index, dtype="datetime64[ns]")
+    status = policies["status"]
+    end[(status == IN_FORCE).fillna(False).to_numpy(bool)] = FAR_FUTURE
+    for name, column in END_DATE_COLUMN.items():
+        rows = (status == name).fillna(False).to_numpy(bool)
+        if column in policies:
+            end[rows] = pd.to_datetime(policies.loc[rows, column]).to_numpy()
+        else:
+            end[rows] = pd.NaT
     return end
 
 
-def in_force_on(policies: pd.DataFrame, day: dt.date) -> pd.Series:
-    """True for policies on the books on ``day`` (started on or before it, not yet ended)."""
+def ends_unknown(policies: pd.DataFrame, ends: pd.Series | None = None) -> pd.Series:
+    """True for the lapsed policies whose end date the export does not give (``ends``: their
+    ``policy_end_dates`` when at hand already)."""
+    ends = policy_end_dates(policies) if ends is None else ends
+    return ends.isna() & policies["status"].isin(list(END_DATE_COLUMN))
+
+
+def on_books(policies: pd.DataFrame, day: dt.date) -> pd.Series:
+    """True for the policies known to be on the books on ``day``: started on or before it and
+    not yet left (a policy whose end is unknown is not counted: see ``unknown_on``)."""
     t = pd.Timestamp(day)
     start = pd.to_datetime(policies["original_effective_date"])
-    return (start <= t) & (policy_end_dates(policies) > t)
+    end = policy_end_dates(policies)
+    return ((start <= t) & (end > t)).fillna(False).astype(bool)
+
+
+def unknown_on(policies: pd.DataFrame, day: dt.date) -> pd.Series:
+    """True for the policies that may or may not have been on the books on ``day``: started on
+    or before it, lapsed since, at a date the export does not give."""
+    start = pd.to_datetime(policies["original_effective_date"])
+    return (ends_unknown(policies) & (start <= pd.Timestamp(day))).fillna(False).astype(bool)
+
+
+def unknown_end_note(policies: pd.DataFrame) -> str:
+    """What a figure that needs the missing end dates says instead of a number:
+    "not measurable from this export (add Cancel Date)"."""
+    unknown = ends_unknown(policies)
+    missing = sorted({END_DATE_NAME[END_DATE_COLUMN[s]] for s in policies.loc[unknown, "status"]})
+    add = " and ".join(missing) if missing else "Cancel Date"
+    return f"not measurable from this export (add {add})"
 
 
 def product_count_label(n):  # noqa: ANN001, ANN201
@@ -42,14 +97,14 @@ def product_count_label(n):  # noqa: ANN001, ANN201
 
 
 def household_table(policies: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """One row per household with at least one policy in force on ``as_of``:
+    """One row per household with at least one policy in force today (``in_force``: the status):
 
     household_id; products (distinct products in force); product_list (sorted, "Auto+Home");
     policies (in force); premium (annual premium in force, $); first_date (earliest original
     effective date of any of its policies); tenure_years (as_of - first_date, years);
     has_<product> booleans for Auto, Home, Umbrella, Life.
     """
-    active = policies[in_force_on(policies, as_of)]
+    active = policies[in_force(policies)]
     first = pd.to_datetime(policies["original_effective_date"]).groupby(policies["household_id"]).min()
     g = active.groupby("household_id")
     t = pd.DataFrame({
@@ -81,25 +136,49 @@ def product_lists(household_id: pd.Series, product: pd.Series) -> pd.Series:
     return pd.Series([text[m] for m in masks.tolist()], index=masks.index, dtype="str", name="product")
 
 
-def retention_by_product_count(policies: pd.DataFrame, as_of: dt.date, months: int = 12) -> pd.DataFrame:
-    """Annual policy retention by the number of products the household had, measured on the book.
+COUNT_ROWS = ("1", "2", "3+", "All")
 
-    Cohort: policies in force at the start of the window (as_of - months). Retained: still on the
-    books at as_of. Retention = retained / cohort, per household product count at the start
-    (1, 2, "3+") and overall. A survival measure over the window, comparable with the growth &
-    retention report's renewals retained / offered when months = 12.
-    Returns columns products, policies, retained, retention (rows "1", "2", "3+", "All").
+
+def retention_by_product_count(policies: pd.DataFrame, through: dt.date, months: int = 12) -> pd.DataFrame:
+    """Annual HOUSEHOLD retention by the number of products the household had, measured on the book.
+
+    The customer is the household: it is kept while it keeps at least one policy. Window: the
+    ``months`` complete months ending at ``through`` (``periods.window``). Cohort: households with
+    a policy on the books when the window opens (at the end of the day before its first day),
+    grouped by their distinct products then (1, 2, "3+"). Retained: the household still has a
+    policy on the books when the window closes (the end of its last day; any policy, also one
+    written during the window). Retention = retained / cohort, per
+    group and overall ("All"). Comparable with the growth & retention report's renewals retained /
+    offered, which counts policies, not households.
+
+    Returns columns products, households, retained, retention (rows "1", "2", "3+", "All").
+    When a lapsed policy without its end date could have been on the books on those days, whom the
+    cohort holds is unknown: every retention is NaN and ``attrs["not_measurable"]`` says why.
     """
-    start = (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
-    cohort = policies[in_force_on(policies, start)].copy()
-    counts = cohort.groupby("household_id")["product"].nunique()
-    cohort["products"] = product_count_label(cohort["household_id"].map(counts).to_numpy())
-    cohort["retained"] = policy_end_dates(cohort) > pd.Timestamp(as_of)
+    w = window(through, months)
+    first, last = w.first - pd.Timedelta(days=1), w.last  # the window opens at the end of `first`
     rows = []
-    for label in ("1", "2", "3+"):
-        part = cohort[cohort["products"] == label]
-        rows.append([label, len(part), int(part["retained"].sum())])
-    rows.append(["All", len(cohort), int(cohort["retained"].sum())])
-    t = pd.DataFrame(rows, columns=["products", "policies", "retained"])
-    t["retention"] = np.where(t["policies"] > 0, t["retained"] / t["policies"].where(t["policies"] > 0, 1), np.nan)
+    note = None
+    doubt = unknown_on(policies, first)
+    on_first = on_books(policies, first)
+    hid = policies["household_id"]
+    cohort_products = policies[on_first].groupby(hid[on_first])["product"].nunique()
+    kept = set(hid[on_books(policies, last)])
+    unsure = set(hid[unknown_on(policies, last)]) - kept
+    if doubt.any() or unsure.intersection(cohort_products.index):
+        note = unknown_end_note(policies)
+    labels = product_count_label(cohort_products.to_numpy()) if len(cohort_products) else np.array([], dtype=str)
+    retained = cohort_products.index.isin(list(kept))
+    for label in COUNT_ROWS[:3]:
+        part = labels == label
+        rows.append([label, int(part.sum()), int((retained & part).sum())])
+    rows.append(["All", len(cohort_products), int(retained.sum())])
+    t = pd.DataFrame(rows, columns=["products", "households", "retained"])
+    t["retention"] = np.where(t["households"] > 0, t["retained"] / t["households"].where(t["households"] > 0, 1),
+                              np.nan)
+    if note:
+        t["retention"] = np.nan
+        t["retained"] = 0
+        t.attrs["not_measurable"] = note
+    t.attrs["window"] = w
     return t

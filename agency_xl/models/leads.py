@@ -5,8 +5,10 @@ Inputs are measured from the exports: the lead log (one row per lead: vendor, co
 household a sold lead became), the book of business (what those households hold now) and the
 commission statements (the commission rate). Everything else is a setting.
 
-Vendor efficiency, per vendor over a window of lead dates:
-    spend = sum of lead costs;  conversion = sold / leads;  CAC = spend / sold;
+Vendor efficiency, per vendor over a window of lead dates (12 complete months):
+    spend = sum of lead costs;  conversion = sold / decided (sold + lost + bad lead: open leads
+    are left out until they are decided, the same definition as referrals' conversion);
+    CAC = spend / sold (every lead bought costs, decided or not);
     average LTV = mean lifetime value of the households its sold leads became;
     ROI = (sold x average LTV - spend) / spend  (= LTV:CAC - 1 when CAC is spend / sold).
 The household LTV and tier are the Segments model's (``segments.segment_households``):
@@ -41,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.models import segments
+from agency_xl.models.periods import window
 from agency_xl.models.scalars import safe_ratio as _ratio
 
 SOLD = "Sold"
@@ -48,6 +51,7 @@ CLOSED_STATUSES = ("Sold", "Lost", "Bad Lead")
 OPEN_STATUSES = ("New", "Contacted", "Quoted")
 
 EXCELLENT, GOOD, UNDERPERFORMING, NOT_RATED = "EXCELLENT", "GOOD", "UNDERPERFORMING", "NOT RATED"
+TOO_NEW, TOO_FEW = "TOO NEW", "TOO FEW TO JUDGE"  # ratings resting on fewer decided leads than the minimum
 TIERS = segments.TIERS  # Elite, Premium, Standard, Low-Value
 BANDS = ("90-100", "70-89", "50-69", "<50")
 URGENT, HIGH, NORMAL = "URGENT", "HIGH", "NORMAL"
@@ -76,9 +80,20 @@ def acquisition_cost(spend, sold):  # noqa: ANN001, ANN201
     return _ratio(spend, sold)
 
 
-def conversion_rate(sold, leads):  # noqa: ANN001, ANN201
-    """Conversion = leads sold / leads bought (open leads count as not yet sold); NaN without leads."""
-    return _ratio(sold, leads)
+def conversion_rate(sold, decided):  # noqa: ANN001, ANN201
+    """Conversion = sold / decided (sold + lost + bad lead for leads, sold + lost for referrals):
+    open leads are left out until they are decided, so a young lead does not count as lost.
+    The one definition of conversion on every sheet. NaN when none is decided."""
+    return _ratio(sold, decided)
+
+
+def decided_conversion(status: pd.Series) -> tuple[int, int, float]:
+    """(sold, decided, conversion) of a Status column (leads or referrals): decided = Sold, Lost
+    and Bad Lead; conversion = sold / decided (``conversion_rate``)."""
+    s = status.astype(object)
+    sold = int((s == SOLD).sum())
+    decided = int(s.isin(CLOSED_STATUSES).sum())
+    return sold, decided, float(conversion_rate(sold, decided))
 
 
 def ltv_to_cac(ltv, cac):  # noqa: ANN001, ANN201
@@ -92,13 +107,23 @@ def ltv_to_cac(ltv, cac):  # noqa: ANN001, ANN201
     return _ratio(ltv, cac)
 
 
-def vendor_rating(roi, excellent: float = 5.0, good: float = 2.0):  # noqa: ANN001, ANN201
+def vendor_rating(roi, excellent: float = 5.0, good: float = 2.0, decided=None, open_leads=None,  # noqa: ANN001, ANN201
+                  min_decided: int = 0):
     """EXCELLENT when ROI >= ``excellent``, GOOD when ROI >= ``good``, else UNDERPERFORMING;
     NOT RATED when ROI is unknown (no spend or no LTV). Thresholds are ratios from Settings (the
-    default GOOD of 2.0 = 200% ROI is an LTV:CAC of 3.0)."""
+    default GOOD of 2.0 = 200% ROI is an LTV:CAC of 3.0).
+
+    Minimum evidence: with ``decided`` (decided leads) below ``min_decided`` the ROI rests on too
+    few outcomes to rate: TOO NEW when most of the vendor's leads are still open (too young to
+    have closed), else TOO FEW TO JUDGE. Never UNDERPERFORMING on leads that had no chance yet.
+    """
     r = np.asarray(roi, dtype=float)
     out = np.where(np.isnan(r), NOT_RATED,
                    np.where(r >= excellent, EXCELLENT, np.where(r >= good, GOOD, UNDERPERFORMING)))
+    if decided is not None and min_decided > 0:
+        d = np.asarray(decided, dtype=float)
+        o = np.asarray(open_leads if open_leads is not None else np.zeros_like(d), dtype=float)
+        out = np.where(d < min_decided, np.where(o > d, TOO_NEW, TOO_FEW), out)
     return out if out.ndim else str(out)
 
 
@@ -118,26 +143,37 @@ class TierRule:
                                 self.premium_min_products)
 
 
-def in_window(leads: pd.DataFrame, as_of: dt.date, months: int | None) -> pd.DataFrame:
-    """Leads dated in the ``months`` months up to ``as_of`` (all leads when months is None)."""
+def in_window(leads: pd.DataFrame, through: dt.date, months: int | None) -> pd.DataFrame:
+    """Leads dated in the ``months`` complete months ending at ``through`` (``periods.window``;
+    all leads when months is None)."""
     if months is None:
         return leads
-    date = pd.to_datetime(leads["lead_date"])
-    start = pd.Timestamp(as_of) - pd.DateOffset(months=months)
-    return leads[(date > start) & (date <= pd.Timestamp(as_of))]
+    return leads[window(through, months).contains(leads["lead_date"])]
+
+
+def new_customer_ltv(households: pd.DataFrame, through: dt.date, months: int = 12) -> float:
+    """The lifetime value a newly won household is worth, estimated from the book: the average LTV
+    of the households in force whose first policy was written in the ``months`` complete months
+    ending at ``through`` (all households when none was). NaN for an empty book."""
+    if not len(households):
+        return math.nan
+    new = households[window(through, months).contains(households["first_date"])]
+    part = new if len(new) else households
+    return float(pd.to_numeric(part["ltv"], errors="coerce").mean())
 
 
 def sold_lead_values(leads: pd.DataFrame, policies: pd.DataFrame, households: pd.DataFrame,
-                     tier_rule: TierRule = TierRule()) -> pd.DataFrame:
+                     tier_rule: TierRule = TierRule(), estimate: float = math.nan) -> pd.DataFrame:
     """One row per lead with its outcome and, for sold leads, the value of the household it became.
 
     ``households``: the book's households in force with products, premium, tier and ltv
     (``segments.segment_households``). Adds columns sold (bool), in_book (the sold lead's household
-    is in the book), products, tier, premium, ltv. A sold household that has left the book (its
-    policies are in the book, none in force) has premium 0 and LTV 0 - it brings nothing from now
-    on - and the tier of the products and premium it had. A sold lead without a household ID, or
-    with one the book does not know, has in_book False and no value: it counts in its vendor's
-    sales but not in the average LTV.
+    is in the book), products, tier, premium, ltv, ltv_estimated. A sold household that has left
+    the book (its policies are in the book, none in force) has premium 0 and LTV 0 - it brings
+    nothing from now on - and the tier of the products and premium it had. A sold lead without a
+    household ID (the column is optional), or with one the book does not know, is valued at
+    ``estimate`` (``new_customer_ltv``: what a new household is worth on the book) with
+    ``ltv_estimated`` True: never at 0.
     """
     out = leads.copy()
     out["sold"] = (out["status"].astype(str) == SOLD).to_numpy(bool)
@@ -158,34 +194,43 @@ def sold_lead_values(leads: pd.DataFrame, policies: pd.DataFrame, households: pd
     out["tier"] = tier
     out["premium"] = np.where(in_force, hh.map(h["premium"]), np.where(left, 0.0, np.nan)).astype(float)
     out["ltv"] = np.where(in_force, hh.map(h["ltv"]), np.where(left, 0.0, np.nan)).astype(float)
+    unknown = out["sold"].to_numpy(bool) & ~out["in_book"].to_numpy(bool)
+    out["ltv_estimated"] = unknown & np.isfinite(estimate)
+    out.loc[out["ltv_estimated"].to_numpy(bool), "ltv"] = float(estimate)
     return out
 
 
-def vendor_efficiency(values: pd.DataFrame, as_of: dt.date, window_months: int | None = 12,
-                      excellent: float = 5.0, good: float = 2.0) -> pd.DataFrame:
+def vendor_efficiency(values: pd.DataFrame, through: dt.date, window_months: int | None = 12,
+                      excellent: float = 5.0, good: float = 2.0, min_decided: int = 0) -> pd.DataFrame:
     """Per vendor over the leads dated in the window: spend, leads, sold, open (not yet closed),
-    conversion, CAC, avg_ltv (of its sold households found in the book), roi, ltv_cac, rating.
-    ``values`` is ``sold_lead_values``. Sorted by ROI, best first (unrated vendors last)."""
-    w = in_window(values, as_of, window_months)
-    cols = ["vendor", "spend", "leads", "sold", "open", "conversion", "cac", "avg_ltv", "roi",
+    decided (sold + lost + bad lead), conversion (sold / decided), CAC, avg_ltv (of its sold
+    households: found in the book, or estimated), roi, ltv_cac, rating (``vendor_rating``, with
+    fewer than ``min_decided`` decided leads TOO NEW or TOO FEW TO JUDGE). ``values`` is
+    ``sold_lead_values``. Sorted by ROI, best first (unrated vendors last)."""
+    w = in_window(values, through, window_months)
+    cols = ["vendor", "spend", "leads", "sold", "open", "decided", "conversion", "cac", "avg_ltv", "roi",
             "ltv_cac", "rating"]
     if w.empty:
-        return pd.DataFrame(columns=cols)
-    g = w.assign(cost=pd.to_numeric(w["cost"], errors="coerce").fillna(0.0),
-                 is_open=w["status"].isin(OPEN_STATUSES)).groupby("vendor")
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("vendor", "rating") else float) for c in cols})
+    g = w.assign(cost=pd.to_numeric(w["cost"], errors="coerce").fillna(0.0).astype(float),
+                 is_open=w["status"].isin(OPEN_STATUSES),
+                 is_decided=w["status"].isin(CLOSED_STATUSES),
+                 ltv=pd.to_numeric(w["ltv"], errors="coerce").astype(float)).groupby("vendor")
     t = pd.DataFrame({
         "spend": g["cost"].sum(),
         "leads": g.size(),
         "sold": g["sold"].sum().astype(int),
         "open": g["is_open"].sum().astype(int),
-        "avg_ltv": g["ltv"].mean(),  # NaN-skipping: sold households in the book only
+        "decided": g["is_decided"].sum().astype(int),
+        "avg_ltv": g["ltv"].mean(),  # NaN-skipping: sold households valued (in the book or estimated)
     })
-    t["conversion"] = conversion_rate(t["sold"].to_numpy(), t["leads"].to_numpy())
+    t["conversion"] = conversion_rate(t["sold"].to_numpy(), t["decided"].to_numpy())
     t["cac"] = acquisition_cost(t["spend"].to_numpy(), t["sold"].to_numpy())
     avg = t["avg_ltv"].fillna(0.0).where(t["sold"] == 0, t["avg_ltv"])  # nothing sold: value 0
     t["roi"] = vendor_roi(t["spend"].to_numpy(), t["sold"].to_numpy(), avg.to_numpy())
     t["ltv_cac"] = ltv_to_cac(t["avg_ltv"].to_numpy(), t["cac"].to_numpy())
-    t["rating"] = vendor_rating(t["roi"].to_numpy(), excellent, good)
+    t["rating"] = vendor_rating(t["roi"].to_numpy(), excellent, good, t["decided"].to_numpy(),
+                                t["open"].to_numpy(), min_decided)
     t = t.rename_axis("vendor").reset_index()
     t = t.sort_values(["roi", "spend"], ascending=[False, False], na_position="last")
     return t.reset_index(drop=True)[cols]
@@ -205,12 +250,13 @@ class Reallocation:
         return f"{self.action} {self.rule}"
 
 
-def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_leads: int = 20,
+def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_decided: int = 20,
                  trigger: float = 0.75) -> Reallocation:
     """Shift ``share`` of the worst vendor's spend to the best one.
 
-    Rule: among vendors with at least ``min_leads`` leads, spend and a known ROI, the best has the
-    highest ROI and the worst the lowest. A shift is recommended when the worst returns less than
+    Rule: among vendors with at least ``min_decided`` decided leads (sold, lost or bad: no advice
+    rests on a vendor whose leads have not had time to close), spend and a known ROI, the best has
+    the highest ROI and the worst the lowest. A shift is recommended when the worst returns less than
     ``trigger`` times what the best returns per dollar of leads: (1 + ROI worst) < trigger x
     (1 + ROI best), where 1 + ROI = lifetime value bought per dollar (= LTV:CAC). Vendors that
     return nearly the same are left alone. Amount = share x the worst vendor's spend, rounded to
@@ -219,11 +265,12 @@ def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_leads: int = 20
     """
     rule = (f"Rule: when the lowest-ROI vendor returns less than {trigger:.0%} of the highest-ROI "
             f"vendor's lifetime value per dollar, move {share:.0%} of its spend there (vendors with "
-            f"{min_leads}+ leads in the window).")
-    v = vendors[(vendors["leads"] >= min_leads) & vendors["roi"].notna() & (vendors["spend"] > 0)]
+            f"{min_decided}+ decided leads in the window).")
+    decided = vendors["decided"] if "decided" in vendors else vendors["leads"]
+    v = vendors[(decided >= min_decided) & vendors["roi"].notna() & (vendors["spend"] > 0)]
     if len(v) < 2:
-        return Reallocation(0.0, None, None, 0.0, "No shift recommended: fewer than two vendors to "
-                            "compare.", rule)
+        return Reallocation(0.0, None, None, 0.0, f"No shift recommended: fewer than two vendors with "
+                            f"{min_decided}+ decided leads to compare.", rule)
     best = v.loc[v["roi"].idxmax()]
     worst = v.loc[v["roi"].idxmin()]
     per_dollar = (1 + worst["roi"]) / (1 + best["roi"]) if best["roi"] > -1 else 1.0
@@ -244,7 +291,7 @@ def reallocation(vendors: pd.DataFrame, share: float = 0.25, min_leads: int = 20
 
 # --- CAC by segment ---------------------------------------------------------------------------
 
-def cac_by_segment(values: pd.DataFrame, as_of: dt.date, window_months: int | None = 12,
+def cac_by_segment(values: pd.DataFrame, through: dt.date, window_months: int | None = 12,
                    warning: float = 3.0) -> pd.DataFrame:
     """CAC and LTV:CAC by the tier of the household each sold lead became (rows Elite, Premium,
     Standard, Low-Value, All; ``values`` is ``sold_lead_values``).
@@ -256,21 +303,26 @@ def cac_by_segment(values: pd.DataFrame, as_of: dt.date, window_months: int | No
     the tier may cost before LTV:CAC falls below the warning); status ALERT below the warning,
     else OK. The All row takes the whole spend (vendors without a sale included) over all sales.
     """
-    w = in_window(values, as_of, window_months).copy()
-    w["cost"] = pd.to_numeric(w["cost"], errors="coerce").fillna(0.0)
-    by_vendor = w.groupby("vendor")
-    unsold = by_vendor["cost"].sum() - w[w["sold"]].groupby("vendor")["cost"].sum().reindex(
-        by_vendor["cost"].sum().index).fillna(0.0)
-    sold_n = w[w["sold"]].groupby("vendor").size()
-    sold = w[w["sold"]].copy()
-    sold["allocated"] = sold["cost"] + sold["vendor"].map(unsold / sold_n).fillna(0.0)
+    w = in_window(values, through, window_months).copy()
+    # Numbers as floats even when the window is empty (an empty text column must not make pandas
+    # add text to numbers: issue 10.1).
+    w["cost"] = pd.to_numeric(w["cost"], errors="coerce").fillna(0.0).astype(float)
+    w["ltv"] = pd.to_numeric(w["ltv"], errors="coerce").astype(float)
+    is_sold = w["sold"].astype(bool)
+    unsold = w["cost"].where(~is_sold, 0.0).groupby(w["vendor"]).sum().astype(float)
+    sold_n = is_sold.groupby(w["vendor"]).sum().astype(float)
+    spread = (unsold / sold_n.where(sold_n > 0)).astype(float)  # each sale's share of the unsold leads
+    sold = w[is_sold]
+    allocated = sold["cost"].to_numpy(float) + sold["vendor"].map(spread).astype(float).fillna(0.0).to_numpy(float)
     rows = []
+    tiers = sold["tier"].astype(object).to_numpy()
+    ltv = sold["ltv"].to_numpy(float)
     for tier in TIERS:
-        part = sold[sold["tier"] == tier]
-        rows.append([tier, len(part), float(part["allocated"].sum()), float(part["ltv"].mean())
-                     if len(part) else np.nan])
+        part = tiers == tier
+        rows.append([tier, int(part.sum()), float(allocated[part].sum()),
+                     float(np.nanmean(ltv[part])) if np.isfinite(ltv[part]).any() else np.nan])
     rows.append(["All", len(sold), float(w["cost"].sum()),
-                 float(sold["ltv"].mean()) if sold["ltv"].notna().any() else np.nan])
+                 float(np.nanmean(ltv)) if np.isfinite(ltv).any() else np.nan])
     t = pd.DataFrame(rows, columns=["tier", "sold", "spend", "avg_ltv"])
     t["cac"] = acquisition_cost(t["spend"].to_numpy(), t["sold"].to_numpy())
     t["ltv_cac"] = ltv_to_cac(t["avg_ltv"].to_numpy(), t["cac"].to_numpy())
@@ -304,6 +356,7 @@ class ScoreModel:
     iterations: int = 0
     converged: bool = True
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # answers the log does not hold (no effect on the score)
 
     def vendor_effect(self, vendor: str | None) -> float:
         """The vendor's coefficient (0 for the baseline); an unknown or blank vendor gets the
@@ -376,15 +429,24 @@ def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20,
     if len(closed) < min_closed or y.sum() == 0 or y.sum() == len(y):
         return None
     means = {}
+    missing = []
     for name in NUMERIC_FEATURES:
         x = _as_float(closed[name]) if name in closed else np.full(len(closed), np.nan)
         means[name] = float(np.nanmean(x)) if np.isfinite(x).any() else 0.0
+        if len(np.unique(x[np.isfinite(x)])) < 2:
+            # The log does not hold this answer (an optional column; a missing yes/no reads as
+            # "no" for everyone): nothing to learn from, the score does without it.
+            missing.append(name)
     vendor = closed["vendor"].astype(str)
     counts = vendor.value_counts()
     ranked = sorted(counts.index, key=lambda v: (-counts[v], v))
     baseline, others = ranked[0], sorted(ranked[1:])
     dummies = np.column_stack([(vendor == v).to_numpy(float) for v in others]) if others else np.empty((len(closed), 0))
-    x = np.column_stack([np.ones(len(closed)), _numeric_matrix(closed, means), dummies])
+    answers = _numeric_matrix(closed, means)
+    for i, name in enumerate(NUMERIC_FEATURES):
+        if name in missing:
+            answers[:, i] = 0.0  # no signal: its coefficient is exactly 0
+    x = np.column_stack([np.ones(len(closed)), answers, dummies])
     b, iterations, converged = fit_logistic(x, y, l2)
     p = 1.0 / (1.0 + np.exp(-(x @ b)))
     names = ["intercept", *NUMERIC_FEATURES, *[f"vendor={v}" for v in others]]
@@ -394,7 +456,7 @@ def fit_lead_score(leads: pd.DataFrame, l2: float = 1.0, min_closed: int = 20,
         means=means, vendor_mix={v: float(counts[v] / len(closed)) for v in ranked},
         p_ref=float(np.quantile(p, reference_quantile)), reference_quantile=reference_quantile,
         n_train=len(closed), n_sold=int(y.sum()), l2=l2,
-        iterations=iterations, converged=converged, notes=notes,
+        iterations=iterations, converged=converged, notes=notes, missing=missing,
     )
 
 

@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from agency_xl.models.periods import window
 from agency_xl.models.scalars import plain
 
 
@@ -62,20 +63,20 @@ def expected_lifetime_years(retention):  # noqa: ANN001, ANN201
 COMMISSIONED_TYPES = ("New Business", "Renewal")
 
 
-def measured_commission_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
+def measured_commission_rate(commissions: pd.DataFrame, through: dt.date | None = None,
                              months: int | None = 12) -> float:
     """Commission rate = sum of commission / sum of premium over New Business and Renewal rows.
 
     Only rows that state a premium count (the Premium column is optional in the statement).
-    With ``as_of`` and ``months``, only statements dated in the ``months`` up to ``as_of``.
+    With ``through`` and ``months``, only statements dated in the ``months`` complete months
+    ending at ``through`` (``periods.window``).
     Endorsements, chargebacks and bonuses are left out: they are not the rate paid on a policy
     year. Returns NaN when no row has a premium (the caller then uses the Settings rate).
     """
     c = commissions
     rows = c["transaction_type"].isin(COMMISSIONED_TYPES)
-    if as_of is not None and months:
-        date = pd.to_datetime(c["statement_date"])
-        rows &= (date > pd.Timestamp(as_of) - pd.DateOffset(months=months)) & (date <= pd.Timestamp(as_of))
+    if through is not None and months:
+        rows &= window(through, months).contains(c["statement_date"])
     premium = pd.to_numeric(c.loc[rows, "premium"], errors="coerce")
     commission = pd.to_numeric(c.loc[rows, "commission_amount"], errors="coerce")
     known = premium.notna() & (premium != 0) & commission.notna()

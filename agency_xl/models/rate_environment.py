@@ -1,16 +1,24 @@
 """Rate environment: how a carrier rate increase changes retention, premium, commission and the
 lifetime value of a customer.
 
-The retention response is a logistic renewal model: the log-odds of renewing fall in proportion
-to the rate increase,
+The retention response is a logistic renewal model with a tolerance: customers take an increase
+up to ``t`` (about inflation) in their stride, and the log-odds of renewing fall with the square
+of the increase above it,
 
-    logit(r) = logit(r0) - s * x,   i.e.   r = r0 * e / (r0 * e + 1 - r0),  e = exp(-s * x),
+    logit(r) = logit(r0) - s * max(0, x - t)^2,   i.e.   r = 1 / (1 + (1 - r0) / (r0 * e)),
+    e = exp(-s * max(0, x - t)^2),
 
-with r0 the current annual retention, x the rate increase (0.10 = +10%) and s the market's
-sensitivity (a Settings input per market: hard, moderate, soft). It is non-linear in x (each
-further point of increase costs more retention while r is above 50%), stays between 0 and 1,
+with r0 the current annual retention, x the rate increase (0.10 = +10%), t the tolerance
+(Settings, default 3.5%) and s the market's sensitivity (Settings, per market). It is non-linear
+in x (each further point of increase costs more retention than the last), stays between 0 and 1,
 never rises when x rises, loses fewer points from an already very loyal book (Life at 99%) than
-from a shopping-prone one (auto-only at 85%), and gives a small gain for a rate cut.
+from a shopping-prone one (auto-only at 85%); an increase within the tolerance, or a cut, leaves
+retention where it is (the model claims no gain from a cut).
+
+The market describes the competitors: in a hard market every carrier raises rates, so a shopping
+customer finds little cheaper elsewhere and reacts least; in a soft market competitors hold or
+cut rates and the same increase drives more customers away. So the sensitivities are ordered
+hard < moderate < soft.
 
 Why this form: renewal (lapse) models of personal-lines pricing are logistic regressions of the
 renewal decision on the rate change (Anderson et al., "A Practitioner's Guide to Generalized Linear
@@ -18,10 +26,13 @@ Models", CAS 2007, section on retention modelling; Guelman & Guillen 2014, "A ca
 approach to measure price elasticity in automobile insurance", Expert Systems with Applications
 41(2)). J.D. Power's 2013 U.S. Insurance Shopping Study found that switching rises with the size of
 the increase (9% of customers switched after an increase of $50 or less, 18% after $51-100, 32%
-above $200). Calibration of the default hard-market sensitivity: one agent's forecast of about 3
-retention points lost for a 12.5% home-rate increase in the 2023 hard market; from 89.64%,
-s = (logit(0.8964) - logit(0.8664)) / 0.125 = 2.3. The moderate (1.5) and soft (0.8) defaults are
-judgment, ordered as the plan orders them (a harder market loses more customers).
+above $200): small increases cost little, large ones disproportionately more - the convex
+response above a tolerance. Calibration: the hard-market default reproduces the plan's own
+example exactly (REFERENCE_POINTS.md): from 89.64%, with t = 3.5% and s = 13.5, +8% -> 0.894,
++10% -> 0.891 (0.54 points of added churn, MODERATE), +12% -> 0.887. The soft default (36) reads
+one agent's forecast of about 3 retention points lost for a 12.5% home-rate increase
+(s = (logit(0.8964) - logit(0.8664)) / 0.09^2); the moderate default (22) lies between. Both are
+judgment: set them from your own renewals.
 
 Everything else here is exact arithmetic on that response:
 - added churn = r0 - r (retention points lost to the increase);
@@ -37,6 +48,7 @@ raising when an input is missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -44,8 +56,10 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.models.ltv import lifetime_value
+from agency_xl.models.periods import last_complete_month
 
 DEFAULT_INCREASES = (0.0, 0.04, 0.08, 0.10, 0.12, 0.15, 0.20)
+DEFAULT_TOLERANCE = 0.035  # increases up to this cost no retention (about inflation); Settings
 
 LOW, MODERATE, HIGH, SEVERE = "LOW", "MODERATE", "HIGH", "SEVERE"
 SEVERITIES = (LOW, MODERATE, HIGH, SEVERE)
@@ -55,41 +69,44 @@ def _out(a: np.ndarray):  # noqa: ANN202
     return a if a.ndim else float(a)
 
 
-def rate_retention(current_retention, rate_increase, sensitivity):  # noqa: ANN001, ANN201
-    """Annual retention after a rate increase: r = r0 e / (r0 e + 1 - r0), e = exp(-s x).
+def rate_retention(current_retention, rate_increase, sensitivity, tolerance=DEFAULT_TOLERANCE):  # noqa: ANN001, ANN201
+    """Annual retention after a rate increase: logit(r) = logit(r0) - s max(0, x - t)^2.
 
     current_retention r0 and the result as decimals (0.8964 = 89.64%); rate_increase x as a decimal
-    (0.10 = +10%, negative for a cut); sensitivity s >= 0 (log-odds of renewing lost per 100%
-    increase). Computed as 1 / (1 + (1 - r0) / (r0 e)). r0 = 0 or 1 stay where they are.
-    NaN in, NaN out.
+    (0.10 = +10%, negative for a cut); sensitivity s >= 0 (log-odds of renewing lost per squared
+    unit of increase above the tolerance); tolerance t as a decimal (0.035: increases up to 3.5%
+    cost nothing). Computed as 1 / (1 + (1 - r0) / (r0 e)), e = exp(-s max(0, x - t)^2).
+    r0 = 0 or 1 stay where they are. NaN in, NaN out. The plan's hard-market example:
 
-    >>> round(rate_retention(0.8964, 0.125, 2.3), 4)
-    0.8665
+    >>> [round(rate_retention(0.8964, x, 13.5), 3) for x in (0.08, 0.10, 0.12)]
+    [0.894, 0.891, 0.887]
     """
     r0 = np.asarray(current_retention, dtype=float)
     x = np.asarray(rate_increase, dtype=float)
     s = np.asarray(sensitivity, dtype=float)
-    e = np.exp(-s * x)
+    above = np.maximum(x - np.asarray(tolerance, dtype=float), 0.0)
+    e = np.exp(-s * above * above)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # 1 / (1 + lapse odds): every step is monotone under rounding, so the result never rises
         # with x even in the last digit (r0 e / (r0 e + 1 - r0) can, by one ulp, near r0 = 1).
         out = 1.0 / (1.0 + (1.0 - r0) / (r0 * e))
-    # No change means today's retention exactly; an increase never lifts it, a cut never lowers it
-    # (guards the last digit; keeps the result monotone).
-    out = np.where(x > 0, np.minimum(out, r0), np.where(x < 0, np.maximum(out, r0), r0))
+    # Within the tolerance means today's retention exactly; an increase never lifts it (guards the
+    # last digit; keeps the result monotone).
+    out = np.where(above > 0, np.minimum(out, r0), r0)
     out = np.where(r0 >= 1.0, 1.0, np.where(r0 <= 0.0, 0.0, out))
     out = np.where(np.isnan(r0) | np.isnan(e), np.nan, out)
     return _out(out)
 
 
-def added_churn(current_retention, rate_increase, sensitivity):  # noqa: ANN001, ANN201
-    """Retention points lost to the increase = r0 - rate_retention(r0, x, s) (negative for a cut).
+def added_churn(current_retention, rate_increase, sensitivity, tolerance=DEFAULT_TOLERANCE):  # noqa: ANN001, ANN201
+    """Retention points lost to the increase = r0 - rate_retention(r0, x, s, t) (0 within the
+    tolerance). The plan's example: 0.0054 for +10% in a hard market.
 
-    >>> round(added_churn(0.8964, 0.10, 2.3), 4)
-    0.0234
+    >>> round(added_churn(0.8964, 0.10, 13.5), 4)
+    0.0054
     """
     r0 = np.asarray(current_retention, dtype=float)
-    return _out(r0 - np.asarray(rate_retention(r0, rate_increase, sensitivity)))
+    return _out(r0 - np.asarray(rate_retention(r0, rate_increase, sensitivity, tolerance)))
 
 
 def rate_severity(added_churn: float, low_below: float = 0.005, moderate_below: float = 0.02,
@@ -128,15 +145,17 @@ class RateImpact:
 
 
 def rate_impact(current_retention: float, rate_increase: float, sensitivity: float,
-                thresholds: tuple[float, float, float] = (0.005, 0.02, 0.05)) -> RateImpact:
+                thresholds: tuple[float, float, float] = (0.005, 0.02, 0.05),
+                tolerance: float = DEFAULT_TOLERANCE) -> RateImpact:
     """Retention after the increase, the points lost and their severity, in one record."""
-    r = float(rate_retention(current_retention, rate_increase, sensitivity))
+    r = float(rate_retention(current_retention, rate_increase, sensitivity, tolerance))
     churn = float(current_retention) - r
     return RateImpact(float(current_retention), float(rate_increase), float(sensitivity), r, churn,
                       rate_severity(churn, *thresholds))
 
 
-def book_premium_after(annual_premium, rate_increase, current_retention, sensitivity):  # noqa: ANN001, ANN201
+def book_premium_after(annual_premium, rate_increase, current_retention, sensitivity,  # noqa: ANN001, ANN201
+                       tolerance=DEFAULT_TOLERANCE):
     """Premium of today's book after one renewal cycle at the new rate, in $:
     premium x (1 + x) x (1 - added churn).
 
@@ -146,7 +165,7 @@ def book_premium_after(annual_premium, rate_increase, current_retention, sensiti
     """
     p = np.asarray(annual_premium, dtype=float)
     x = np.asarray(rate_increase, dtype=float)
-    churn = np.asarray(added_churn(current_retention, x, sensitivity))
+    churn = np.asarray(added_churn(current_retention, x, sensitivity, tolerance))
     return _out(p * (1.0 + x) * (1.0 - churn))
 
 
@@ -155,7 +174,8 @@ SCENARIO_COLUMNS = ["rate_increase", "retention", "added_churn", "premium", "com
 
 
 def rate_scenarios(current_retention: float, annual_premium: float, commission_rate: float,
-                   sensitivity: float, increases=DEFAULT_INCREASES) -> pd.DataFrame:  # noqa: ANN001
+                   sensitivity: float, increases=DEFAULT_INCREASES,  # noqa: ANN001
+                   tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFrame:
     """One row per rate increase: retention after it, added churn, the book's premium after one
     renewal cycle (``book_premium_after``), commission (premium x commission rate), and the change
     in commission against today (no increase) in $ and as a share.
@@ -164,8 +184,9 @@ def rate_scenarios(current_retention: float, annual_premium: float, commission_r
     change_pct. change_pct = (1 + x)(1 - added churn) - 1 (NaN when today's premium is 0).
     """
     x = np.asarray(list(increases), dtype=float).ravel()
-    r = np.asarray(rate_retention(current_retention, x, sensitivity), dtype=float)
-    premium = np.asarray(book_premium_after(annual_premium, x, current_retention, sensitivity), dtype=float)
+    r = np.asarray(rate_retention(current_retention, x, sensitivity, tolerance), dtype=float)
+    premium = np.asarray(book_premium_after(annual_premium, x, current_retention, sensitivity, tolerance),
+                         dtype=float)
     commission = premium * float(commission_rate)
     today = float(annual_premium) * float(commission_rate)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -247,12 +268,13 @@ class LtvComparison:
 
 
 def ltv_comparison(annual_premium: float, commission_rate: float, current_retention: float,
-                   premium_growth: float, sensitivity: float, discount_rate: float = 0.10) -> LtvComparison:
+                   premium_growth: float, sensitivity: float, discount_rate: float = 0.10,
+                   tolerance: float = DEFAULT_TOLERANCE) -> LtvComparison:
     """LTV with ``lifetime_value`` three ways: no premium growth; premium growth g at today's
     retention; premium growth g at the retention a yearly increase of g leaves
-    (``rate_retention(r0, g, s)``): higher rates raise each year's commission but lower r.
+    (``rate_retention(r0, g, s, t)``): higher rates raise each year's commission but lower r.
     A value is inf when r (1 + g) >= 1 + d (the sum does not converge)."""
-    r_g = float(rate_retention(current_retention, premium_growth, sensitivity))
+    r_g = float(rate_retention(current_retention, premium_growth, sensitivity, tolerance))
     args = (annual_premium, commission_rate)
     return LtvComparison(
         annual_commission=float(annual_premium) * float(commission_rate),
@@ -267,13 +289,13 @@ def ltv_comparison(annual_premium: float, commission_rate: float, current_retent
 
 # --- measured inputs -----------------------------------------------------------------------------
 
-def _window(growth: pd.DataFrame, months: int) -> pd.DataFrame:
-    """The rows of the last ``months`` months of the growth & retention report (ending with the
-    latest month it holds)."""
+def _window(growth: pd.DataFrame, months: int, through: dt.date | None = None) -> pd.DataFrame:
+    """The rows of the growth & retention report in the ``months`` complete months ending at
+    ``through`` (``periods.window``); without ``through``, ending with the latest month it holds."""
     month = pd.to_datetime(growth["month"]).dt.to_period("M")
     if month.isna().all():
         return growth.iloc[0:0]
-    last = month.max()
+    last = month.max() if through is None else last_complete_month(through)
     return growth[(month > last - months) & (month <= last)]
 
 
@@ -290,11 +312,12 @@ class MeasuredRetention:
     by_product: pd.DataFrame  # product, renewals_offered, renewals_retained, retention
 
 
-def measured_retention(growth: pd.DataFrame, months: int = 12) -> MeasuredRetention:
-    """Current retention = sum of renewals retained / sum of renewals offered over the last
-    ``months`` months of the growth & retention report, overall and per product (ratios of sums,
-    so busy months weigh more). NaN where nothing was offered."""
-    w = _window(growth, months)
+def measured_retention(growth: pd.DataFrame, months: int = 12, through: dt.date | None = None) -> MeasuredRetention:
+    """Current retention = sum of renewals retained / sum of renewals offered over the ``months``
+    complete months of the growth & retention report ending at ``through`` (default: its latest
+    month), overall and per product (ratios of sums, so busy months weigh more). Policy
+    retention (renewals), not households. NaN where nothing was offered."""
+    w = _window(growth, months, through)
     offered = pd.to_numeric(w["renewals_offered"], errors="coerce").fillna(0.0)
     retained = pd.to_numeric(w["renewals_retained"], errors="coerce").fillna(0.0)
     t = pd.DataFrame({"product": w["product"].astype(str), "renewals_offered": offered,
@@ -317,16 +340,18 @@ def measured_retention(growth: pd.DataFrame, months: int = 12) -> MeasuredRetent
     )
 
 
-def measured_policy_growth(growth: pd.DataFrame, months: int = 12) -> tuple[float, int]:
+def measured_policy_growth(growth: pd.DataFrame, months: int = 12,
+                           through: dt.date | None = None) -> tuple[float, int]:
     """Annual policy (PIF) growth over the last ``months`` months of the growth & retention report,
     and the number of months it was measured over.
 
     growth = (ending PIF of the last month / beginning PIF of the first month) ^ (12 / months) - 1,
     summed over products. Where Ending PIF is blank (an optional column) it is rebuilt as
     beginning + new business - (renewals offered - retained) - cancellations. NaN when the
-    beginning PIF adds up to 0.
+    beginning PIF adds up to 0. The months: the complete months ending at ``through`` (default: the
+    report's latest month).
     """
-    w = _window(growth, months)
+    w = _window(growth, months, through)
     if w.empty:
         return math.nan, 0
 

@@ -8,7 +8,8 @@ Definitions (all over a window of the last ``months`` months unless said otherwi
 - referral rate = households that referred / households in force;
 - referrals per referrer = referrals / households that referred;
 - conversion = sold / decided referrals (Sold + Lost; "Quoted" ones are still open and would bias
-  the rate down if counted as lost);
+  the rate down if counted as lost): ``leads.decided_conversion``, the one definition of
+  conversion the Leads sheet uses for paid leads too;
 - referral CAC = incentives paid / referrals sold;
 - viral coefficient K = referral rate x referrals per referrer x conversion: new customers each
   existing customer brings in per window. Source: the standard viral-loop coefficient (Skok, "Lessons
@@ -23,6 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from agency_xl.models.leads import decided_conversion
+from agency_xl.models.periods import window
 
 
 def viral_coefficient(referral_rate, referrals_per_referrer, conversion_rate):  # noqa: ANN001, ANN201
@@ -111,18 +115,18 @@ class ReferralProgram:
     k: float
 
 
-def program_metrics(referrals: pd.DataFrame, households_in_force: int, as_of: dt.date,
+def program_metrics(referrals: pd.DataFrame, households_in_force: int, through: dt.date,
                     months: int = 12) -> ReferralProgram:
-    """The referral program over the last ``months`` months (definitions in the module docstring)."""
-    start = pd.Timestamp(as_of) - pd.DateOffset(months=months)
-    r = referrals[(referrals["referral_date"] > start) & (referrals["referral_date"] <= pd.Timestamp(as_of))]
+    """The referral program over the ``months`` complete months ending at ``through``
+    (``periods.window``; definitions in the module docstring)."""
+    r = referrals[window(through, months).contains(referrals["referral_date"])]
     referrers = int(r["referrer_household_id"].nunique())
-    sold = int((r["status"] == "Sold").sum())
-    decided = int(r["status"].isin(["Sold", "Lost"]).sum())
-    paid = float(np.nansum(r["incentive_paid"].to_numpy(dtype=float)))
+    sold, decided, conv = decided_conversion(r["status"])
+    incentives = pd.to_numeric(r["incentive_paid"], errors="coerce").to_numpy(dtype=float)
+    # A log without incentives (the column is optional) does not say they cost nothing: unknown.
+    paid = float(np.nansum(incentives)) if np.isfinite(incentives).any() or not len(r) else float("nan")
     rate = referrers / households_in_force if households_in_force else float("nan")
     per = len(r) / referrers if referrers else float("nan")
-    conv = sold / decided if decided else float("nan")
     cac = paid / sold if sold else float("nan")
     return ReferralProgram(households_in_force, referrers, len(r), sold, decided, paid, rate, per, conv, cac,
                            viral_coefficient(rate, per, conv))

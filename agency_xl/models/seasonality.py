@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from agency_xl.models.periods import last_complete_month  # noqa: F401 (part of this module's API)
 from agency_xl.models.scalars import plain
 from agency_xl.models.scalars import safe_ratio as _ratio
 
@@ -45,14 +46,6 @@ KEEP = "Keep"
 
 
 # --- sales history ------------------------------------------------------------------------------
-
-def last_complete_month(through: dt.date) -> pd.Period:
-    """The last calendar month wholly on or before ``through`` (its own month when it is the last
-    day of the month, else the month before)."""
-    t = pd.Timestamp(through)
-    month = t.to_period("M")
-    return month if (t + pd.Timedelta(days=1)).month != t.month else month - 1
-
 
 def monthly_history(dates, values=None, through: dt.date | None = None) -> pd.DataFrame:  # noqa: ANN001
     """Sales per calendar month: one row per year (index = year), columns Jan..Dec.
@@ -251,8 +244,10 @@ def policy_terms(policies: pd.DataFrame, default_term_months: int = 12) -> np.nd
 
 
 def renewal_window(as_of: dt.date, months: int = 12) -> pd.PeriodIndex:
-    """The ``months`` calendar months after the data date's month (each calendar month once)."""
-    start = pd.Timestamp(as_of).to_period("M") + 1
+    """The ``months`` calendar months after the last complete month on or before the data date
+    (``periods.last_complete_month``: the same boundary as every 12-month window; each calendar
+    month once). On a 2 November data date the calendar starts with November."""
+    start = last_complete_month(as_of) + 1
     return pd.period_range(start, periods=months, freq="M")
 
 

@@ -41,6 +41,7 @@ from agency_xl.models.ltv import (  # noqa: F401
     lifetime_value,
     measured_commission_rate,
 )
+from agency_xl.models.periods import window
 from agency_xl.models.scalars import plain
 
 ELITE, PREMIUM, STANDARD, LOW_VALUE = "Elite", "Premium", "Standard", "Low-Value"
@@ -94,16 +95,15 @@ def tier_products_label(tier: str, elite_min_products: int = 3, premium_min_prod
     return "1" if premium_min_products <= 2 else f"1-{premium_min_products - 1}"
 
 
-def household_losses(policies: pd.DataFrame, claims: pd.DataFrame, as_of: dt.date,
+def household_losses(policies: pd.DataFrame, claims: pd.DataFrame, through: dt.date,
                      months: int = 12) -> pd.Series:
-    """Incurred losses ($) per household over the ``months`` before ``as_of`` (by loss date).
+    """Incurred losses ($) per household over the ``months`` complete months ending at ``through``
+    (``periods.window``, by loss date).
 
     Claims are tied to households through their policy number in the book of business; claims on
     policies not in the book are left out.
     """
-    start = pd.Timestamp(as_of) - pd.DateOffset(months=months)
-    loss_date = pd.to_datetime(claims["loss_date"])
-    recent = claims[(loss_date > start) & (loss_date <= pd.Timestamp(as_of))]
+    recent = claims[window(through, months).contains(claims["loss_date"])]
     owner = policies.drop_duplicates("policy_number").set_index("policy_number")["household_id"]
     household = recent["policy_number"].map(owner)
     incurred = pd.to_numeric(recent["incurred_loss"], errors="coerce").fillna(0.0)
@@ -114,25 +114,44 @@ def household_losses(policies: pd.DataFrame, claims: pd.DataFrame, as_of: dt.dat
 
 @dataclass
 class RetentionUsed:
-    """Retention per product-count group ("1", "2", "3+") and whether it was measured."""
+    """Retention per product-count group ("1", "2", "3+") that every LTV uses, and where it came
+    from: measured on the book (household retention) or the fallback."""
 
     retention: dict[str, float]
     measured: dict[str, bool]
-    policies: dict[str, int]  # size of the cohort it was measured on
+    households: dict[str, int]  # size of the cohort it was measured on
+    fallback_source: str = "Settings"  # where a group that was not measured took its retention
+    not_measurable: str = ""  # why retention by product count could not be measured ("" when it could)
+
+    def lift(self, products_from: int, products_to: int) -> float:
+        """Retention points gained moving a household from one product count to another (NaN when
+        the retention by product count was not measurable: the fallback cannot tell them apart)."""
+        if self.not_measurable:
+            return math.nan
+        r = self.retention
+        key = lambda n: "3+" if n >= 3 else str(int(n))  # noqa: E731
+        return r[key(products_to)] - r[key(products_from)]
+
+    def source(self, label: str) -> str:
+        return "measured" if self.measured[label] else self.fallback_source
 
 
 def retention_for_ltv(retention_table: pd.DataFrame | None, fallback: dict[str, float],
-                      min_policies: int = 1) -> RetentionUsed:
-    """The retention each product-count group's LTV uses: measured (``retention_by_product_count``)
-    where its cohort has at least ``min_policies`` policies, else the Settings ``fallback``."""
+                      min_households: int = 1, fallback_source: str = "Settings") -> RetentionUsed:
+    """The retention each product-count group's LTV uses: measured (``retention_by_product_count``,
+    households) where its cohort has at least ``min_households`` households, else ``fallback``
+    (the growth report's policy retention, or the Settings values; ``fallback_source`` says which).
+    When the table says retention by product count is not measurable from the export (lapsed
+    policies without end dates), every group takes the fallback: never a perpetuity."""
     rate, measured, size = {}, {}, {}
     rows = retention_table.set_index("products") if retention_table is not None else None
+    why = retention_table.attrs.get("not_measurable", "") if retention_table is not None else ""
     for label in COUNT_LABELS:
-        n = int(rows.loc[label, "policies"]) if rows is not None and label in rows.index else 0
+        n = int(rows.loc[label, "households"]) if rows is not None and label in rows.index else 0
         r = float(rows.loc[label, "retention"]) if n else math.nan
-        ok = n >= min_policies and np.isfinite(r)
+        ok = n >= min_households and np.isfinite(r) and not why
         rate[label], measured[label], size[label] = (r if ok else float(fallback[label])), ok, n
-    return RetentionUsed(rate, measured, size)
+    return RetentionUsed(rate, measured, size, fallback_source, why)
 
 
 def value_households(households: pd.DataFrame, commission_rate: float, retention: dict[str, float],
@@ -163,17 +182,19 @@ def segment_households(policies: pd.DataFrame, as_of: dt.date, commission_rate: 
                        low_value_premium: float = 700.0, elite_min_products: int = 3,
                        premium_min_products: int = 2, claims: pd.DataFrame | None = None,
                        loss_ratio_limit: float | None = 1.0,
-                       households: pd.DataFrame | None = None) -> pd.DataFrame:
+                       households: pd.DataFrame | None = None,
+                       claims_through: dt.date | None = None) -> pd.DataFrame:
     """The household table of the book (``households.household_table``) with tier, retention and
     LTV per household (``value_households``). With ``claims`` (and a ``loss_ratio_limit``), each
-    household's incurred losses of the last 12 months (``losses_12m``) and ``loss_making`` =
-    losses > limit x annual premium. ``households``: ``household_table(policies, as_of)`` when it
-    is at hand already (left unchanged)."""
+    household's incurred losses of the 12 complete months ending at ``claims_through`` (default
+    ``as_of``) (``losses_12m``) and ``loss_making`` = losses > limit x annual premium.
+    ``households``: ``household_table(policies, as_of)`` when it is at hand already (left
+    unchanged)."""
     t = hh.household_table(policies, as_of) if households is None else households.copy()
     t["losses_12m"] = 0.0
     t["loss_making"] = False
     if claims is not None and loss_ratio_limit is not None:
-        losses = household_losses(policies, claims, as_of)
+        losses = household_losses(policies, claims, claims_through or as_of)
         t["losses_12m"] = t["household_id"].map(losses).fillna(0.0).astype(float)
         t["loss_making"] = t["losses_12m"] > loss_ratio_limit * t["premium"]
     return value_households(t, commission_rate, retention, discount_rate, low_value_premium,
@@ -227,23 +248,29 @@ def tier_summary(households: pd.DataFrame, target_ltv_cac: float = 3.0) -> pd.Da
     return pd.DataFrame({c: [r[c] for r in rows] for c in columns})
 
 
-def cac_by_tier(leads: pd.DataFrame, as_of: dt.date | None = None, months: int | None = 12,
+def cac_by_tier(leads: pd.DataFrame, through: dt.date | None = None, months: int | None = 12,
                 low_value_premium: float = 700.0, elite_min_products: int = 3,
                 premium_min_products: int = 2) -> pd.DataFrame:
     """Cost to acquire one household per tier, measured on the lead log.
 
     A lead's tier is ``segment(products quoted, quoted premium)``; leads without products quoted
-    cannot be tiered and are left out. CAC = lead spend of the tier / leads sold in it (every
-    lead costs, sold or not). With ``as_of`` and ``months``, only leads dated in that window.
+    cannot be tiered and are left out. A one-product lead not (yet) quoted counts as Standard;
+    but when no lead in the window has a quoted premium at all (the column is optional),
+    Standard and Low-Value cannot be told apart and their one-product leads are left out (their
+    CAC then comes from Settings) rather than all counted as Standard. CAC = lead spend of the tier / leads sold in it (every
+    lead costs, sold or not). With ``through`` and ``months``, only leads dated in the ``months``
+    complete months ending at ``through`` (``periods.window``).
     Returns one row per tier: tier, leads, spend, sold, cac (NaN when none sold).
     """
     lead = leads
-    if as_of is not None and months:
-        d = pd.to_datetime(lead["lead_date"])
-        lead = lead[(d > pd.Timestamp(as_of) - pd.DateOffset(months=months)) & (d <= pd.Timestamp(as_of))]
-    tier = segment(pd.to_numeric(lead["products_quoted"], errors="coerce").to_numpy(float),
-                   pd.to_numeric(lead["quoted_premium"], errors="coerce").to_numpy(float),
-                   low_value_premium, elite_min_products, premium_min_products)
+    if through is not None and months:
+        lead = lead[window(through, months).contains(lead["lead_date"])]
+    products = pd.to_numeric(lead["products_quoted"], errors="coerce").to_numpy(float)
+    premium = pd.to_numeric(lead["quoted_premium"], errors="coerce").to_numpy(float)
+    tier = np.asarray(segment(products, premium, low_value_premium, elite_min_products, premium_min_products),
+                      dtype=object)
+    if not np.isfinite(premium).any():
+        tier = np.where(products < premium_min_products, "", tier)
     cost = pd.to_numeric(lead["cost"], errors="coerce").fillna(0.0).to_numpy(float)
     sold = (lead["status"] == "Sold").to_numpy(bool)
     rows = []
@@ -429,22 +456,25 @@ def upgrade_opportunity(customers: float, upgrade_rate: float, ltv_gain: float) 
                               upgrades * float(ltv_gain))
 
 
-def measured_upgrade_rate(policies: pd.DataFrame, as_of: dt.date, from_products: int,
+def measured_upgrade_rate(policies: pd.DataFrame, through: dt.date, from_products: int,
                           months: int = 12) -> tuple[float, int]:
-    """Share of households that had exactly ``from_products`` products ``months`` before
-    ``as_of`` and have more products in force on ``as_of`` (households that left count as not
-    upgraded). Returns (rate, cohort size); rate NaN for an empty cohort."""
-    start = (pd.Timestamp(as_of) - pd.DateOffset(months=months)).date()
+    """Share of households that had exactly ``from_products`` products on the books when the
+    ``months``-month window ending at ``through`` opened and had more when it closed (households
+    that left count as not upgraded). Returns (rate, cohort size); rate NaN for an empty cohort,
+    and when lapsed policies without their end date make the counts unknown."""
+    w = window(through, months)
+    start = w.first - pd.Timedelta(days=1)  # the window opens at the end of the day before it
+    if hh.unknown_on(policies, w.last).any():
+        return math.nan, 0
     before = _products_on(policies, start)
     cohort = before[before == from_products]
     if cohort.empty:
         return math.nan, 0
-    later = _products_on(policies, as_of).reindex(cohort.index).fillna(0)
+    later = _products_on(policies, w.last).reindex(cohort.index).fillna(0)
     return float((later > from_products).mean()), len(cohort)
 
 
 def _products_on(policies: pd.DataFrame, day: dt.date) -> pd.Series:
-    """Distinct products in force per household on ``day`` (the household table's count, without
-    building the whole table)."""
-    active = policies[hh.in_force_on(policies, day)]
+    """Distinct products on the books per household on ``day`` (``households.on_books``)."""
+    active = policies[hh.on_books(policies, day)]
     return active.groupby("household_id")["product"].nunique()

@@ -16,34 +16,41 @@ MAX_MONEY = 1e10
 
 _WC_ARGS = {
     "monthly_expenses": "Operating expenses per month in $, e.g. 42000.",
-    "growth_rate": "Growth of commission per month as a decimal, e.g. 0.08 for 8%.",
+    "growth_rate": "Growth of commission per month as a decimal, e.g. 0.005 (8% a month is 152% a year).",
     "lag_days": "Days from a policy's effective date to the statement that pays it, e.g. 48.",
     "buffer_months": "Optional. Months of expenses to hold as the base buffer. Default 3.",
     "monthly_commission": "Optional. Commission earned per month in $. Default: the monthly expenses.",
+    "households": "Optional. Households in force, for the cost of the new ones growth assumes. Default 0.",
+    "cost_per_household": "Optional. Up-front cost to win one new household in $ (leads, marketing). "
+                          "Default 0.",
 }
 
 
 def _wc_inputs(monthly_expenses: Any, growth_rate: Any, lag_days: Any, buffer_months: Any,
-               monthly_commission: Any) -> m.WorkingCapital:
+               monthly_commission: Any, households: Any = None, cost_per_household: Any = None) -> m.WorkingCapital:
     expenses = number(monthly_expenses, "monthly_expenses", 0, MAX_MONEY)
     growth = number(growth_rate, "growth_rate", -0.5, 1)
     lag = number(lag_days, "lag_days", 0, 730)
     months = number(buffer_months, "buffer_months", 0, 36, default=3.0)
     commission = number(monthly_commission, "monthly_commission", 0, MAX_MONEY, default=expenses)
-    return m.working_capital_need(expenses, growth, lag, months, commission)
+    homes = number(households, "households", 0, 1e8, default=0.0)
+    cost = number(cost_per_household, "cost_per_household", 0, 1e7, default=0.0)
+    return m.working_capital_need(expenses, growth, lag, months, commission, homes, cost)
 
 
 @worksheet_function(
     CATEGORY,
-    "Working capital to hold in $ = base buffer (expenses x months) + growth buffer + lag buffer "
+    "Working capital to hold in $ = base buffer (expenses x months) + growth buffer (commission in "
+    "transit added by growth + the up-front cost of the new households it assumes) + lag buffer "
     "(commission in transit = monthly commission x lag days / 30).",
     _WC_ARGS,
     example="42000, 0.08, 48, 3, 21000",
     unit="$",
 )
 def WC_NEED(monthly_expenses: Any, growth_rate: Any, lag_days: Any, buffer_months: Any = None,
-            monthly_commission: Any = None) -> float:
-    return _wc_inputs(monthly_expenses, growth_rate, lag_days, buffer_months, monthly_commission).total
+            monthly_commission: Any = None, households: Any = None, cost_per_household: Any = None) -> float:
+    return _wc_inputs(monthly_expenses, growth_rate, lag_days, buffer_months, monthly_commission,
+                      households, cost_per_household).total
 
 
 @worksheet_function(
@@ -56,8 +63,10 @@ def WC_NEED(monthly_expenses: Any, growth_rate: Any, lag_days: Any, buffer_month
     unit="table",
 )
 def WC_BREAKDOWN(monthly_expenses: Any, growth_rate: Any, lag_days: Any, buffer_months: Any = None,
-                 monthly_commission: Any = None) -> list[list[Any]]:
-    wc = _wc_inputs(monthly_expenses, growth_rate, lag_days, buffer_months, monthly_commission)
+                 monthly_commission: Any = None, households: Any = None,
+                 cost_per_household: Any = None) -> list[list[Any]]:
+    wc = _wc_inputs(monthly_expenses, growth_rate, lag_days, buffer_months, monthly_commission,
+                    households, cost_per_household)
     return [
         ["Part", "Amount"],
         ["Base buffer", wc.base_buffer],

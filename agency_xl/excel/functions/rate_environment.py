@@ -21,11 +21,15 @@ from agency_xl.models.ltv import lifetime_value
 CATEGORY = "Agency - Rate Environment"
 GENERAL = GeneralSettings()  # discount and commission rates are shared by every model
 DEFAULTS = RateEnvironmentSettings()
-MAX_SENSITIVITY = 20.0
+MAX_SENSITIVITY = 200.0
 MAX_SCENARIOS = 50
 
-MARKET_HELP = ('Optional. "hard", "moderate" or "soft" (default sensitivities 2.3, 1.5, 0.8), or the '
-               'sensitivity itself as a number. Default "hard".')
+MARKET_HELP = ('Optional. "hard", "moderate" or "soft" (default sensitivities '
+               f'{DEFAULTS.sensitivity_hard:g}, {DEFAULTS.sensitivity_moderate:g}, {DEFAULTS.sensitivity_soft:g}: '
+               'in a hard market competitors raise too, so customers react least), or the sensitivity '
+               'itself as a number. Default "hard".')
+TOLERANCE_HELP = (f"Optional. Increases up to this cost no retention (about inflation). Default "
+                  f"{DEFAULTS.rate_tolerance:g}.")
 
 
 def market_sensitivity(market: Any, name: str = "market") -> float:
@@ -54,24 +58,29 @@ def _increase(x: Any, name: str = "rate_increase") -> float:
     return number(x, name, -0.5, 1)
 
 
+def _tolerance(x: Any) -> float:
+    return number(x, "tolerance", 0, 0.5, default=DEFAULTS.rate_tolerance)
+
+
 @worksheet_function(
     CATEGORY,
-    "Retention after a rate increase: logit(r) = logit(current) - sensitivity x increase. "
-    "Non-linear; a harder market loses more customers.",
+    "Retention after a rate increase: logit(r) = logit(current) - sensitivity x (increase - tolerance)^2 "
+    "above the tolerance. Non-linear; in a hard market customers react least.",
     {
         "current_retention": "Annual retention today as a decimal, e.g. 0.8964.",
         "rate_increase": "Planned rate increase as a decimal, e.g. 0.10 for +10% (-0.5 to 1).",
         "market": MARKET_HELP,
+        "tolerance": TOLERANCE_HELP,
     },
     example='0.8964, 0.10, "hard"',
     unit="ratio",
     kinds={"market": "text"},
 )
-def RATE_RETENTION(current_retention: Any, rate_increase: Any, market: Any = None) -> float:
+def RATE_RETENTION(current_retention: Any, rate_increase: Any, market: Any = None, tolerance: Any = None) -> float:
     r0 = _retention(current_retention)
     x = _increase(rate_increase)
     s = market_sensitivity(market)
-    return m.rate_retention(r0, x, s)
+    return m.rate_retention(r0, x, s, _tolerance(tolerance))
 
 
 @worksheet_function(
@@ -114,6 +123,7 @@ SCENARIO_HEADER = ["Rate increase", "Retention", "Added churn", "Premium", "Comm
         "market": MARKET_HELP,
         "increases": "Optional. Rate increases to compare (a range or {0;0.08;0.1}). "
                      "Default 0%, 4%, 8%, 10%, 12%, 15%, 20%.",
+        "tolerance": TOLERANCE_HELP,
     },
     example='0.8964, 3680000, 0.07, "hard", {0;0.08;0.1;0.12}',
     returns="table",
@@ -121,7 +131,7 @@ SCENARIO_HEADER = ["Rate increase", "Retention", "Added churn", "Premium", "Comm
     kinds={"market": "text", "increases": "range"},
 )
 def RATE_SCENARIOS(current_retention: Any, annual_premium: Any, commission_rate: Any,
-                   market: Any = None, increases: Any = None) -> list[list[Any]]:
+                   market: Any = None, increases: Any = None, tolerance: Any = None) -> list[list[Any]]:
     r0 = _retention(current_retention)
     premium = number(annual_premium, "annual_premium", 0, 1e11)
     rate = number(commission_rate, "commission_rate", 0, 1)
@@ -129,7 +139,7 @@ def RATE_SCENARIOS(current_retention: Any, annual_premium: Any, commission_rate:
     xs = m.DEFAULT_INCREASES if _blank(increases) else numbers(increases, "increases", -0.5, 1)
     if len(xs) > MAX_SCENARIOS:
         raise ArgError(f"increases has {len(xs)} values; at most {MAX_SCENARIOS}")
-    t = m.rate_scenarios(r0, premium, rate, s, xs)
+    t = m.rate_scenarios(r0, premium, rate, s, xs, _tolerance(tolerance))
     rows: list[list[Any]] = [list(SCENARIO_HEADER)]
     rows += t[m.SCENARIO_COLUMNS].astype(float).values.tolist()
     return rows
@@ -179,6 +189,7 @@ NO_LIMIT = "no limit"  # r (1 + g) >= 1 + d: the sum does not converge
         "premium_growth": "Annual premium growth (rate increases) as a decimal, e.g. 0.08.",
         "market": MARKET_HELP,
         "discount_rate": "Optional. Annual discount rate as a decimal. Default 0.10.",
+        "tolerance": TOLERANCE_HELP,
     },
     example='3680, 0.07, 0.8964, 0.08, "hard", 0.10',
     returns="table",
@@ -186,14 +197,14 @@ NO_LIMIT = "no limit"  # r (1 + g) >= 1 + d: the sum does not converge
     kinds={"market": "text"},
 )
 def LTV_INFLATION(annual_premium: Any, commission_rate: Any, retention: Any, premium_growth: Any,
-                  market: Any = None, discount_rate: Any = None) -> list[list[Any]]:
+                  market: Any = None, discount_rate: Any = None, tolerance: Any = None) -> list[list[Any]]:
     p = number(annual_premium, "annual_premium", 0, 1e9)
     c = number(commission_rate, "commission_rate", 0, 1)
     r = number(retention, "retention", 0, 1)
     g = number(premium_growth, "premium_growth", -0.5, 1)
     s = market_sensitivity(market)
     d = number(discount_rate, "discount_rate", 0, 1, default=GENERAL.discount_rate)
-    cmp = m.ltv_comparison(p, c, r, g, s, d)
+    cmp = m.ltv_comparison(p, c, r, g, s, d, _tolerance(tolerance))
     values = [(r, cmp.without_inflation), (r, cmp.with_inflation),
               (cmp.retention_with_increases, cmp.with_inflation_and_churn)]
     return [list(LTV_HEADER)] + [[label, ret, NO_LIMIT if math.isinf(v) else v]
