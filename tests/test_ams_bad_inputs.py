@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from agency_xl.ams import Mappings, read_exports
-from agency_xl.ams import files as ams_files
+from agency_xl.ams.sources import limits as source_limits
 from tests.fixtures_ams import (
     BOOK_HEADER,
     BOOK_ROWS,
@@ -245,7 +245,7 @@ def test_15_decompression_bomb_refused_without_inflating(tmp_path):
 
 
 def test_16_workbook_that_unpacks_over_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(ams_files, "MAX_UNCOMPRESSED_BYTES", 2**20)
+    monkeypatch.setattr(source_limits, "MAX_UNCOMPRESSED_BYTES", 2**20)
     rows = [[f"C-{i}", f"P-{i}", "PPA", "10/01/2025", "Open", i, 0] for i in range(20_000)]
     write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, rows)
     rejected = health(read(tmp_path), "claims.xlsx").rejected

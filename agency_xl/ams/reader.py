@@ -1,7 +1,7 @@
 """``read_exports(folder) -> AmsData``: every file of the exports folder into typed tables.
 
 The contract is ../shared/AMS_EXPORTS.md. For each file (sorted by name): recognise the report by
-its header row (``header.py``), load its rows in one pass (``files.py``), type and clean them
+its header row (``header.py``), load its rows in one pass (``sources/``), type and clean them
 (``rows.py``, ``parse.py``, ``products.py``). Then, across files: decide the as-of date, set aside
 dates after it, reject a file when more than 5% of its rows are bad, and combine the files of
 each report (``combine.py``: a key seen in several files is taken from the latest report).
@@ -55,7 +55,7 @@ import pyarrow as pa
 from agency_xl.ams.combine import combine_report, derive_sales, finish_table
 from agency_xl.ams.data import AmsData, DataHealth, FileHealth, Mappings
 from agency_xl.ams.errors import ExportFileError
-from agency_xl.ams.files import load_weight, open_source
+from agency_xl.ams.sources import load_weight, open_source
 from agency_xl.ams.header import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,

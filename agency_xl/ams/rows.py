@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from agency_xl.ams.files import Grid
+from agency_xl.ams.sources import Grid
 from agency_xl.ams.header import HeaderMatch, normalise_label
 from agency_xl.ams.parse import (
     Parsed,

@@ -1,0 +1,40 @@
+"""What every source hands the reader: the first rows of each sheet (``SheetPeek``) and, once the
+header is known, the rows below it (``Grid``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+
+PEEK_ROWS = 30
+
+
+@dataclass
+class SheetPeek:
+    """The first non-empty rows of one sheet: (1-based row number, cells by 0-based column)."""
+
+    name: str | None  # None for CSV and HTML, which have no sheets
+    rows: list[tuple[int, list[Any]]]
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. the CSV delimiter
+
+
+@dataclass
+class Grid:
+    """The rows below a header: columns are 0-based sheet columns; row i is sheet row
+    ``first_row + i``."""
+
+    frame: pd.DataFrame
+    first_row: int
+
+
+class Source(Protocol):
+    """One export file, whatever its format."""
+
+    kind: str  # xlsx | xls | csv | html
+
+    def sheets(self) -> Iterator[SheetPeek]: ...
+
+    def load(self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int]) -> Grid: ...
