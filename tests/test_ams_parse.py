@@ -29,7 +29,7 @@ from agency_xl.ams.parse import (
     parse_yesno,
 )
 from agency_xl.ams.products import map_products, product_lookup
-from agency_xl.ams.reader import date_from_file_name
+from agency_xl.ams.dates import date_from_file_name
 from agency_xl.ams.reports import REPORTS
 from agency_xl.ams.rows import column_letter
 

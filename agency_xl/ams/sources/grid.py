@@ -24,10 +24,19 @@ class SheetPeek:
 @dataclass
 class Grid:
     """The rows below a header: columns are 0-based sheet columns; row i is sheet row
-    ``first_row + i``."""
+    ``first_row + i``.
+
+    ``errors``: cells that hold no value because of Excel, keyed (row i, column): the error
+    value (``"#DIV/0!"``) of an error cell, or ``""`` for a formula without a saved result. Such
+    a cell arrives empty in ``frame``; the reader must not take it for "nothing".
+    ``notes``: what the source left out and the owner should know, as (sheet row, column,
+    message) (a stray value far outside the report, say).
+    """
 
     frame: pd.DataFrame
     first_row: int
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 class Source(Protocol):
