@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.ams.data import FileHealth
+from agency_xl.ams.parse import id_for_matching
 from agency_xl.ams.reports import REPORTS, Report
 
 _KEY_WORDS = {  # (one, many)
@@ -57,11 +58,7 @@ def _normalised(report: Report, frame: pd.DataFrame, fields: list[str]) -> pd.Da
         s = frame[fld]
         kind = report.column(fld).kind
         if kind in ("id", "text"):
-            s = (
-                s.str.upper()
-                .str.replace(r"\s+", "", regex=True)
-                .str.replace(r"^0+(?=\d+$)", "", regex=True)
-            )
+            s = id_for_matching(s)
         elif kind in ("money", "int", "number"):
             s = s.round(2)
         elif kind == "percent":

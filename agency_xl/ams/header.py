@@ -120,6 +120,14 @@ class HeaderMatch:
         used = set(self.columns.values())
         return [text for col, text in self.labels.items() if col not in used]
 
+    def columns_to_load(self, most: int) -> list[int]:
+        """The report's columns, then the other labelled ones from the left, ``most`` in all:
+        the unused ones only tell a data row from a heading or a footer, and a header of
+        thousands of labels must not load thousands of columns."""
+        mine = sorted(set(self.columns.values()))
+        others = [c for c in sorted(self.labels) if c not in set(mine)]
+        return sorted(mine + others[: max(0, most - len(mine))])
+
     def score(self) -> tuple[int, int, bool]:
         """(required columns found, columns found, named in the title): larger is better."""
         return (len(self.report.required) - len(self.missing), len(self.columns), self.title_hit)

@@ -132,6 +132,14 @@ def to_text(s: pd.Series) -> pd.Series:
     return _series(t, s.index)
 
 
+def id_for_matching(s: pd.Series) -> pd.Series:
+    """Ids as rows are matched on: upper case, without spaces, and without the leading zeros of
+    an all-digit id (Excel drops them when it turns the id into a number): "00012345" and
+    12345, or "p-1 " and "P-1", are the same id."""
+    t = pc.replace_substring_regex(pc.utf8_upper(_arrow(to_text(s))), r"\s+", "")
+    return _series(pc.replace_substring_regex(t, r"^0+(\d+)$", r"\1"), s.index)
+
+
 def _obj_text(v: object) -> str | None:
     if isinstance(v, float):
         if v != v:
@@ -140,6 +148,11 @@ def _obj_text(v: object) -> str | None:
     if isinstance(v, (dt.datetime, dt.date)):
         return v.strftime("%Y-%m-%d")
     return str(v)
+
+
+def text_matches(s: pd.Series, pattern: str) -> np.ndarray:
+    """True where a ``str`` cell matches the (RE2) ``pattern``, case ignored; False for blank."""
+    return _np_bool(pc.match_substring_regex(_arrow(s), pattern, ignore_case=True))
 
 
 def excel_errors(s: pd.Series) -> np.ndarray:

@@ -60,8 +60,9 @@ from agency_xl.ams.folder import DEAD_LINK_REASON, list_folder
 from agency_xl.ams.header import HEADER_SEARCH_ROWS, HeaderMatch, alias_tables, find_header
 from agency_xl.ams.products import product_lookup
 from agency_xl.ams.reports import REPORTS
-from agency_xl.ams.rows import TEXT_KINDS, Problem, build_rows, check_incurred, column_letter
+from agency_xl.ams.rows import TEXT_KINDS, Problem, build_rows, check_incurred
 from agency_xl.ams.sources import load_weight, open_source
+from agency_xl.ams.sources.grid import column_letter
 from agency_xl.ams.statuses import owner_statuses
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
@@ -75,6 +76,10 @@ READ_BUDGET_BYTES = 48 * 2**20
 TRIM_AFTER_BYTES = 8 * 2**20
 MAX_BAD_SHARE = 0.05  # more bad rows than this and the file is rejected as a whole
 MAX_PROBLEMS_LISTED = 20  # per file; the rest are counted
+# An export has tens of columns; a header with thousands of labels gets its report's columns and
+# the first others loaded, this many in all (see HeaderMatch.columns_to_load).
+MAX_COLUMNS_LOADED = 256
+COLUMNS_IGNORED_LISTED = 50
 _LOCK_FILE_REASON = "an Excel lock file (the workbook is open in Excel): ignored"
 
 
@@ -379,10 +384,15 @@ def _read_export(
 
     report = match.report
     fh.report, fh.sheet, fh.header_row = report.key, peek.name, match.row
-    fh.columns_ignored = match.ignored
+    ignored = match.ignored
+    fh.columns_ignored = ignored[:COLUMNS_IGNORED_LISTED] + (
+        [f"... and {len(ignored) - COLUMNS_IGNORED_LISTED:,} more"]
+        if len(ignored) > COLUMNS_IGNORED_LISTED
+        else []
+    )
     set_report_date(fh, path, [r for r in peek.rows if r[0] < match.row - match.stacked])
     text_cols = [c for f, c in match.columns.items() if report.column(f).kind in TEXT_KINDS]
-    grid = source.load(peek, match.row, text_cols)
+    grid = source.load(peek, match.row, text_cols, match.columns_to_load(MAX_COLUMNS_LOADED))
     rows = build_rows(grid, match, products, owner_statuses(report, mappings))
     rows.problems.extend(_header_notes(match))
     if rows.rows_read == 0:

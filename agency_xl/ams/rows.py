@@ -47,6 +47,7 @@ from agency_xl.ams.parse import (
     parse_percent,
     parse_status,
     parse_yesno,
+    text_matches,
     to_text,
 )
 from agency_xl.ams.products import map_products
@@ -76,7 +77,7 @@ _TRAILER = re.compile(
 )
 # An id or product cell that names a total line: "Total", "Grand Total:", "Sub-total", "Total
 # Auto", "Auto Total".
-_TOTAL_CELL = r"(?i)^\W*((grand|sub)[\s-]*)?totals?\b.*$|^.*\btotals?\W*$"
+_TOTAL_CELL = r"^\W*((grand|sub)[\s-]*)?totals?\b|\btotals?\W*$"
 _TOTAL_KINDS = ("id", "product")
 _NOUNS = {
     "money": "an amount",
@@ -94,16 +95,6 @@ _NOUNS = {
 NO_SAVED_RESULT = "formula without a saved result: open and save the file in Excel"
 INCURRED_TOLERANCE = 0.01  # dollars: a cent of rounding is not a disagreement
 ROWS_NAMED = 10  # row numbers listed per unknown status
-
-
-def column_letter(col: int) -> str:
-    """0 -> 'A', 27 -> 'AB'."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass
@@ -182,11 +173,13 @@ def _implausible_message(raw: str, col: Column) -> str:
 
 def _error_cells(grid: Grid, frame_col: pd.Series, c: int) -> tuple[np.ndarray, dict[int, str]]:
     """Excel errors in one column: error cells the source found, and error values written as text.
-    Returns the mask and, by position, the text to show ("" for a formula without a value)."""
+    Returns the mask and, for the error cells, the text to show ("" for a formula without a
+    value)."""
     mask = excel_errors(frame_col)
-    shown = {int(pos): "" for pos in np.flatnonzero(mask)}
+    shown: dict[int, str] = {}  # error cells of a workbook (their text is not in the frame)
     for (pos, col), text in grid.errors.items():
-        if col == c and pos < len(mask):
+        # #N/A means "nothing" in every format (parse.BLANK_TOKENS)
+        if col == c and pos < len(mask) and text.strip().upper() != "#N/A":
             mask[pos] = True
             shown[pos] = text
     return mask, shown
@@ -290,7 +283,7 @@ def build_rows(
             err, shown = errors.get(fld, (no, {}))
             for pos, text in zip(np.flatnonzero(flagged), raw):
                 if err[pos]:
-                    text = shown.get(int(pos)) or text
+                    text = shown.get(int(pos), text)
                     msg = (
                         f'"{text}" is an Excel error value, not {_NOUNS[col.kind]}'
                         if text
@@ -362,7 +355,7 @@ def _total_lines(values: dict[str, pd.Series], report: Report, n: int) -> np.nda
     out = np.zeros(n, dtype=bool)
     for fld, v in values.items():
         if report.column(fld).kind in _TOTAL_KINDS:
-            out |= v.str.match(_TOTAL_CELL, na=False).to_numpy()
+            out |= text_matches(v, _TOTAL_CELL)
     return out
 
 

@@ -66,9 +66,22 @@ def open_source(path: Path) -> Source:
                 "refused unread"
             )
         return HtmlSource(path)
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if _binary(head):
         raise ExportFileError("not a spreadsheet: the file holds binary data of an unknown kind")
     return CsvSource(path)
+
+
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f")
+BINARY_SHARE = 0.05  # text has next to no control bytes; a stray NUL or two does not make binary
+
+
+def _binary(head: bytes) -> bool:
+    """Binary data rather than text: more than 5% control bytes (NUL included) in the first
+    bytes. UTF-16 text, whose every other byte is NUL, is text."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or not head:
+        return False
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls > BINARY_SHARE * len(head)
 
 
 def load_weight(path: Path) -> int:

@@ -1,4 +1,10 @@
-"""Comma-, tab-, semicolon- or pipe-separated text (.csv, or text saved with an .xls name)."""
+"""Comma-, tab-, semicolon- or pipe-separated text (.csv, or text saved with an .xls name).
+
+Read as it comes: line ends of Windows (CR LF), Unix (LF) or old Macs ("CSV (Macintosh)" from
+Excel for Mac: a bare CR); NUL bytes (some exports pad fields with them) are dropped. Bounded:
+a line may not exceed ``MAX_LINE_BYTES`` nor a row Excel's 16,384 columns (a 50,000-column file
+is refused instead of filling memory), and only the columns the reader asks for are loaded.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,9 @@ from agency_xl.ams.errors import ExportFileError
 from agency_xl.ams.sources.encoding import encoding_of
 from agency_xl.ams.sources.grid import PEEK_ROWS, Grid, SheetPeek
 
+MAX_COLUMNS = 16_384  # Excel's
+MAX_LINE_BYTES = 2**20  # a line of an export is hundreds of bytes, a wide one thousands
+
 
 class CsvSource:
     """Comma-, tab-, semicolon- or pipe-separated text in any of the accepted encodings.
@@ -35,7 +44,19 @@ class CsvSource:
         self.path = path
         self.data = path.read_bytes()
         self.encoding = encoding_of(self.data)
+        if self.encoding != "utf-16":
+            if b"\x00" in self.data:
+                self.data = self.data.replace(b"\x00", b"")
+            self.data = _plain_line_ends(self.data)
         head = self.data[: self._HEAD_BYTES]
+        if b"\n" not in head and len(self.data) > len(head):
+            head = self.data[:MAX_LINE_BYTES]
+            if b"\n" not in head and len(self.data) > len(head):
+                raise ExportFileError(
+                    f"its first line is longer than {MAX_LINE_BYTES // 2**20} MB: not an export "
+                    "(its lines are a few hundred characters)"
+                )
+            head = head[: head.index(b"\n") + 1] if b"\n" in head else head
         decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
         try:
             self.head = decoder.decode(head, final=len(head) == len(self.data))
@@ -57,24 +78,38 @@ class CsvSource:
             if delimiter != "," and delimiter not in sample:
                 continue
             rows: list[tuple[int, list[Any]]] = []
-            for i, cells in enumerate(csv.reader(io.StringIO(head), delimiter=delimiter), 1):
+            lines_read = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+            for i, cells in enumerate(lines_read, 1):
+                if len(cells) > MAX_COLUMNS:
+                    raise ExportFileError(
+                        f"row {i} has {len(cells):,} fields, more than Excel's {MAX_COLUMNS:,} "
+                        "columns: not an export"
+                    )
                 if any(c.strip() for c in cells):
                     rows.append((i, [c if c.strip() else None for c in cells]))
                     if len(rows) >= PEEK_ROWS:
                         break
             yield SheetPeek(None, rows, {"delimiter": delimiter})
 
-    def load(self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int]) -> Grid:
+    def load(
+        self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int],
+        columns: Sequence[int],
+    ) -> Grid:
         delimiter = sheet.options["delimiter"]
         header = next(cells for row, cells in sheet.rows if row == header_row)
         width = len(header)
+        labelled = sorted(c for c in columns if c < width)
         try:
-            return Grid(self._load_arrow(delimiter, header_row, width), header_row + 1)
+            frame = self._load_arrow(delimiter, header_row, width, labelled)
         except (pa.ArrowInvalid, csv.Error, UnicodeDecodeError):
-            return Grid(self._load_pandas(delimiter, header_row, width), header_row + 1)
+            frame = self._load_pandas(delimiter, header_row, width, labelled)
+        return Grid(frame, header_row + 1)
 
-    def _load_arrow(self, delimiter: str, header_row: int, width: int) -> pd.DataFrame:
-        """Every record below the header as text, by Arrow's CSV reader (4x pandas' speed).
+    def _load_arrow(
+        self, delimiter: str, header_row: int, width: int, labelled: list[int]
+    ) -> pd.DataFrame:
+        """Every record below the header as text (the ``labelled`` columns), by Arrow's CSV
+        reader (4x pandas' speed).
 
         Arrow sets aside records whose field count differs from the header's (a "Total" footer,
         a short data row missing its trailing empty fields); they are parsed here, fitted to the
@@ -85,7 +120,7 @@ class CsvSource:
         """
         if self.encoding == "utf-16":
             raise pa.ArrowInvalid("lines of UTF-16 text are not counted as bytes")
-        reader = csv.reader(io.StringIO(self.head), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(self.head, newline=""), delimiter=delimiter)
         for _ in range(header_row):
             next(reader, None)
         skip_lines = reader.line_num  # the title rows and the header may hold quoted line breaks
@@ -98,6 +133,7 @@ class CsvSource:
             return "skip"
 
         names = [str(i) for i in range(width)]
+        kept = [str(i) for i in labelled]
         table = pacsv.read_csv(
             pa.BufferReader(body),
             read_options=pacsv.ReadOptions(
@@ -113,7 +149,8 @@ class CsvSource:
                 invalid_row_handler=set_aside,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.large_string() for c in names},
+                column_types={c: pa.large_string() for c in kept},
+                include_columns=kept,
                 strings_can_be_null=True,
                 null_values=[""],
             ),
@@ -121,23 +158,22 @@ class CsvSource:
         if table.num_rows + len(odd) != lines - skip_lines:
             raise pa.ArrowInvalid("a record below the header spans several lines")
         frame = table.to_pandas()
-        frame.columns = list(range(width))
+        frame.columns = labelled
         if odd:
             numbers = np.arange(header_row + 1, header_row + 1 + len(frame) + len(odd))
             odd_numbers = np.array([header_row + n - skip_lines for n, _ in odd])
             fitted = []
             for _, text in odd:
                 fields = next(csv.reader([text], delimiter=delimiter), [])
-                fitted.append(
-                    [f if f != "" else None for f in fields[:width]]
-                    + [None] * (width - len(fields))
-                )
+                fitted.append([fields[i] or None if i < len(fields) else None for i in labelled])
             extra = pd.DataFrame(fitted, columns=frame.columns, index=odd_numbers, dtype="str")
             frame.index = numbers[~np.isin(numbers, odd_numbers)]
             frame = pd.concat([frame, extra]).sort_index().reset_index(drop=True)
         return frame
 
-    def _load_pandas(self, delimiter: str, header_row: int, width: int) -> pd.DataFrame:
+    def _load_pandas(
+        self, delimiter: str, header_row: int, width: int, labelled: list[int]
+    ) -> pd.DataFrame:
         options: dict[str, Any] = dict(
             sep=delimiter,
             header=None,
@@ -148,6 +184,7 @@ class CsvSource:
             na_values=[""],
             skip_blank_lines=False,
             index_col=False,
+            usecols=labelled,
             encoding=self.encoding,
         )
         try:
@@ -163,3 +200,10 @@ class CsvSource:
             )
         return frame
 
+
+
+def _plain_line_ends(data: bytes) -> bytes:
+    """Bare CR line ends (Excel for Mac's "CSV (Macintosh)") as LF, which every reader takes."""
+    if b"\r" in data and b"\n" not in data:
+        return data.replace(b"\r", b"\n")
+    return data

@@ -12,6 +12,26 @@ import pandas as pd
 PEEK_ROWS = 30
 
 
+def column_letter(col: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_number(ref: str | bytes) -> int:
+    """'AB12' (or 'AB', or b'AB') -> 27, the 0-based column."""
+    n = 0
+    for ch in ref.decode() if isinstance(ref, bytes) else ref:
+        if not ch.isalpha():
+            break
+        n = n * 26 + (ord(ch.upper()) - 64)
+    return n - 1
+
+
 @dataclass
 class SheetPeek:
     """The first non-empty rows of one sheet: (1-based row number, cells by 0-based column)."""
@@ -46,4 +66,10 @@ class Source(Protocol):
 
     def sheets(self) -> Iterator[SheetPeek]: ...
 
-    def load(self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int]) -> Grid: ...
+    def load(
+        self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int],
+        columns: Sequence[int],
+    ) -> Grid:
+        """The rows below ``header_row``: the sheet's ``columns`` (0-based; the reader asks for
+        the report's and the other labelled ones, a bounded number), ``text_columns`` as text."""
+        ...

@@ -1,4 +1,9 @@
-"""Legacy (BIFF) .xls workbooks."""
+"""Legacy (BIFF) .xls workbooks.
+
+Calamine reads an error cell (``#DIV/0!``) as empty, as it does in a workbook; xlrd, which keeps
+it, finds the error cells of the sheet the reader loads, so they are reported as in every other
+format.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,7 @@ class XlsSource:
         # An encrypted .xlsx is an OLE file holding an "EncryptionInfo" stream.
         if _ENCRYPTED_OOXML in data:
             raise ExportFileError(PASSWORD_MESSAGE)
+        self._data = data
         try:
             self._reader = fastexcel.read_excel(data)
             self._names = list(self._reader.sheet_names)
@@ -52,9 +58,39 @@ class XlsSource:
             self._frames[name] = frame
             yield SheetPeek(name, _peek_frame(frame))
 
-    def load(self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int]) -> Grid:
+    def load(
+        self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int],
+        columns: Sequence[int],
+    ) -> Grid:
         frame = self._frames[sheet.name or ""]
-        return Grid(frame.iloc[header_row:].reset_index(drop=True), header_row + 1)
+        frame = frame[[c for c in frame.columns if c in set(columns)]]
+        errors = {
+            (row - header_row - 1, col): text
+            for (row, col), text in self._error_cells(sheet.name or "").items()
+            if row > header_row
+        }
+        return Grid(frame.iloc[header_row:].reset_index(drop=True), header_row + 1, errors)
+
+    def _error_cells(self, name: str) -> dict[tuple[int, int], str]:
+        """(sheet row, column) -> the error value shown, for every error cell of sheet ``name``."""
+        import xlrd
+
+        try:
+            book = xlrd.open_workbook(file_contents=self._data, on_demand=True)
+            sheet = book.sheet_by_name(name)
+        except Exception:  # noqa: BLE001 - xlrd only adds detail; calamine has read the sheet
+            return {}
+        out = {}
+        for r in range(sheet.nrows):
+            types = sheet.row_types(r)
+            if xlrd.XL_CELL_ERROR not in types:
+                continue
+            for c, kind in enumerate(types):
+                if kind == xlrd.XL_CELL_ERROR:
+                    code = sheet.cell_value(r, c)
+                    out[(r + 1, c)] = xlrd.error_text_from_code.get(code, "#VALUE!")
+        book.release_resources()
+        return out
 
 
 def _xls_error(e: Exception, sheet: str | None = None) -> ExportFileError:

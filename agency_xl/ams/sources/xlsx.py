@@ -6,6 +6,13 @@ peek would double the time). Columns of ids and names are loaded as text so an i
 a number comes out as ``123456``, not ``123456.0``; the other columns keep their natural types,
 with the type guessed from all rows so a column of amounts with a few text cells arrives as text
 instead of losing those cells.
+
+Before anything is inflated, the sizes the zip declares are checked (a decompression bomb that
+admits its size is refused unread). Before calamine loads a sheet, ``sheet_xml`` inflates what
+calamine will read and counts the bytes it really gives (a zip may lie about its sizes), checks
+the cells the sheet really spans (a stray cell far away is left out of a trimmed copy; an absurd
+sheet is refused) and finds the error cells and formulas without a saved result, which calamine
+would hand over as empty cells.
 """
 
 from __future__ import annotations
@@ -18,27 +25,13 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from agency_xl.ams.errors import ExportFileError
-from agency_xl.ams.sources import limits
-from agency_xl.ams.sources.grid import PEEK_ROWS, Grid, SheetPeek
+from agency_xl.ams.sources import limits, sheet_xml
+from agency_xl.ams.sources.grid import PEEK_ROWS, Grid, SheetPeek, column_letter, column_number
 from agency_xl.ams.sources.limits import first_line, mb
+
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def _column_number(ref: str) -> int:
-    """'AB12' -> 27 (0-based column)."""
-    n = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        n = n * 26 + (ord(ch.upper()) - 64)
-    return n - 1
-
-
-def _ref_row(ref: str) -> int | None:
-    digits = "".join(ch for ch in ref if ch.isdigit())
-    return int(digits) if digits else None
 
 
 class _SharedStrings:
@@ -104,6 +97,7 @@ class XlsxSource:
                 f"the workbook is damaged: its sheet list is not valid XML ({e})"
             ) from None
         self._reader: Any = None
+        self._members = dict(self._sheets)
 
     @staticmethod
     def _check_sizes(infos: Sequence[zipfile.ZipInfo]) -> None:
@@ -159,31 +153,93 @@ class XlsxSource:
                     strings.close()
                 yield SheetPeek(name, rows)
 
-    def load(self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int]) -> Grid:
+    def load(
+        self, sheet: SheetPeek, header_row: int, text_columns: Sequence[int],
+        columns: Sequence[int],
+    ) -> Grid:
         import fastexcel
 
+        name = sheet.name or ""
+        workbook, notes, errors = self._checked(sheet, header_row)
         try:
             if self._reader is None:
                 # fastexcel picks the format by extension for a path, by content for bytes.
-                named_right = self.path.suffix.lower() in (".xlsx", ".xlsm")
-                self._reader = fastexcel.read_excel(
-                    self.path if named_right else self.path.read_bytes()
-                )
+                if workbook is not None:
+                    self._reader = fastexcel.read_excel(workbook)
+                elif self.path.suffix.lower() in (".xlsx", ".xlsm"):
+                    self._reader = fastexcel.read_excel(self.path)
+                else:
+                    self._reader = fastexcel.read_excel(self.path.read_bytes())
             loaded = self._reader.load_sheet(
-                sheet.name,
+                name,
                 header_row=header_row - 1,  # fastexcel counts sheet rows from 0, from row 1
                 schema_sample_rows=None,  # guess types from all rows: see the module docstring
                 dtypes={c: "string" for c in text_columns},  # keyed by absolute column number
+                use_columns=list(columns),
                 whitespace_as_null=True,
             )
             table = loaded.to_arrow()
         except fastexcel.FastExcelError as e:
-            raise ExportFileError(
-                f"sheet '{sheet.name}' cannot be read ({first_line(e)})"
-            ) from None
+            raise ExportFileError(f"sheet '{name}' cannot be read ({first_line(e)})") from None
         frame = table.to_pandas()
         frame.columns = [c.absolute_index for c in loaded.selected_columns]
-        return Grid(frame, header_row + 1)
+        first = header_row + 1
+        below = {(row - first, col): text for (row, col), text in errors.items() if row >= first}
+        return Grid(frame, first, below, notes)
+
+    def _checked(
+        self, sheet: SheetPeek, header_row: int
+    ) -> tuple[bytes | None, list[tuple[int, int, str]], dict[tuple[int, int], str]]:
+        """What calamine will read, checked (see the module docstring): (a trimmed copy of the
+        workbook or None, notes on the cells left out, the error cells)."""
+        name = sheet.name or ""
+        member = self._members.get(name)
+        budget = limits.MAX_UNCOMPRESSED_BYTES
+        with zipfile.ZipFile(self.path) as zf:
+            infos = zf.infolist()
+        for info in infos:
+            if info.filename != member and _calamine_reads(info.filename):
+                budget -= sheet_xml.inflated_size(self.path, info, budget)
+        info = next(i for i in infos if i.filename == member)
+        width = max(
+            (len(cells) for row, cells in sheet.rows if row in (header_row - 1, header_row)),
+            default=1,
+        )
+        scan = sheet_xml.scan_sheet(self.path, info, budget, width)
+        end = sheet_xml.report_end(scan, header_row) if scan.exact else scan.last_row
+        report = scan.cells(end, width - 1)
+        if report > sheet_xml.MAX_GRID_CELLS:
+            raise ExportFileError(
+                f"sheet '{name}' holds {end - scan.first_row + 1:,} rows of {width:,} columns, "
+                f"{report:,} cells, more than an export can be (at most "
+                f"{sheet_xml.MAX_GRID_CELLS:,}): refused unread"
+            )
+        grid = scan.cells()
+        if not scan.exact or grid <= max(2 * report, sheet_xml.TRIM_ABOVE_CELLS):
+            return None, [], scan.errors
+        data, left_out, count = sheet_xml.trimmed_workbook(self.path, info.filename, end,
+                                                          width - 1, limits.MAX_UNCOMPRESSED_BYTES)
+        first = left_out[0]
+        note = (
+            f"{count:,} {'cell' if count == 1 else 'cells'} far outside the report "
+            f"({', '.join(left_out)}{', ...' if count > len(left_out) else ''}) "
+            f"{'was' if count == 1 else 'were'} not read: the report is rows {scan.first_row} to "
+            f"{end}, columns A to {column_letter(width - 1)}; with {'it' if count == 1 else 'them'} "
+            f"the sheet would span {grid:,} cells"
+        )
+        row, col = int("".join(ch for ch in first if ch.isdigit())), column_number(first)
+        errors = {k: v for k, v in scan.errors.items() if k[0] <= end and k[1] < width}
+        return data, [(row, col, note)], errors
+
+
+def _calamine_reads(name: str) -> bool:
+    """The zip members calamine reads to open a workbook and load one sheet (other sheets,
+    pictures and printer settings are not read)."""
+    low = name.lower()
+    if low.startswith(("xl/worksheets/sheet", "xl/chartsheets/", "xl/media/", "xl/drawings/",
+                       "xl/charts/", "xl/printersettings/")):
+        return False
+    return low.endswith((".xml", ".rels"))
 
 
 def _peek_sheet_xml(stream: Any, strings: _SharedStrings) -> list[tuple[int, list[Any]]]:
@@ -200,9 +256,9 @@ def _peek_sheet_xml(stream: Any, strings: _SharedStrings) -> list[tuple[int, lis
             continue
         if tag == "c":
             ref = elem.get("r")
-            col_no = _column_number(ref) if ref else col_no + 1
+            col_no = column_number(ref) if ref else col_no + 1
             value = _cell_value(elem, strings)
-            if value is not None and value != "":
+            if value is not None and value != "" and col_no < sheet_xml.MAX_COLUMNS:
                 cells[col_no] = value
             elem.clear()
         elif tag == "row":
