@@ -24,11 +24,12 @@ Decisions the contract leaves open:
 - Policy term dates (effective, expiration, cancel, transaction effective) may lie ahead: a
   renewal or a cancellation is often dated weeks ahead; only more than two years after the as-of
   date is bad (a typo such as 2052).
-- How far a file's data reaches (``covered_until``): its report date, when the file states it and
-  it is not more than a month after the as-of date. Otherwise (a modification time, or a date that
-  runs ahead of the book) the file is trusted no further than its own last row or the as-of date,
-  whichever is later: a file name saying 2026_03 does not stretch a window over months with no
-  data. A report's coverage ends where its files' reach ends, at the latest.
+- How far a file's data reaches (``covered_until``): its report date, when the file states it, it
+  is not after today and not more than a month after the as-of date. Otherwise (a modification
+  time, or a date that runs ahead of the book or of today) the file is trusted no further than its
+  own last row or the as-of date, whichever is later: a file name saying 2026_03 does not stretch
+  a window over months with no data. A report's coverage ends where its files' reach ends, at the
+  latest.
 - A warning names each report whose latest file states a date more than a month (31 days) from the
   as-of date, and every file whose stated date lies after today. No file is left out for its
   date alone.
@@ -179,7 +180,8 @@ def check_dates(f: DatedFile, as_of: dt.date, fixed: bool) -> None:
 
 
 def _trusted(f: DatedFile, as_of: dt.date) -> bool:
-    return f.stated and (_file_date(f) - as_of).days <= DISAGREE_DAYS
+    day = f.health.report_date
+    return f.stated and day <= today() and (day - as_of).days <= DISAGREE_DAYS
 
 
 def covered_until(f: DatedFile, as_of: dt.date) -> dt.date:

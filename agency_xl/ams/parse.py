@@ -15,7 +15,7 @@ What is accepted (AMS_EXPORTS.md, "What real files look like"):
   (``89.64``) is taken as percentage points;
 - dates: Excel dates, Excel serial numbers, ``10/15/2025``, ``10/15/25``, ``2025-10-15``,
   ``Oct 15, 2025``, ``15-Oct-2025`` (a time of day is dropped); ``12/31/9999`` ("never") is blank;
-  dates before 1900 or after 2200 are bad. Slashed dates are month first (US), unless a column's
+  dates before 1800 or after 2200 are bad (the reader rejects dates before 1950 as implausible). Slashed dates are month first (US), unless a column's
   own values say otherwise: where some value cannot be month first (``31/10/2025``) and every
   value can be day first, the column is read day first; a month column whose values all begin
   ``1/`` while the second number varies (``01/10/2025``, ``01/09/2025``: the first of each month)
@@ -68,7 +68,7 @@ EXCEL_ERROR_TEXT = (
 )
 _ERRORS = pa.array(EXCEL_ERROR_TEXT, type=pa.large_string())
 NEVER_YEAR = 9999  # 12/31/9999 is how many systems write "no date"
-MIN_YEAR, MAX_YEAR = 1900, 2200
+MIN_YEAR, MAX_YEAR = 1800, 2200
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serial numbers of 1900-01-01 and 2200-12-31 in Excel's 1900 date system.
 _MIN_SERIAL, _MAX_SERIAL = 2, 109573

@@ -165,7 +165,18 @@ def _implausible(values: pd.Series, col: Column) -> np.ndarray:
     return np.zeros(len(values), dtype=bool)
 
 
+def _short(raw: str) -> str:
+    """A cell's text as a message shows it: a number of 300 digits in short form."""
+    if len(raw) <= 24:
+        return raw
+    try:
+        return f"{float(raw):.6g}"
+    except ValueError:
+        return raw[:24] + "..."
+
+
 def _implausible_message(raw: str, col: Column) -> str:
+    raw = _short(raw)
     if col.kind in ("date", "month"):
         return f'"{raw}" is before {EARLIEST_PLAUSIBLE_DATE.year}, not a plausible {col.canonical}'
     return f'"{raw}" is beyond a plausible {col.canonical} (at most {_bound_words(col)})'

@@ -6,7 +6,9 @@ serves both. Layout (written by ``agency_xl.dashboards.settings_sheet``):
 - a cell labelled "Exports folder" with the folder in the cell two to its right;
 - rows whose column A holds a setting key such as ``profitability.expense_ratio``, value in column C;
 - a table headed "Report | Your column name | Canonical column" (column mapping);
-- a table headed "Your product name | Canonical product" (product mapping).
+- a table headed "Your product name | Canonical product" (product mapping);
+- a table headed "Report | Your status | Canonical status" (status mapping: a status the AMS
+  writes that the reader does not know, such as "Pending Cancel", mapped to one it does).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from agency_xl.assumptions import Assumptions, settings_rows, with_values
 EXPORTS_LABEL = "Exports folder"
 COLUMN_MAP_HEADER = ("Report", "Your column name", "Canonical column")
 PRODUCT_MAP_HEADER = ("Your product name", "Canonical product")
+STATUS_MAP_HEADER = ("Report", "Your status", "Canonical status")
 SETTINGS_SHEET = "Settings"
 EXAMPLE_NOTE = "Example:"  # the note under each mapping table starts so
 
@@ -89,9 +92,7 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
             report, theirs, canonical = (_text(v) for v in row[c0:c0 + 3])
             if (not theirs and not canonical) or report.startswith(EXAMPLE_NOTE):
                 continue
-            key = report.lower() if report else ""
-            by_title = {rep.title.lower(): rep.key for rep in REPORTS.values()}
-            key = by_title.get(key, key)
+            key = _report_key(report)
             if key and key not in REPORTS:
                 out.problems.append(f"{where}!row {r + 1}: column mapping names unknown report {report!r}")
                 continue
@@ -118,7 +119,47 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
                     f"(use one of {', '.join(PRODUCTS)})")
                 continue
             out.mappings.products[theirs] = match
+    _status_mappings(rows, where, out)
     return out
+
+
+def _report_key(report: str) -> str:
+    """A report named on Settings, by its key or title ("" for any report)."""
+    by_title = {rep.title.lower(): rep.key for rep in REPORTS.values()}
+    return by_title.get(report.lower(), report.lower()) if report else ""
+
+
+def _status_mappings(rows: list[list[Any]], where: str, out: OwnerSettings) -> None:
+    """The status mapping table: (report or any, the owner's status) -> canonical status. A row
+    whose canonical status no report (or not the report named) has is reported, not used."""
+    pos = _find(rows, STATUS_MAP_HEADER)
+    if not pos:
+        return
+    r0, c0 = pos
+    for r in range(r0 + 1, len(rows)):
+        row = list(rows[r]) + [None] * (c0 + 3)
+        report, theirs, canonical = (_text(v) for v in row[c0:c0 + 3])
+        if (not theirs and not canonical) or report.startswith(EXAMPLE_NOTE):
+            continue
+        key = _report_key(report)
+        if key and key not in REPORTS:
+            out.problems.append(f"{where}!row {r + 1}: status mapping names unknown report {report!r}")
+            continue
+        reports = [REPORTS[key]] if key else list(REPORTS.values())
+        known = [s for rep in reports for s in rep.status_values]
+        if not known:
+            out.problems.append(
+                f"{where}!row {r + 1}: status mapping {theirs!r} -> {canonical!r} not used (the "
+                f"{REPORTS[key].title} report has no status the reader maps)")
+            continue
+        match = next((s for s in known if s.lower() == canonical.lower()), None)
+        if not theirs or match is None:
+            choices = ", ".join(dict.fromkeys(known))
+            out.problems.append(
+                f"{where}!row {r + 1}: status mapping {theirs!r} -> {canonical!r} not used "
+                f"(the canonical status must be one of {choices})")
+            continue
+        out.mappings.statuses[(key, theirs)] = match
 
 
 def read_settings_workbook(path: str | Path) -> OwnerSettings:

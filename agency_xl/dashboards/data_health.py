@@ -28,8 +28,9 @@ def build(data: AmsData | None) -> Sheet:
     files = data.health.files if data else []
     rows = []
     for f in sorted(files, key=lambda f: f.path.lower())[:FILE_ROWS]:
-        state = "REJECTED" if f.rejected else "SKIPPED" if f.skipped else "OK"
-        why = f.rejected or f.skipped or (f"{len(f.problems)} row problems" if f.problems else "")
+        state = ("REJECTED" if f.rejected else "SKIPPED" if f.skipped else
+                 "NOT USED" if f.set_aside else "OK")
+        why = f.rejected or f.skipped or f.set_aside or (f"{len(f.problems)} problems" if f.problems else "")
         rows.append([
             f.path, REPORTS[f.report].title if f.report else None, f.sheet, f.header_row,
             _d(f.report_date), f.report_date_source, f.rows_read, f.rows_rejected, state, why,
