@@ -150,7 +150,7 @@ def bad_value_message(raw: str, col: Column, report: Report) -> str:
 
 def _bound_words(col: Column) -> str:
     if col.kind == "percent":
-        return f"{col.most:.0%}"
+        return f"{col.most * 100:,.0f}%"
     if col.kind == "money":
         return f"${col.most:,.0f}"
     return f"{col.most:,.0f}"

@@ -13,6 +13,7 @@ serves both. Layout (written by ``agency_xl.dashboards.settings_sheet``):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,26 +85,15 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
             out.problems.append(f"{cells[key]}: setting {key} = {value!r} not used ({msg}); default kept")
     out.assumptions = a
 
-    pos = _find(rows, COLUMN_MAP_HEADER)
-    if pos:
-        r0, c0 = pos
-        for r in range(r0 + 1, len(rows)):
-            row = list(rows[r]) + [None] * (c0 + 3)
-            report, theirs, canonical = (_text(v) for v in row[c0:c0 + 3])
-            if (not theirs and not canonical) or report.startswith(EXAMPLE_NOTE):
-                continue
-            key = _report_key(report)
-            if key and key not in REPORTS:
-                out.problems.append(f"{where}!row {r + 1}: column mapping names unknown report {report!r}")
-                continue
-            cols = [c.canonical for rep in ([REPORTS[key]] if key else REPORTS.values()) for c in rep.columns]
-            match = next((c for c in cols if c.lower() == canonical.lower()), None)
-            if not theirs or match is None:
-                out.problems.append(
-                    f"{where}!row {r + 1}: column mapping {theirs!r} -> {canonical!r} not used "
-                    f"(the canonical column must be one of the report's columns)")
-                continue
-            out.mappings.columns[(key, theirs)] = match
+    for r, key, theirs, canonical in _report_table(rows, COLUMN_MAP_HEADER, "column", where, out):
+        cols = [c.canonical for rep in ([REPORTS[key]] if key else REPORTS.values()) for c in rep.columns]
+        match = next((c for c in cols if c.lower() == canonical.lower()), None)
+        if not theirs or match is None:
+            out.problems.append(
+                f"{where}!row {r + 1}: column mapping {theirs!r} -> {canonical!r} not used "
+                f"(the canonical column must be one of the report's columns)")
+            continue
+        out.mappings.columns[(key, theirs)] = match
     pos = _find(rows, PRODUCT_MAP_HEADER)
     if pos:
         r0, c0 = pos
@@ -129,10 +119,13 @@ def _report_key(report: str) -> str:
     return by_title.get(report.lower(), report.lower()) if report else ""
 
 
-def _status_mappings(rows: list[list[Any]], where: str, out: OwnerSettings) -> None:
-    """The status mapping table: (report or any, the owner's status) -> canonical status. A row
-    whose canonical status no report (or not the report named) has is reported, not used."""
-    pos = _find(rows, STATUS_MAP_HEADER)
+def _report_table(
+    rows: list[list[Any]], header: tuple[str, ...], what: str, where: str, out: OwnerSettings
+) -> Iterator[tuple[int, str, str, str]]:
+    """The filled rows of a "Report | your name | canonical name" table under ``header``: (row
+    index, report key or "" for any report, your name, canonical name). A row naming a report
+    that does not exist is reported and passed by."""
+    pos = _find(rows, header)
     if not pos:
         return
     r0, c0 = pos
@@ -143,8 +136,15 @@ def _status_mappings(rows: list[list[Any]], where: str, out: OwnerSettings) -> N
             continue
         key = _report_key(report)
         if key and key not in REPORTS:
-            out.problems.append(f"{where}!row {r + 1}: status mapping names unknown report {report!r}")
+            out.problems.append(f"{where}!row {r + 1}: {what} mapping names unknown report {report!r}")
             continue
+        yield r, key, theirs, canonical
+
+
+def _status_mappings(rows: list[list[Any]], where: str, out: OwnerSettings) -> None:
+    """The status mapping table: (report or any, the owner's status) -> canonical status. A row
+    whose canonical status no report (or not the report named) has is reported, not used."""
+    for r, key, theirs, canonical in _report_table(rows, STATUS_MAP_HEADER, "status", where, out):
         reports = [REPORTS[key]] if key else list(REPORTS.values())
         known = [s for rep in reports for s in rep.status_values]
         if not known:

@@ -65,5 +65,5 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
                               'Example: Report "Book of business (All Purpose Audit)", your status '
                               '"Pending Cancel", canonical status "In Force".', "note"))
     sheet.column_widths = {0: 30, 1: 34, 2: 14, 3: 12, 4: 120, 5: 3, 6: 34, 7: 22, 8: 26, 9: 3,
-                           10: 26, 11: 20, 12: 3, 13: 34, 14: 20, 15: 18}
+                           10: 26, 11: 20, 12: 16, 13: 34, 14: 20, 15: 18}
     return sheet
