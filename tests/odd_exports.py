@@ -11,9 +11,9 @@ import datetime as dt
 import struct
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 _CONTENT_TYPES = (
@@ -119,12 +119,20 @@ def write_raw_xlsx(path: Path, rows: Sequence[Sequence[Any]], *, sheet: str = "S
 
 
 def write_workbook_xml(path: Path, worksheet: bytes, *, sheet: str = "Sheet1") -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+    return write_workbook_stream(path, lambda f: f.write(worksheet), sheet=sheet)
+
+
+def write_workbook_stream(path: Path, write_sheet: Callable[[IO[bytes]], object], *,
+                          sheet: str = "Sheet1", level: int = 6) -> Path:
+    """A minimal workbook whose sheet XML ``write_sheet`` writes into the open zip member (so a
+    sheet of hundreds of megabytes never sits in memory)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr("xl/workbook.xml", _WORKBOOK.format(name=escape(sheet)))
         z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        z.writestr("xl/worksheets/sheet1.xml", worksheet)
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            write_sheet(f)
     return path
 
 
