@@ -85,15 +85,15 @@ def row_keys(report: Report, frame: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def drop_repeated_keys(report: Report, fh: FileHealth, table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` (one file's rows, with ``_row``) with each key's first row only; the repeated
-    keys named in ``fh.problems``."""
-    if len(table) < 2:
-        return table
+def drop_repeated_keys(
+    report: Report, fh: FileHealth, table: pd.DataFrame
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """``table`` (one file's rows, with ``_row``) with each key's first row only, and the kept
+    rows' keys (``row_keys``); the repeated keys are named in ``fh.problems``."""
     key = row_keys(report, table)
     repeated = pd.Series(key).duplicated(keep="first").to_numpy()
     if not repeated.any():
-        return table
+        return table, key
     fields = [c for c in table.columns if not c.startswith("_")]
     whole = _hash(_normalised(report, table, fields))
     in_repeat = np.isin(key, key[repeated])
@@ -115,7 +115,7 @@ def drop_repeated_keys(report: Report, fh: FileHealth, table: pd.DataFrame) -> p
         f"{fh.path}: {n:,} {one if n == 1 else many} {'is' if n == 1 else 'are'} listed more than "
         f"once in this file and counted once (the first row kept): {'; '.join(named)}{more}"
     )
-    return table[~repeated].reset_index(drop=True)
+    return table[~repeated].reset_index(drop=True), key[~repeated]
 
 
 def _shown(value: object) -> str:
@@ -127,9 +127,10 @@ def _shown(value: object) -> str:
 
 
 def combine_report(
-    report: Report, parts: list[tuple[FileHealth, pd.DataFrame]], notes: list[str]
+    report: Report, parts: list[tuple[FileHealth, pd.DataFrame, np.ndarray]], notes: list[str]
 ) -> pd.DataFrame | None:
-    """One table from the files of ``report`` (finished tables, oldest report first).
+    """One table from the files of ``report``: (file, finished table, its rows' ``row_keys``),
+    oldest report first.
 
     Notes on the duplicates found go to ``notes``. ``parts`` is emptied, so the files' own
     tables can be freed while the combined one is built.
@@ -138,13 +139,13 @@ def combine_report(
         return None
     if len(parts) == 1:
         return parts[0][1]
-    ranks = np.repeat(np.arange(len(parts)), [len(t) for _, t in parts])
-    df = pd.concat([t for _, t in parts], ignore_index=True)
-    parts_meta = [(fh, len(t)) for fh, t in parts]
+    ranks = np.repeat(np.arange(len(parts)), [len(t) for _, t, _ in parts])
+    df = pd.concat([t for _, t, _ in parts], ignore_index=True)
+    key = np.concatenate([k for _, _, k in parts])
+    parts_meta = [(fh, len(t)) for fh, t, _ in parts]
     parts.clear()  # the caller's list: the files' tables are in `df` now
     df["_rank"] = ranks
     fields = [c for c in df.columns if not c.startswith("_")]
-    key = row_keys(report, df)
     latest = pd.Series(df["_rank"].to_numpy()).groupby(key).transform("max").to_numpy()
     keep = df["_rank"].to_numpy() == latest
     if keep.all():

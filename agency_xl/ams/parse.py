@@ -159,7 +159,10 @@ def excel_errors(s: pd.Series) -> np.ndarray:
     """True where a text cell holds an Excel error value such as ``#DIV/0!``."""
     if not _is_text(s) or len(s) == 0:
         return np.zeros(len(s), dtype=bool)
-    t = pc.utf8_upper(pc.utf8_trim_whitespace(_arrow(s.astype("str"))))
+    arr = _arrow(s.astype("str"))
+    if not pc.any(pc.match_substring(arr, "#")).as_py():  # the usual case, in one quick pass
+        return np.zeros(len(s), dtype=bool)
+    t = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
     return _np_bool(pc.is_in(t, value_set=_ERRORS))
 
 

@@ -172,8 +172,8 @@ def _read_folder(
         parts = sorted((r for r in used if r.report.key == key), key=DatedFile.rank)
         tables = []
         for r in parts:  # each file's rows are let go as soon as they are in the combined table
-            rows = drop_repeated_keys(report, r.health, r.rows.table)
-            tables.append((r.health, finish_table(report, rows)))
+            rows, keys = drop_repeated_keys(report, r.health, r.rows.table)
+            tables.append((r.health, finish_table(report, rows), keys))
             r.rows.table = r.rows.table.iloc[:0]
         setattr(data, key, combine_report(report, tables, health.notes))
         del tables

@@ -26,6 +26,9 @@ from agency_xl.ams.sources.grid import PEEK_ROWS, Grid, SheetPeek
 
 MAX_COLUMNS = 16_384  # Excel's
 MAX_LINE_BYTES = 2**20  # a line of an export is hundreds of bytes, a wide one thousands
+# Arrow's reader reserves address space for every column of a line, read or not (4 GB at 16,384
+# columns, though little of it is touched): wider files go to pandas' reader (1.5 GB reserved).
+ARROW_MAX_COLUMNS = 1_024
 
 
 class CsvSource:
@@ -100,6 +103,8 @@ class CsvSource:
         width = len(header)
         labelled = sorted(c for c in columns if c < width)
         try:
+            if width > ARROW_MAX_COLUMNS:
+                raise pa.ArrowInvalid("too wide for Arrow's reader (see ARROW_MAX_COLUMNS)")
             frame = self._load_arrow(delimiter, header_row, width, labelled)
         except (pa.ArrowInvalid, csv.Error, UnicodeDecodeError):
             frame = self._load_pandas(delimiter, header_row, width, labelled)
