@@ -133,8 +133,8 @@ def exports_md() -> str:
              "- Footers, page headers and total lines (\"Total\", \"Grand Total\", \"Auto Total\") are not data.",
              f"- Refused: files over {limits.MAX_FILE_BYTES // 2**20} MB, workbooks that unpack to more than "
              f"{limits.MAX_UNCOMPRESSED_BYTES // 2**20} MB (counted as they unpack, whatever the zip says), "
-             "sheets or tables wider than Excel's 16,384 columns. A stray value far below or right of a report "
-             "is not read, and named.",
+             "CSV rows wider than Excel's 16,384 columns. An HTML table's spans are cut at Excel's limits. A "
+             "stray value far below or right of a report is not read, and named.",
              "- A folder with no report in it is refused by a refresh, which then writes nothing.",
              ""]
     for r in REPORTS.values():
