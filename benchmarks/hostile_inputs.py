@@ -1,6 +1,7 @@
 """Memory and time of ``read_exports`` on the hostile and odd files of issue 10.
 
     python benchmarks/hostile_inputs.py [--only NAME ...] [--keep DIR]
+    PYTHONPATH=/path/to/other/checkout python benchmarks/hostile_inputs.py   # its reader, same files
 
 Each case is a folder written here (by ``tests/odd_exports.py`` and the test fixtures, as the
 tests write them, some of them larger), read once by ``read_exports`` in a fresh subprocess under
@@ -32,7 +33,6 @@ from bench_common import machine
 from read_exports import peak_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 ADDRESS_SPACE = 3 * 2**30
 CLAIMS_HEADER = ["Claim #", "Policy #", "LOB", "Date of Loss", "Status", "Paid Loss", "Reserve"]
@@ -183,9 +183,10 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="write the cases here and keep them")
     ap.add_argument("--child", type=Path)
     args = ap.parse_args()
-    if args.child:
+    if args.child:  # reads with the agency_xl on PYTHONPATH (another checkout, to compare)
         child(args.child)
         return
+    sys.path.insert(0, str(ROOT))  # the files are written by this checkout's tests/odd_exports.py
     root = args.keep or Path(tempfile.mkdtemp(prefix="hostile_"))
     print(f"\nread_exports on hostile inputs; {machine()}")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
