@@ -15,11 +15,12 @@ What is accepted (AMS_EXPORTS.md, "What real files look like"):
   (``89.64``) is taken as percentage points;
 - dates: Excel dates, Excel serial numbers, ``10/15/2025``, ``10/15/25``, ``2025-10-15``,
   ``Oct 15, 2025``, ``15-Oct-2025`` (a time of day is dropped); ``12/31/9999`` ("never") is blank;
-  dates before 1800 or after 2200 are bad (the reader rejects dates before 1950 as implausible). Slashed dates are month first (US), unless a column's
-  own values say otherwise: where some value cannot be month first (``31/10/2025``) and every
-  value can be day first, the column is read day first; a month column whose values all begin
-  ``1/`` while the second number varies (``01/10/2025``, ``01/09/2025``: the first of each month)
-  is read day first too. Either way ``Parsed.note`` says so;
+  dates before 1800 or after 2200 are bad (the reader rejects dates before 1950 as
+  implausible). Slashed dates are month first (US), unless a column's own values say otherwise:
+  where some value cannot be month first (``31/10/2025``) and every value can be day first, the
+  column is read day first; a month column whose values all begin ``1/`` while the second number
+  varies (``01/10/2025``, ``01/09/2025``: the first of each month) is read day first too.
+  Either way ``Parsed.note`` says so;
 - months: any date, or ``Oct 2025``, ``October 2025``, ``2025-10``, ``10/2025`` -> first of month;
 - ids: ``123456.0`` (Excel turned the id into a number) -> ``"123456"``; leading zeros of text kept.
 

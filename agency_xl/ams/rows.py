@@ -355,8 +355,8 @@ def _unknown_statuses(
         out.append(Problem(
             int(numbers[0]), c,
             f'"{value}" is not a known {col.canonical} (known: {known}): {count} left out '
-            f"({'row' if len(numbers) == 1 else 'rows'} {listed}); map it to one of them in the status mapping table on the Settings "
-            "sheet",
+            f"({'row' if len(numbers) == 1 else 'rows'} {listed}); map it to one of them in the "
+            "status mapping table on the Settings sheet",
         ))
     return out
 

@@ -166,7 +166,8 @@ def _greater_letters(col: int) -> str:
     options = [rf"[A-Z]{{{len(letters) + 1},}}"]
     for i, ch in enumerate(letters):
         if ch != "Z":
-            options.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z]" + rf"[A-Z]{{{len(letters) - i - 1}}}")
+            rest = rf"[A-Z]{{{len(letters) - i - 1}}}"
+            options.append(f"{letters[:i]}[{chr(ord(ch) + 1)}-Z]{rest}")
     return "(?:" + "|".join(options) + r")\d"
 
 

@@ -219,13 +219,13 @@ class XlsxSource:
             return None, [], scan.errors
         data, left_out, count = sheet_xml.trimmed_workbook(self.path, info.filename, end,
                                                           width - 1, limits.MAX_UNCOMPRESSED_BYTES)
-        first = left_out[0]
+        first, one = left_out[0], count == 1
         note = (
-            f"{count:,} {'cell' if count == 1 else 'cells'} far outside the report "
+            f"{count:,} {'cell' if one else 'cells'} far outside the report "
             f"({', '.join(left_out)}{', ...' if count > len(left_out) else ''}) "
-            f"{'was' if count == 1 else 'were'} not read: the report is rows {scan.first_row} to "
-            f"{end}, columns A to {column_letter(width - 1)}; with {'it' if count == 1 else 'them'} "
-            f"the sheet would span {grid:,} cells"
+            f"{'was' if one else 'were'} not read: the report is rows {scan.first_row} to {end}, "
+            f"columns A to {column_letter(width - 1)}; with {'it' if one else 'them'} the sheet "
+            f"would span {grid:,} cells"
         )
         row, col = int("".join(ch for ch in first if ch.isdigit())), column_number(first)
         errors = {k: v for k, v in scan.errors.items() if k[0] <= end and k[1] < width}
