@@ -75,6 +75,7 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from agency_xl.ams import NoReportsFound, require_reports
     from agency_xl.excel.workbook import check_keepable, write_dashboard
 
     # Refreshing an existing workbook keeps what the owner typed in it, and by default runs with
@@ -88,6 +89,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     t = time.perf_counter()
     print(f"Reading exports from {folder}", file=sys.stderr)
     data = _read(folder, owner)
+    try:
+        require_reports(data)  # a refresh over nothing must not blank a filled workbook
+    except NoReportsFound as exc:
+        unchanged = f"{args.out} is unchanged" if previous is not None else "no workbook was written"
+        print(f"error: {exc}. Nothing was refreshed: {unchanged}.", file=sys.stderr)
+        return 2
     out = write_dashboard(args.out, data, owner.assumptions, str(folder), dt.datetime.now(),
                           keep=previous, settings_from=args.settings)
     files = data.health.files

@@ -62,22 +62,87 @@ def functions_md() -> str:
 
 
 def exports_md() -> str:
+    from agency_xl.ams.combine import KEYS_NAMED
+    from agency_xl.ams.dates import DISAGREE_DAYS
     from agency_xl.ams.reports import PRODUCT_ALIASES, PRODUCTS, REPORTS
+    from agency_xl.ams.rows import EARLIEST_PLAUSIBLE_DATE
+    from agency_xl.ams.sources import limits
+
+    def bound(c) -> str:  # noqa: ANN001
+        if c.most is None:
+            return "—"
+        if c.kind == "percent":
+            return f"{c.most * 100:,.0f}%"
+        return f"${c.most:,.0f}" if c.kind == "money" else f"{c.most:,.0f}"
+
+    def key(r) -> str:  # noqa: ANN001
+        return ", ".join(r.column(f).canonical for f in r.row_key)
 
     lines = ["# The exports agency_xl reads", "",
              "Generated from `agency_xl/ams/reports.py` by `python docs/make_docs.py`.", "",
              "Save the reports from your AMS and lead vendors into one folder (the exports folder on the "
-             "Settings sheet) as they come: .xlsx, .xlsm, .xls, .csv or the HTML \"Excel\" files many AMS "
-             "produce. File names do not matter: each report is recognised by its header row. Several files of "
-             "the same report (one per month) are combined; when two files hold the same row, the later report "
-             "date wins. Your files are never changed.", "",
+             "Settings sheet) as they come: .xlsx, .xlsm, .xls, .csv (any line ends, Excel for Mac's "
+             "included) or the HTML \"Excel\" files many AMS produce. File names do not matter: each report is "
+             "recognised by its header row (one row, or two stacked rows), as the report whose required "
+             "columns it matches best; when two reports fit equally, the one named in its title rows or file "
+             "name wins. Your files are never changed.", "",
              "Column names are matched ignoring case, spaces and trailing `:`/`.`; `#`, `No`, `Num` and "
-             "`Number` are interchangeable. When your export calls a column differently, add it to the "
-             "column mapping table on the Settings sheet. (R) = required.", ""]
+             "`Number` are interchangeable. A name accepted for a column in one report is accepted for the "
+             "column of that name in every report. When two columns of a file match one column, the closer "
+             "name is used (the column's own name, then the others in the order listed below) and both are "
+             "named on the Data Health sheet. When your export calls a column differently, add it to the "
+             "column mapping table on the Settings sheet. (R) = required.", "",
+             "## How files are combined", "",
+             "- Several files of the same report (one per month, or a monthly statement beside a year-to-date "
+             "one) are combined. A row is identified by its report's key (below); across files each key is "
+             "counted once, from the file with the later report date, and Data Health says how many were "
+             "counted once. Keys are compared without case, spaces or the leading zeros Excel drops, amounts "
+             "to the cent, so `7.20%` and 0.072, or `00012345` and 12345, are the same.",
+             f"- Within one file, a key listed twice is counted once (its first row) and named on Data Health "
+             f"(up to {KEYS_NAMED} per file).",
+             "- The book of business is a snapshot: with several books in the folder, the latest decides what "
+             "is in force; the older ones are shown as NOT USED and a note names the book used.",
+             "",
+             "## Dates", "",
+             "- A file's report date is the date on a \"Run Date\", \"Report Date\", \"Statement Date\" or "
+             "\"As of\" line above its header (the end of a period written there), else a date in its file "
+             "name (`2025-10` is the end of October), else its modification time.",
+             "- The dashboards' as-of date is the book of business's report date (without a book, the latest "
+             "report date stated by a file, never after today). Each figure's window ends where its own "
+             "export's data ends: a claims export pulled in September ends the claims figures in September.",
+             f"- A file whose date is more than {DISAGREE_DAYS} days from the book's, or after today, is named "
+             "in a note on Data Health; it is still read. An event (a loss, a statement, a sale, a lead) cannot "
+             "be dated after its own file's report date; rows dated after the book but within their file's "
+             "date (a statement pulled later) are kept.",
+             "",
+             "## What is left out, and what you are told", "",
+             "Every message names the file, and the cell where there is one (`claims.xlsx!Sheet1!F17`).", "",
+             "- A value that cannot be read leaves its row out (a required column) or is left blank (an "
+             "optional one). More than 5% of a file's rows with such values rejects the file.",
+             f"- Implausible values are values that cannot be read: an amount beyond the largest accepted "
+             f"(table below; a premium over $10,000,000) and a date before {EARLIEST_PLAUSIBLE_DATE.year} "
+             "(1900 is a blank formatted as a date). Negative prices are refused too.",
+             "- Excel errors (`#DIV/0!`, `#REF!`, `#VALUE!` ...) and formulas without a saved result are never "
+             "read as \"nothing\": they are reported by cell in every format (open and save the file in Excel "
+             "to save the results). `#N/A` means nothing.",
+             "- A status the reader does not know (\"Pending Cancel\") leaves its rows out, is listed with "
+             "their count and rows, and does not count towards the 5%: map it on the Settings sheet's status "
+             "mapping table (Report, your status, canonical status).",
+             "- Slashed dates are read month first, unless a column's values show it is day first "
+             "(`31/10/2025`, or months all written `01/mm/yyyy`); Data Health says so.",
+             "- Footers, page headers and total lines (\"Total\", \"Grand Total\", \"Auto Total\") are not data.",
+             f"- Refused: files over {limits.MAX_FILE_BYTES // 2**20} MB, workbooks that unpack to more than "
+             f"{limits.MAX_UNCOMPRESSED_BYTES // 2**20} MB (counted as they unpack, whatever the zip says), "
+             "CSV rows wider than Excel's 16,384 columns. An HTML table's spans are cut at Excel's limits. A "
+             "stray value far below or right of a report is not read, and named.",
+             "- A folder with no report in it is refused by a refresh, which then writes nothing.",
+             ""]
     for r in REPORTS.values():
-        lines += [f"## {r.title}", "", "| column | also accepted |", "|---|---|"]
+        lines += [f"## {r.title}", "", f"Key: {key(r)}.", "",
+                  "| column | also accepted (closest first) | largest accepted |", "|---|---|---|"]
         for c in r.columns:
-            lines.append(f"| {c.canonical}{' (R)' if c.required else ''} | {', '.join(c.aliases) or '—'} |")
+            lines.append(f"| {c.canonical}{' (R)' if c.required else ''} | {', '.join(c.aliases) or '—'} "
+                         f"| {bound(c)} |")
         if r.status_values:
             lines += ["", "Values: " + "; ".join(f"{k} ({', '.join(v)})" for k, v in r.status_values.items())]
         lines.append("")

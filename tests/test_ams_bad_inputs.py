@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from agency_xl.ams import Mappings, read_exports
-from agency_xl.ams import files as ams_files
+from agency_xl.ams.sources import limits as source_limits
 from tests.fixtures_ams import (
     BOOK_HEADER,
     BOOK_ROWS,
@@ -159,7 +159,8 @@ def test_08_unrelated_sheet_names_the_closest_report(tmp_path):
         "rows); closest: the Book of business (All Purpose Audit) report at row 1, missing required "
         "columns 'Household ID' (accepted: Household ID, Customer ID, Client ID, Household #, HH ID, "
         "Account Number) and 'Product' (accepted: Product, Line of Business, LOB, Product Line, "
-        "Policy Type) and 'Status' (accepted: Status, Policy Status) and 'Original Effective Date' "
+        "Policy Type) and 'Status' (accepted: Status, Policy Status, Disposition) and "
+        "'Original Effective Date' "
         "(accepted: Original Effective Date, Orig Eff Date, Inception Date, Issue Date, First "
         "Written Date) and 'Annual Premium' (accepted: Annual Premium, Written Premium, Annualized "
         "Premium, Full Term Premium, Premium)"
@@ -245,7 +246,7 @@ def test_15_decompression_bomb_refused_without_inflating(tmp_path):
 
 
 def test_16_workbook_that_unpacks_over_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(ams_files, "MAX_UNCOMPRESSED_BYTES", 2**20)
+    monkeypatch.setattr(source_limits, "MAX_UNCOMPRESSED_BYTES", 2**20)
     rows = [[f"C-{i}", f"P-{i}", "PPA", "10/01/2025", "Open", i, 0] for i in range(20_000)]
     write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, rows)
     rejected = health(read(tmp_path), "claims.xlsx").rejected
@@ -346,7 +347,8 @@ def test_23_blank_required_value_and_unknown_status(tmp_path):
     assert fh.problems == [
         "book.xlsx!Sheet1!B3: Household ID is blank",
         'book.xlsx!Sheet1!E4: "Suspended" is not a known Status (known: In Force, Cancelled, '
-        "Expired, Pending)",
+        "Expired, Pending): 1 row left out (row 4); map it to one of them in the status mapping "
+        "table on the Settings sheet",
     ]
     assert (fh.rows_read, fh.rows_rejected) == (44, 2)
 
@@ -435,13 +437,15 @@ def test_29_conflicting_duplicates_across_files(tmp_path):
     data = read(tmp_path)
     assert data.policies.set_index("policy_number").loc["P-001", "annual_premium"] == 1600.0
     assert len(data.policies) == 4
-    assert data.health.notes[:2] == [
-        "Book of business (All Purpose Audit): 2 policy numbers appear in more than one file with "
-        "different values; the file with the later report date won: 2025-10 book.xlsx (report date "
-        "2025-10-31) for 2.",
-        "Book of business (All Purpose Audit): 2 policy numbers appear identically in more than one "
-        "file and were counted once.",
-    ]
+    # Issue 10.6: the book is a snapshot, so the later one decides alone (it used to be merged
+    # with the older one key by key).
+    assert data.health.notes[0] == (
+        "Book of business: 2 books in the folder; the latest, 2025-10 book.xlsx (report date "
+        "2025-10-31), decides what is in force; not used: 2025-09 book.xlsx (2025-09-30)."
+    )
+    assert health(data, "2025-09 book.xlsx").set_aside.startswith(
+        "2025-09 book.xlsx: an older book of business (report date 2025-09-30)"
+    )
 
 
 def test_30_same_report_twice_under_different_names(tmp_path):
@@ -452,8 +456,8 @@ def test_30_same_report_twice_under_different_names(tmp_path):
     data = read(tmp_path)
     assert len(data.commissions) == 7
     assert data.health.notes == [
-        "Commission statement: 7 rows appeared again in a later report (the same export saved "
-        "twice, or overlapping periods) and were counted once."
+        "Commission statement: 7 transactions appear identically in more than one file and were "
+        "counted once."
     ]
 
 

@@ -29,9 +29,9 @@ from agency_xl.ams.parse import (
     parse_yesno,
 )
 from agency_xl.ams.products import map_products, product_lookup
-from agency_xl.ams.reader import date_from_file_name
+from agency_xl.ams.dates import date_from_file_name
 from agency_xl.ams.reports import REPORTS
-from agency_xl.ams.rows import column_letter
+from agency_xl.ams.sources.grid import column_letter
 
 
 def text(*values):
@@ -112,7 +112,7 @@ def test_dates_in_every_accepted_form():
             "",
             "abc",
             "13/45/2025",
-            "1850-01-01",
+            "1750-01-01",
         )
     )
     oct15 = pd.Timestamp("2025-10-15")

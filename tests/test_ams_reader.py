@@ -392,7 +392,9 @@ def test_files_of_one_report_are_combined_and_the_later_report_wins(tmp_path):
     ]
 
 
-def test_rows_repeated_within_one_file_all_count(tmp_path):
+def test_a_transaction_repeated_within_one_file_counts_once(tmp_path):
+    # AMS_EXPORTS.md (issue 10): within one file a key seen twice is counted once and named. A
+    # commission transaction's key is policy, type, effective date, statement date and amount.
     header = ["Statement Date", "Policy #", "LOB", "Trans Type", "Eff Date", "Commission"]
     row = ["10/15/2025", "P1", "PPA", "Chargeback", "09/01/2025", "(25.00)"]
     write_csv(
@@ -400,9 +402,14 @@ def test_rows_repeated_within_one_file_all_count(tmp_path):
         header,
         [row, row, ["10/15/2025", "P2", "HO3", "Renewal", "09/02/2025", "110.00"]],
     )
-    comm = read_exports(tmp_path).commissions
-    assert comm["commission_amount"].tolist() == [-25.0, -25.0, 110.0]
-    assert comm["transaction_type"].tolist() == ["Chargeback", "Chargeback", "Renewal"]
+    data = read_exports(tmp_path)
+    comm = data.commissions
+    assert comm["commission_amount"].tolist() == [-25.0, 110.0]
+    assert comm["transaction_type"].tolist() == ["Chargeback", "Renewal"]
+    assert _file(data, "comm.csv").problems == [
+        "comm.csv: 1 transaction is listed more than once in this file and counted once (the "
+        "first row kept): P1 / Chargeback / 2025-09-01 / 2025-10-15 / -25.00 (rows 5, 6)"
+    ]
 
 
 def test_progress_is_called_per_file(tmp_path):

@@ -23,11 +23,14 @@ class Mappings:
 
     ``columns``: (report key or "" for any report, the owner's column name) -> canonical column
     name, e.g. ("policies", "Pol Ref") -> "Policy Number". ``products``: the owner's product
-    name -> canonical product, e.g. "Boat Owners" -> "Specialty".
+    name -> canonical product, e.g. "Boat Owners" -> "Specialty". ``statuses``: (report key or
+    "" for any report with that status, the owner's status) -> canonical status, e.g.
+    ("policies", "Pending Cancel") -> "In Force".
     """
 
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
     products: dict[str, str] = field(default_factory=dict)
+    statuses: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,6 +47,8 @@ class FileHealth:
     rows_rejected: int = 0
     rejected: str | None = None  # why the whole file/report was rejected
     skipped: str | None = None  # why the file was not used at all (not a report, lock file...)
+    near_miss: bool = False  # skipped, but it looks like a report missing columns: a problem
+    set_aside: str | None = None  # read, but not used (an older book of business)
     problems: list[str] = field(default_factory=list)  # row-level reasons with cell addresses
     columns_ignored: list[str] = field(default_factory=list)
     products_to_other: list[str] = field(default_factory=list)
@@ -64,6 +69,8 @@ class DataHealth:
         for f in self.files:
             if f.rejected:  # the reader's messages name the file already
                 out.append(f.rejected if f.path in f.rejected else f"{f.path}: {f.rejected}")
+            elif f.skipped and f.near_miss:
+                out.append(f.skipped)
             out.extend(f.problems)
         out.extend(self.notes)
         return out

@@ -21,3 +21,11 @@ class ExportFileError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class NoReportsFound(ValueError):
+    """The exports folder holds no report that could be read (it is empty, or none of its files
+    is a recognised export). Raised by ``agency_xl.ams.require_reports``, which a refresh calls
+    before it writes anything: a refresh over nothing must not blank a filled workbook. The
+    message names the folder and what was found in it.
+    """

@@ -6,10 +6,17 @@ A report is recognised by its header row, not by its file name. Labels are compa
 owner's own names (``Mappings.columns``) are added to the built-in aliases of ``reports.py``.
 
 Among the first rows of a sheet, the row and report chosen are those where every required
-column of the report is found, with the most columns found; ties go to the earlier row, then to
-the report listed first in ``REPORTS``. That is how a book of business (which has Status) wins
-over the sales report on the same columns, and why a title line such as ``Report Date:`` (an
-alias of the claims report's Reported Date) never wins: it matches one column at most.
+column of the report is found, with the most columns found; ties go to the report named in the
+title rows or the file name (``Report.title_words``), then to the earlier row, then to the report
+listed first in ``REPORTS``. That is how a book of business (which has Status) wins over the sales
+report on the same columns, and why a title line such as ``Report Date:`` (an alias of the claims
+report's Reported Date) never wins: it matches one column at most. A header stacked on two rows
+("Policy" above "Number") is read as the two rows' labels joined, when neither row alone is a
+header.
+
+When two columns of a file match one field, the closer name is used (the canonical name, then the
+aliases in their order in ``reports.py``; the owner's own names count as canonical), the leftmost
+of equally close names; the other is ignored, and both are named (``HeaderMatch.doubles``).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agency_xl.ams.data import Mappings
-from agency_xl.ams.parse import date_from_text, excel_serial_to_date
+from agency_xl.ams.parse import excel_serial_to_date, last_date_in_text
 from agency_xl.ams.reports import REPORTS, Column, Report
 
 HEADER_SEARCH_ROWS = 30  # non-empty rows searched for the header (the contract allows 0-10 titles)
@@ -51,7 +58,8 @@ def cell_text(value: Any) -> str:
 
 @dataclass
 class AliasTable:
-    """For one report: normalised label -> (field, priority); priority 0 = the canonical name."""
+    """For one report: normalised label -> (field, priority); priority 0 = the canonical name (or
+    the owner's name), then 1, 2 ... for the aliases, closest first."""
 
     report: Report
     labels: dict[str, tuple[str, int]]
@@ -63,8 +71,8 @@ class AliasTable:
         accepted: dict[str, list[str]] = {}
         for col in report.columns:
             accepted[col.field] = [col.canonical, *col.aliases]
-            for alias in col.aliases:
-                labels.setdefault(normalise_label(alias), (col.field, 1))
+            for i, alias in enumerate(col.aliases, 1):
+                labels.setdefault(normalise_label(alias), (col.field, i))
         for col in report.columns:  # a canonical name beats another column's alias
             labels[normalise_label(col.canonical)] = (col.field, 0)
         for (report_key, owner_name), canonical in (mappings.columns if mappings else {}).items():
@@ -97,6 +105,10 @@ class HeaderMatch:
     labels: dict[int, str]  # every non-blank header cell: column index -> its text
     missing: list[Column] = field(default_factory=list)  # required columns not found
     accepted: dict[str, list[str]] = field(default_factory=dict)
+    # (field, column used, column ignored) where two columns match one field
+    doubles: list[tuple[str, int, int]] = field(default_factory=list)
+    title_hit: bool = False  # the title rows or the file name name this report
+    stacked: bool = False  # the header is this row and the one above it, joined
 
     @property
     def complete(self) -> bool:
@@ -108,8 +120,17 @@ class HeaderMatch:
         used = set(self.columns.values())
         return [text for col, text in self.labels.items() if col not in used]
 
-    def score(self) -> tuple[int, int]:
-        return (len(self.report.required) - len(self.missing), len(self.columns))
+    def columns_to_load(self, most: int) -> list[int]:
+        """The report's columns, then the other labelled ones from the left, ``most`` in all:
+        the unused ones only tell a data row from a heading or a footer, and a header of
+        thousands of labels must not load thousands of columns."""
+        mine = sorted(set(self.columns.values()))
+        others = [c for c in sorted(self.labels) if c not in set(mine)]
+        return sorted(mine + others[: max(0, most - len(mine))])
+
+    def score(self) -> tuple[int, int, bool]:
+        """(required columns found, columns found, named in the title): larger is better."""
+        return (len(self.report.required) - len(self.missing), len(self.columns), self.title_hit)
 
     def missing_columns(self) -> str:
         """``column 'Paid Loss' (accepted: Paid Loss, Loss Paid, ...)``, or ``columns ... and
@@ -144,44 +165,77 @@ def match_row(row: int, cells: Sequence[Any], table: AliasTable) -> HeaderMatch:
 
 def _match(row: int, prepared: list[tuple[int, str, str]], table: AliasTable) -> HeaderMatch:
     labels: dict[int, str] = {}
-    best: dict[str, tuple[int, int]] = {}  # field -> (priority, column)
+    hits: dict[str, list[tuple[int, int]]] = {}  # field -> [(priority, column)]
     for col, text, norm in prepared:
         labels[col] = text
         hit = table.labels.get(norm)
-        if hit is None:
-            continue
-        fld, priority = hit
-        if fld not in best or priority < best[fld][0]:  # leftmost of equal priority stays
-            best[fld] = (priority, col)
-    columns = {fld: col for fld, (_, col) in best.items()}
+        if hit is not None:
+            hits.setdefault(hit[0], []).append((hit[1], col))
+    columns: dict[str, int] = {}
+    doubles: list[tuple[str, int, int]] = []
+    for fld, found in hits.items():
+        found.sort()  # the closest name, then the leftmost column
+        columns[fld] = found[0][1]
+        doubles.extend((fld, found[0][1], col) for _, col in found[1:])
     missing = [c for c in table.report.required if c.field not in columns]
-    return HeaderMatch(table.report, row, columns, labels, missing, table.accepted)
+    return HeaderMatch(table.report, row, columns, labels, missing, table.accepted, doubles)
+
+
+def _title_names(report: Report, title: str) -> bool:
+    return any(word in title for word in report.title_words)
+
+
+def _stacked(upper: Sequence[Any], lower: Sequence[Any]) -> list[str]:
+    """Two header rows read as one: each column's two labels joined ("Policy" + "Number")."""
+    width = max(len(upper), len(lower))
+    out = []
+    for i in range(width):
+        parts = [cell_text(r[i]) if i < len(r) else "" for r in (upper, lower)]
+        out.append(" ".join(p for p in parts if p))
+    return out
 
 
 def find_header(
-    rows: Sequence[tuple[int, Sequence[Any]]], tables: Sequence[AliasTable]
+    rows: Sequence[tuple[int, Sequence[Any]]], tables: Sequence[AliasTable], name: str = ""
 ) -> tuple[HeaderMatch | None, HeaderMatch | None]:
     """The recognised header among ``rows`` ((row number, cells) pairs), and the closest miss.
 
     Returns ``(match, closest)``: ``match`` has every required column of its report (None when
     no row qualifies); ``closest`` is the best incomplete candidate, for the skip message.
+    ``name`` (the file name) and the rows above a candidate are its title, which breaks ties.
     """
     best: HeaderMatch | None = None
     closest: HeaderMatch | None = None
-    for row, cells in rows[:HEADER_SEARCH_ROWS]:
-        prepared = _prepare(cells)
-        if not any(norm in t.labels for t in tables for _, _, norm in prepared):
-            continue  # a title or data row: no cell is a column name of any report
-        for table in tables:
-            m = _match(row, prepared, table)
-            if not m.columns:
-                continue
-            if m.complete:
-                if best is None or len(m.columns) > len(best.columns):
-                    best = m
-            elif closest is None or m.score() > closest.score():
-                closest = m
+    searched = list(rows[:HEADER_SEARCH_ROWS])
+    title = name.lower().replace("_", " ")
+    previous: tuple[int, Sequence[Any]] | None = None
+    for row, cells in searched:
+        candidates = [(_prepare(cells), False)]
+        if previous is not None and previous[0] == row - 1:
+            candidates.append((_prepare(_stacked(previous[1], cells)), True))
+        for prepared, stacked in candidates:
+            if not any(norm in t.labels for t in tables for _, _, norm in prepared):
+                continue  # a title or data row: no cell is a column name of any report
+            for table in tables:
+                m = _match(row, prepared, table)
+                if not m.columns:
+                    continue
+                m.stacked = stacked
+                m.title_hit = _title_names(table.report, title)
+                if m.complete:
+                    if best is None or _better(m, best):
+                        best = m
+                elif closest is None or m.score() > closest.score():
+                    closest = m
+        title += " " + " ".join(cell_text(c) for c in cells).lower()
+        previous = (row, cells)
     return best, closest
+
+
+def _better(m: HeaderMatch, best: HeaderMatch) -> bool:
+    """Of two complete headers: more columns found, then named in the title; otherwise the first
+    found (the earlier row, a single row before the same row stacked, the report listed first)."""
+    return (len(m.columns), m.title_hit) > (len(best.columns), best.title_hit)
 
 
 def alias_tables(mappings: Mappings | None = None) -> list[AliasTable]:
@@ -189,11 +243,14 @@ def alias_tables(mappings: Mappings | None = None) -> list[AliasTable]:
 
 
 # "Run Date: 10/31/2025", "As of October 31, 2025", "Report Date" with the date in the next cell.
-_DATE_LINE = re.compile(r"\b(run\s+date|report\s+date|as\s+of)\b\s*[:\-]?\s*(.*)$", re.IGNORECASE)
+_DATE_LINE = re.compile(
+    r"\b(run\s+date|report\s+date|statement\s+date|as\s+of)\b\s*[:\-]?\s*(.*)$", re.IGNORECASE
+)
 
 
 def report_date_from_titles(rows: Sequence[tuple[int, Sequence[Any]]]) -> dt.date | None:
-    """The date on a "Run Date" / "Report Date" / "As of" line among the title rows, if any."""
+    """The date on a "Run Date" / "Report Date" / "Statement Date" / "As of" line among the title
+    rows, if any."""
     for _, cells in rows:
         values = [v for v in cells if cell_text(v)]
         for i, value in enumerate(values):
@@ -202,7 +259,7 @@ def report_date_from_titles(rows: Sequence[tuple[int, Sequence[Any]]]) -> dt.dat
             m = _DATE_LINE.search(value)
             if not m:
                 continue
-            found = date_from_text(m.group(2)) if m.group(2).strip() else None
+            found = last_date_in_text(m.group(2)) if m.group(2).strip() else None
             if found is None and i + 1 < len(values):
                 found = _date_from_cell(values[i + 1])
             if found is not None:
@@ -217,4 +274,4 @@ def _date_from_cell(value: Any) -> dt.date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return excel_serial_to_date(float(value))
-    return date_from_text(str(value))
+    return last_date_in_text(str(value))

@@ -15,9 +15,19 @@ What is accepted (AMS_EXPORTS.md, "What real files look like"):
   (``89.64``) is taken as percentage points;
 - dates: Excel dates, Excel serial numbers, ``10/15/2025``, ``10/15/25``, ``2025-10-15``,
   ``Oct 15, 2025``, ``15-Oct-2025`` (a time of day is dropped); ``12/31/9999`` ("never") is blank;
-  dates before 1900 or after 2200 are bad;
+  dates before 1800 or after 2200 are bad (the reader rejects dates before 1950 as
+  implausible). Slashed dates are month first (US), unless a column's own values say otherwise:
+  where some value cannot be month first (``31/10/2025``) and every value can be day first, the
+  column is read day first; a month column whose values all begin ``1/`` while the second number
+  varies (``01/10/2025``, ``01/09/2025``: the first of each month) is read day first too.
+  Either way ``Parsed.note`` says so;
 - months: any date, or ``Oct 2025``, ``October 2025``, ``2025-10``, ``10/2025`` -> first of month;
 - ids: ``123456.0`` (Excel turned the id into a number) -> ``"123456"``; leading zeros of text kept.
+
+An Excel error value written as text (``#DIV/0!``, ``#REF!``, ``#VALUE!`` ...; a CSV or HTML
+export of a sheet whose formulas failed) is never a value: ``excel_errors`` finds them, and the
+reader reports them by cell as it reports the error cells of a workbook. ``#N/A`` is the
+exception: AMS exports write it for "nothing", and it is read as blank.
 """
 
 from __future__ import annotations
@@ -53,8 +63,13 @@ BLANK_TOKENS = (
     "NaN",
 )
 _BLANKS = pa.array(BLANK_TOKENS, type=pa.large_string())
+EXCEL_ERROR_TEXT = (
+    "#DIV/0!", "#REF!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+)
+_ERRORS = pa.array(EXCEL_ERROR_TEXT, type=pa.large_string())
 NEVER_YEAR = 9999  # 12/31/9999 is how many systems write "no date"
-MIN_YEAR, MAX_YEAR = 1900, 2200
+MIN_YEAR, MAX_YEAR = 1800, 2200
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serial numbers of 1900-01-01 and 2200-12-31 in Excel's 1900 date system.
 _MIN_SERIAL, _MAX_SERIAL = 2, 109573
@@ -62,10 +77,12 @@ _MIN_SERIAL, _MAX_SERIAL = 2, 109573
 
 @dataclass
 class Parsed:
-    """One parsed column: ``values`` typed; ``bad`` True where a non-blank cell was unreadable."""
+    """One parsed column: ``values`` typed; ``bad`` True where a non-blank cell was unreadable;
+    ``note``: how the column was read, when the owner should know (dates read day first)."""
 
     values: pd.Series
     bad: np.ndarray
+    note: str | None = None
 
 
 def _is_text(s: pd.Series) -> bool:
@@ -116,6 +133,14 @@ def to_text(s: pd.Series) -> pd.Series:
     return _series(t, s.index)
 
 
+def id_for_matching(s: pd.Series) -> pd.Series:
+    """Ids as rows are matched on: upper case, without spaces, and without the leading zeros of
+    an all-digit id (Excel drops them when it turns the id into a number): "00012345" and
+    12345, or "p-1 " and "P-1", are the same id."""
+    t = pc.replace_substring_regex(pc.utf8_upper(_arrow(to_text(s))), r"\s+", "")
+    return _series(pc.replace_substring_regex(t, r"^0+(\d+)$", r"\1"), s.index)
+
+
 def _obj_text(v: object) -> str | None:
     if isinstance(v, float):
         if v != v:
@@ -124,6 +149,22 @@ def _obj_text(v: object) -> str | None:
     if isinstance(v, (dt.datetime, dt.date)):
         return v.strftime("%Y-%m-%d")
     return str(v)
+
+
+def text_matches(s: pd.Series, pattern: str) -> np.ndarray:
+    """True where a ``str`` cell matches the (RE2) ``pattern``, case ignored; False for blank."""
+    return _np_bool(pc.match_substring_regex(_arrow(s), pattern, ignore_case=True))
+
+
+def excel_errors(s: pd.Series) -> np.ndarray:
+    """True where a text cell holds an Excel error value such as ``#DIV/0!``."""
+    if not _is_text(s) or len(s) == 0:
+        return np.zeros(len(s), dtype=bool)
+    arr = _arrow(s.astype("str"))
+    if not pc.any(pc.match_substring(arr, "#")).as_py():  # the usual case, in one quick pass
+        return np.zeros(len(s), dtype=bool)
+    t = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
+    return _np_bool(pc.is_in(t, value_set=_ERRORS))
 
 
 def blank_mask(s: pd.Series) -> np.ndarray:
@@ -232,7 +273,29 @@ _TIME_OF_DAY = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:[AaPp
 _SERIAL_TEXT = re.compile(r"^\d{1,6}(?:\.\d+)?$")
 
 
-def _dates_from_strings(values: np.ndarray, month: bool) -> tuple[pd.Series, pd.Series]:
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/-](\d{1,2})[/-](?:\d{4}|\d{2})\b")
+_DAY_FIRST = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m-%d-%Y": "%d-%m-%Y"}
+
+
+def _day_first(values: np.ndarray, month: bool) -> str | None:
+    """A slashed date of the column that shows it is written day first (see the module
+    docstring), or None when it is read month first."""
+    parts = pd.Series(values, dtype="str").str.extract(_SLASHED).dropna()
+    if parts.empty:
+        return None
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    if (second > 12).any():
+        return None
+    if (first > 12).any():
+        return str(values[parts.index[(first > 12).to_numpy()][0]])
+    if month and (first == 1).all() and second.nunique() > 1:
+        return str(values[parts.index[(second != 1).to_numpy()][0]])
+    return None
+
+
+def _dates_from_strings(
+    values: np.ndarray, month: bool, day_first: bool = False
+) -> tuple[pd.Series, pd.Series]:
     """Distinct date strings -> (Timestamps, NaT where no format fits; True where year 9999)."""
     text = pd.Series(values, dtype="str").str.replace(_TIME_OF_DAY, "", regex=True).str.strip()
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
@@ -242,6 +305,8 @@ def _dates_from_strings(values: np.ndarray, month: bool) -> tuple[pd.Series, pd.
         out[serial] = _from_serial(pd.to_numeric(text[serial], errors="coerce"))
     # A month column mostly says "Oct 2025" or "2025-10": try those forms first.
     formats = (_MONTH_FORMATS + _DATE_FORMATS) if month else _DATE_FORMATS
+    if day_first:
+        formats = tuple(_DAY_FIRST.get(f, f) for f in formats)
     for fmt in formats:
         todo = out.isna() & ~serial & ~never & text.notna()
         if not todo.any():
@@ -261,8 +326,11 @@ def _from_serial(f: pd.Series) -> pd.Series:
     return pd.Series(out, index=f.index).astype("datetime64[ns]")
 
 
-def _datetimes(s: pd.Series, month: bool) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(timestamps, never, unreadable) for a column of any type."""
+def _datetimes(
+    s: pd.Series, month: bool
+) -> tuple[pd.Series, np.ndarray, np.ndarray, str | None]:
+    """(timestamps, never, unreadable, a value showing the column is day first) for a column of
+    any type."""
     n = len(s)
     never = np.zeros(n, dtype=bool)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
@@ -271,37 +339,48 @@ def _datetimes(s: pd.Series, month: bool) -> tuple[pd.Series, np.ndarray, np.nda
         out_of_range = ((years < MIN_YEAR) | (years > MAX_YEAR)).fillna(False).to_numpy()
         kept = s.where(~(never | out_of_range))
         out = kept.dt.floor("D").astype("datetime64[ns]")
-        return out, never, out_of_range & ~never
+        return out, never, out_of_range & ~never, None
     if pd.api.types.is_bool_dtype(s.dtype):
-        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), never, s.notna().to_numpy()
+        nat = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+        return nat, never, s.notna().to_numpy(), None
     if pd.api.types.is_numeric_dtype(s.dtype):
         f = s.astype("float64")
         out = _from_serial(f)
-        return out, never, (out.isna() & f.notna()).to_numpy()
+        return out, never, (out.isna() & f.notna()).to_numpy(), None
     t = to_text(s)
     codes, uniques = pd.factorize(t)  # dates repeat: parse each distinct text once
     if len(uniques) == 0:
-        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), never, never.copy()
-    parsed, never_u = _dates_from_strings(np.asarray(uniques, dtype=object), month)
+        nat = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+        return nat, never, never.copy(), None
+    distinct = np.asarray(uniques, dtype=object)
+    day_first = _day_first(distinct, month)
+    parsed, never_u = _dates_from_strings(distinct, month, day_first is not None)
     found = codes >= 0
     take = np.where(found, codes, 0)
     values = np.where(found, parsed.to_numpy()[take], np.datetime64("NaT"))
     out = pd.Series(values, index=s.index, dtype="datetime64[ns]")
     never = found & never_u.to_numpy()[take]
     bad = found & out.isna().to_numpy() & ~never
-    return out, never, bad
+    return out, never, bad, day_first
+
+
+def _day_first_note(example: str | None) -> str | None:
+    if example is None:
+        return None
+    return f'written day first (such as "{example}"), so read as day/month/year'
 
 
 def parse_date(s: pd.Series) -> Parsed:
     """Dates -> datetime64[ns] at midnight."""
-    out, _, bad = _datetimes(s, month=False)
-    return Parsed(out, bad)
+    out, _, bad, day_first = _datetimes(s, month=False)
+    return Parsed(out, bad, _day_first_note(day_first))
 
 
 def parse_month(s: pd.Series) -> Parsed:
     """Months ("Oct 2025", "2025-10", "10/2025" or any date) -> the first day of the month."""
-    out, _, bad = _datetimes(s, month=True)
-    return Parsed(out.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]"), bad)
+    out, _, bad, day_first = _datetimes(s, month=True)
+    month = out.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+    return Parsed(month, bad, _day_first_note(day_first))
 
 
 # -- yes/no and statuses --------------------------------------------------------------------------
@@ -329,10 +408,14 @@ def map_distinct(t: pd.Series, mapping: Callable[[str], str | None]) -> pd.Serie
     return _series(mapped.take(pa.array(codes, mask=codes < 0)), t.index)
 
 
-def parse_status(s: pd.Series, values: dict[str, tuple[str, ...]]) -> Parsed:
-    """Map statuses to their canonical name (case and spaces ignored); unknown ones are bad."""
+def parse_status(
+    s: pd.Series, values: dict[str, tuple[str, ...]], owner: dict[str, str] | None = None
+) -> Parsed:
+    """Map statuses to their canonical name (case and spaces ignored); unknown ones are bad.
+    ``owner``: the owner's own names (his status mapping table), name -> canonical status."""
     lookup = {" ".join(a.lower().split()): canon for canon, names in values.items() for a in names}
     lookup.update({" ".join(c.lower().split()): c for c in values})
+    lookup.update({" ".join(a.lower().split()): c for a, c in (owner or {}).items()})
     t = to_text(s)
     result = map_distinct(t, lambda u: lookup.get(" ".join(u.lower().split())))
     return Parsed(result, (t.notna() & result.isna()).to_numpy())
@@ -354,22 +437,34 @@ _TEXT_DATES = (
 )
 
 
+def _text_date(groups: tuple[str, ...], order: tuple[str, ...]) -> dt.date | None:
+    parts = dict(zip(order, groups))
+    try:
+        month = _MONTHS.get(parts["b"][:3].lower()) if "b" in parts else int(parts["m"])
+        year = int(parts["y"])
+        year = year + 2000 if year < 100 else year
+        return dt.date(year, month, int(parts["d"])) if month is not None else None
+    except ValueError:
+        return None
+
+
 def date_from_text(text: str) -> dt.date | None:
     """The first date written in a line of text ("Run Date: 10/31/2025 8:02 AM" -> 2025-10-31)."""
     for pattern, order in _TEXT_DATES:
-        m = pattern.search(text)
-        if not m:
-            continue
-        parts = dict(zip(order, m.groups()))
-        try:
-            month = _MONTHS.get(parts["b"][:3].lower()) if "b" in parts else int(parts["m"])
-            year = int(parts["y"])
-            year = year + 2000 if year < 100 else year
-            if month is None:
-                continue
-            return dt.date(year, month, int(parts["d"]))
-        except ValueError:
-            continue
+        for m in pattern.finditer(text):
+            found = _text_date(m.groups(), order)
+            if found is not None:
+                return found
+    return None
+
+
+def last_date_in_text(text: str) -> dt.date | None:
+    """The latest date written in a line of text, in the first form that fits: the end of a
+    period ("As of 10/01/2025 - 10/31/2025" -> 2025-10-31)."""
+    for pattern, order in _TEXT_DATES:
+        found = [d for m in pattern.finditer(text) if (d := _text_date(m.groups(), order))]
+        if found:
+            return max(found)
     return None
 
 

@@ -1,30 +1,28 @@
 """``read_exports(folder) -> AmsData``: every file of the exports folder into typed tables.
 
 The contract is ../shared/AMS_EXPORTS.md. For each file (sorted by name): recognise the report by
-its header row (``header.py``), load its rows in one pass (``files.py``), type and clean them
-(``rows.py``, ``parse.py``, ``products.py``). Then, across files: decide the as-of date, set aside
-dates after it, reject a file when more than 5% of its rows are bad, and combine the files of
-each report (``combine.py``: a key seen in several files is taken from the latest report).
+its header row (``header.py``), load its rows in one pass (``sources/``), type and clean them
+(``rows.py``, ``parse.py``, ``products.py``, ``statuses.py``). Then, across files (``dates.py``,
+``combine.py``): decide the as-of date from the book of business, set aside dates a row cannot
+have, reject a file when more than 5% of its rows are bad, count a key repeated within one file
+once, keep only the latest book, combine the files of each report (a key seen in several files is
+taken from the latest report), and record how far each report's data reaches
+(``AmsData.coverage``).
 
 Data Health (``AmsData.health``) has one ``FileHealth`` per file. In it ``rows_read`` counts the
 data rows found (blank, footer and title lines excluded) and ``rows_rejected`` the rows of those
-left out for a bad value (all of them when the whole file is rejected).
+left out (a bad value, or a status nobody mapped; all of them when the whole file is rejected).
 
-Decisions the contract leaves open:
-- A report date written as ``YYYY-MM`` in a file name means the last day of that month (the
-  export of October is run at its end), so October's rows are not "in the future".
-- Dates after the as-of date: a date that records an event (loss, report of a claim, commission
-  statement, sale, lead, referral, growth month) cannot be after it; such a value is bad (a
-  required one leaves the row out, an optional one is left blank), with its cell address. Policy
-  term dates (effective, expiration, cancel, transaction effective) may lie ahead: a renewal or a
-  cancellation is often dated weeks ahead; only more than two years ahead is bad (a typo such
-  as 2052).
+Decisions the contract leaves open (the date rules are in ``dates.py``):
 - Negative prices are bad values (see ``rows.py``).
 - A blank amount or count is "nothing": the row counts, the value is NaN (an open claim with
   nothing paid yet). A blank yes/no answer counts as no (the tables hold plain bool).
-- The as-of date is the latest report date stated in a title row or a file name; modification
-  times count only when no file states a date (copying old exports gives them today's time).
+- Rows left out for an unknown status do not count towards the 5% rule: one status the owner has
+  not mapped yet ("Pending Cancel" on 5% of the book) must not drop the whole book.
 - Several files with the same report date: the one modified later wins, then the later name.
+- Several books of business: the latest (by report date, a stated date before a modification
+  time) decides what is in force; books of that same date are read together (a book split in
+  two files); older ones are not used, and a note says which file was used.
 - Hidden sheets are not read (they hold lookups, not the report).
 
 Files are only ever opened for reading. Two are read at a time (calamine parses a workbook
@@ -34,45 +32,38 @@ and memory measured on a 25,000-household folder.
 
 from __future__ import annotations
 
-import calendar
 import ctypes
 import ctypes.util
 import datetime as dt
 import os
-import re
 import stat
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-from agency_xl.ams.combine import combine_report, derive_sales, finish_table
+from agency_xl.ams.combine import combine_report, derive_sales, drop_repeated_keys, finish_table
 from agency_xl.ams.data import AmsData, DataHealth, FileHealth, Mappings
-from agency_xl.ams.errors import ExportFileError
-from agency_xl.ams.files import load_weight, open_source
-from agency_xl.ams.header import (
-    HEADER_SEARCH_ROWS,
-    HeaderMatch,
-    alias_tables,
-    find_header,
-    report_date_from_titles,
+from agency_xl.ams.dates import (
+    DatedFile,
+    as_of_date,
+    check_dates,
+    coverage,
+    date_warnings,
+    set_report_date,
 )
+from agency_xl.ams.errors import ExportFileError, NoReportsFound
+from agency_xl.ams.folder import DEAD_LINK_REASON, list_folder
+from agency_xl.ams.header import HEADER_SEARCH_ROWS, HeaderMatch, alias_tables, find_header
 from agency_xl.ams.products import product_lookup
-from agency_xl.ams.reports import REPORTS, Report
-from agency_xl.ams.rows import (
-    TEXT_KINDS,
-    FileTable,
-    Problem,
-    build_rows,
-    check_incurred,
-    column_letter,
-)
+from agency_xl.ams.reports import REPORTS
+from agency_xl.ams.rows import TEXT_KINDS, Problem, build_rows, check_incurred
+from agency_xl.ams.sources import load_weight, open_source
+from agency_xl.ams.sources.grid import column_letter
+from agency_xl.ams.statuses import owner_statuses
 
 EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
 READ_THREADS = 2  # files read at once; the owner's laptop has at least two cores
@@ -85,32 +76,11 @@ READ_BUDGET_BYTES = 48 * 2**20
 TRIM_AFTER_BYTES = 8 * 2**20
 MAX_BAD_SHARE = 0.05  # more bad rows than this and the file is rejected as a whole
 MAX_PROBLEMS_LISTED = 20  # per file; the rest are counted
-TERM_DATE_HORIZON = dt.timedelta(days=730)
-EVENT_DATES = {
-    ("claims", "loss_date"),
-    ("claims", "reported_date"),
-    ("commissions", "statement_date"),
-    ("sales", "issue_date"),
-    ("leads", "lead_date"),
-    ("leads", "sold_date"),
-    ("referrals", "referral_date"),
-    ("referrals", "sold_date"),
-    ("growth", "month"),
-}
-_NAME_DATE = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})[-_.](0[1-9]|1[0-2])(?:[-_.](0[1-9]|[12]\d|3[01]))?(?!\d)"
-)
+# An export has tens of columns; a header with thousands of labels gets its report's columns and
+# the first others loaded, this many in all (see HeaderMatch.columns_to_load).
+MAX_COLUMNS_LOADED = 256
+COLUMNS_IGNORED_LISTED = 50
 _LOCK_FILE_REASON = "an Excel lock file (the workbook is open in Excel): ignored"
-
-
-@dataclass
-class _FileRead:
-    """One recognised file on its way to the combined tables."""
-
-    health: FileHealth
-    report: Report
-    rows: FileTable
-    modified: float
 
 
 def read_exports(
@@ -121,10 +91,12 @@ def read_exports(
 ) -> AmsData:
     """Read every export in ``folder`` into the typed tables of ``AmsData``.
 
-    ``mappings`` adds the owner's column and product names; ``as_of`` fixes the as-of date
-    (default: the latest report date found); ``progress`` is called with a line per file
-    ("Reading claims oct.xlsx (3/9)") for Excel's status bar. A file that cannot be used is
-    listed in ``AmsData.health`` with the reason; it never stops the other files.
+    ``mappings`` adds the owner's column, product and status names; ``as_of`` fixes the as-of
+    date (default: the book of business's report date, see ``dates.py``); ``progress`` is called
+    with a line per file ("Reading claims oct.xlsx (3/9)") for Excel's status bar. A file that
+    cannot be used is listed in ``AmsData.health`` with the reason; it never stops the other
+    files. A folder with no report in it gives an ``AmsData`` with every table None: a refresh
+    calls ``require_reports`` on it before writing anything.
     """
     with _system_allocator():
         return _read_folder(Path(folder), mappings, as_of, progress)
@@ -158,17 +130,20 @@ def _read_folder(
     if not folder.is_dir():
         health.notes.append(f"The exports folder {folder} does not exist or is not a folder.")
         return AmsData(as_of=as_of or dt.date.today(), health=health)
-    paths = sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.name.lower())
+    listing = list_folder(folder)
+    paths = listing.files
     tables = alias_tables(mappings)
     products = product_lookup(mappings)
-    reads: list[_FileRead] = []
+    reads: list[DatedFile] = []
     # Calamine parses a workbook without holding Python's lock, so a second thread overlaps one
     # file's parsing with another's; results are taken in name order, and `progress` is called
     # from this thread only (Excel's status bar must not be touched from another thread).
     workers = max(1, min(READ_THREADS, len(paths)))
     gate = _MemoryGate(READ_BUDGET_BYTES)
     with ThreadPoolExecutor(workers) as pool:
-        futures = [pool.submit(_read_file_gated, gate, path, tables, products) for path in paths]
+        futures = [
+            pool.submit(_read_file_gated, gate, path, tables, products, mappings) for path in paths
+        ]
         for i, (path, future) in enumerate(zip(paths, futures), 1):
             if progress:
                 progress(f"Reading {path.name} ({i}/{len(paths)})")
@@ -176,45 +151,102 @@ def _read_folder(
             health.files.append(fh)
             if read is not None:
                 reads.append(read)
+    for name in listing.dead_links:
+        health.files.append(FileHealth(path=name, skipped=f"{name}: {DEAD_LINK_REASON}"))
+    health.files.sort(key=lambda f: f.path.lower())
 
     _return_free_memory()
-    as_of = as_of or _latest_report_date(reads)
+    books = _latest_books(reads)
+    fixed = as_of is not None
+    as_of = as_of or as_of_date(reads, books)
     for r in reads:
-        _check_dates(r, as_of)
+        check_dates(r, as_of, fixed)
         _finish_file(r)
+    used = [r for r in reads if not r.health.rejected]
+    books = _latest_books(used)
+    _set_aside_older_books(used, books, health.notes)
+    used = [r for r in used if not r.health.set_aside]
 
     data = AmsData(as_of=as_of, health=health)
     for key, report in REPORTS.items():
-        parts = [r for r in reads if r.report.key == key and not r.health.rejected]
-        parts.sort(key=lambda r: (r.health.report_date, r.modified, r.health.path))
+        parts = sorted((r for r in used if r.report.key == key), key=DatedFile.rank)
         tables = []
         for r in parts:  # each file's rows are let go as soon as they are in the combined table
-            tables.append((r.health, finish_table(report, r.rows.table)))
+            rows, keys = drop_repeated_keys(report, r.health, r.rows.table)
+            tables.append((r.health, finish_table(report, rows), keys))
             r.rows.table = r.rows.table.iloc[:0]
         setattr(data, key, combine_report(report, tables, health.notes))
         del tables
+    data.coverage = coverage(used, as_of)
     if data.sales is None and data.policies is not None:
         data.sales = derive_sales(data.policies)
         data.sales_derived = True
+        data.coverage["sales"] = data.coverage["policies"]
         health.notes.append(
             "No sales export found: new business is taken from the book of business "
             "(Original Effective Date as the issue date, Annual Premium as the premium)."
         )
+    health.notes.extend(date_warnings(used, as_of, book_dated=bool(books) and not fixed))
     return data
 
 
-def _latest_report_date(reads: list[_FileRead]) -> dt.date:
-    """The as-of date: the latest report date written in a title row or a file name.
+def _latest_books(reads: list[DatedFile]) -> list[DatedFile]:
+    """The book files that decide what is in force: those of the latest report date (a stated
+    date before a modification time)."""
+    books = [r for r in reads if r.report.key == "policies"]
+    if not books:
+        return []
+    latest = max((r.stated, r.health.report_date) for r in books)
+    return [r for r in books if (r.stated, r.health.report_date) == latest]
 
-    Modification times count only when no file states its date: copying a folder of old exports
-    gives them all today's time, which would put every row in the past by months.
+
+def _set_aside_older_books(
+    used: list[DatedFile], latest: list[DatedFile], notes: list[str]
+) -> None:
+    older = [r for r in used if r.report.key == "policies" and r not in latest]
+    if not older:
+        return
+    names = " and ".join(r.health.path for r in latest)
+    when = f"report date {latest[0].health.report_date:%Y-%m-%d}"
+    for r in older:
+        r.health.set_aside = (
+            f"{r.health.path}: an older book of business (report date "
+            f"{r.health.report_date:%Y-%m-%d}); the latest, {names} ({when}), decides what is in "
+            "force: not used"
+        )
+    notes.append(
+        f"Book of business: {len(older) + len(latest)} books in the folder; the latest, {names} "
+        f"({when}), decides what is in force; not used: "
+        + ", ".join(f"{r.health.path} ({r.health.report_date:%Y-%m-%d})" for r in older)
+        + "."
+    )
+
+
+def require_reports(data: AmsData) -> AmsData:
+    """``data`` when at least one report was read; else raise ``NoReportsFound``.
+
+    A refresh calls this before writing anything: a folder that is empty, or holds no report the
+    reader recognises, must not blank a filled workbook. The message names the folder and says
+    what was found in it.
     """
-    stated = [
-        r.health.report_date for r in reads if r.health.report_date_source != "modification time"
-    ]
-    any_date = [r.health.report_date for r in reads if r.health.report_date]
-    dates = stated or any_date
-    return max(dates) if dates else dt.date.today()
+    if any(data.table(key) is not None for key in REPORTS):
+        return data
+    h = data.health
+    files = h.files
+    if not files:
+        found = "it is empty" if not h.notes else h.notes[0].rstrip(".")
+    else:
+        reasons = [f.rejected or f.skipped for f in files if f.rejected or f.skipped]
+        found = (
+            f"{len(files)} {'file' if len(files) == 1 else 'files'} in it, none a report that "
+            f"could be read"
+        )
+        if reasons:
+            found += "; " + "; ".join(reasons[:3]) + ("; ..." if len(reasons) > 3 else "")
+    raise NoReportsFound(
+        f"no report could be read from the exports folder {h.folder}: {found}. Save the AMS "
+        "exports there (or choose the right folder on the Settings sheet), then refresh again"
+    )
 
 
 class _MemoryGate:
@@ -242,12 +274,16 @@ class _MemoryGate:
 
 
 def _read_file_gated(
-    gate: _MemoryGate, path: Path, tables: list, products: dict[str, str]
-) -> tuple[FileHealth, _FileRead | None]:
+    gate: _MemoryGate,
+    path: Path,
+    tables: list,
+    products: dict[str, str],
+    mappings: Mappings | None,
+) -> tuple[FileHealth, DatedFile | None]:
     weight = load_weight(path) if not _not_an_export(path) else 0
     with gate.admit(weight):
         try:
-            return _read_file(path, tables, products)
+            return _read_file(path, tables, products, mappings)
         finally:
             if weight >= TRIM_AFTER_BYTES:
                 _return_free_memory()
@@ -278,15 +314,15 @@ def _return_free_memory() -> None:
 
 
 def _read_file(
-    path: Path, tables: list, products: dict[str, str]
-) -> tuple[FileHealth, _FileRead | None]:
+    path: Path, tables: list, products: dict[str, str], mappings: Mappings | None
+) -> tuple[FileHealth, DatedFile | None]:
     fh = FileHealth(path=path.name)
     reason = _not_an_export(path)
     if reason:
         fh.skipped = reason
         return fh, None
     try:
-        return _read_export(path, fh, tables, products)
+        return _read_export(path, fh, tables, products, mappings)
     except ExportFileError as e:
         message = f"{path.name}: {e.message}"
         if e.skip:
@@ -323,8 +359,12 @@ def _sheet_words(sheet: str | None) -> str:
 
 
 def _read_export(
-    path: Path, fh: FileHealth, tables: list, products: dict[str, str]
-) -> tuple[FileHealth, _FileRead | None]:
+    path: Path,
+    fh: FileHealth,
+    tables: list,
+    products: dict[str, str],
+    mappings: Mappings | None,
+) -> tuple[FileHealth, DatedFile | None]:
     source = open_source(path)
     match: HeaderMatch | None = None
     closest: tuple[HeaderMatch, str | None] | None = None
@@ -334,7 +374,7 @@ def _read_export(
         if not peek.rows:
             continue
         sheets_seen += 1
-        match, near = find_header(peek.rows, tables)
+        match, near = find_header(peek.rows, tables, path.name)
         if match:
             break
         if near and (closest is None or near.score() > closest[0].score()):
@@ -344,11 +384,17 @@ def _read_export(
 
     report = match.report
     fh.report, fh.sheet, fh.header_row = report.key, peek.name, match.row
-    fh.columns_ignored = match.ignored
-    _set_report_date(fh, path, [r for r in peek.rows if r[0] < match.row])
+    ignored = match.ignored
+    fh.columns_ignored = ignored[:COLUMNS_IGNORED_LISTED] + (
+        [f"... and {len(ignored) - COLUMNS_IGNORED_LISTED:,} more"]
+        if len(ignored) > COLUMNS_IGNORED_LISTED
+        else []
+    )
+    set_report_date(fh, path, [r for r in peek.rows if r[0] < match.row - match.stacked])
     text_cols = [c for f, c in match.columns.items() if report.column(f).kind in TEXT_KINDS]
-    grid = source.load(peek, match.row, text_cols)
-    rows = build_rows(grid, match, products)
+    grid = source.load(peek, match.row, text_cols, match.columns_to_load(MAX_COLUMNS_LOADED))
+    rows = build_rows(grid, match, products, owner_statuses(report, mappings))
+    rows.problems.extend(_header_notes(match))
     if rows.rows_read == 0:
         raise ExportFileError(
             f"no data rows below the header ({_sheet_words(peek.name)}header row {match.row})"
@@ -357,7 +403,27 @@ def _read_export(
         check_incurred(rows)
     fh.rows_read = rows.rows_read
     fh.products_to_other = rows.products_to_other
-    return fh, _FileRead(fh, report, rows, path.stat().st_mtime)
+    return fh, DatedFile(fh, report, rows, path.stat().st_mtime)
+
+
+def _header_notes(match: HeaderMatch) -> list[Problem]:
+    """Two columns matching one field; a header stacked on two rows."""
+    out = []
+    for fld, used, ignored in match.doubles:
+        out.append(Problem(
+            match.row, ignored,
+            f'"{match.labels[ignored]}" and "{match.labels[used]}" ({column_letter(used)}'
+            f"{match.row}) both name {match.report.column(fld).canonical}: "
+            f'"{match.labels[used]}" is the closer name and is used, this column is ignored',
+        ))
+    if match.stacked:
+        first = min(match.labels)
+        out.append(Problem(
+            match.row - 1, first,
+            f"the header is written on two rows ({match.row - 1} and {match.row}): read as one, "
+            "each column's two labels joined",
+        ))
+    return out
 
 
 def _no_header(
@@ -386,6 +452,7 @@ def _no_header(
         ):
             fh.report, fh.sheet, fh.header_row = near.report.key, sheet, near.row
             return ExportFileError(f"{near.report.title} report, but {near.missing_message(sheet)}")
+        fh.near_miss = True
         return ExportFileError(
             f"not a recognised export (no header row of a report among the first "
             f"{HEADER_SEARCH_ROWS} rows); closest: the {near.report.title} report at "
@@ -399,77 +466,10 @@ def _no_header(
     )
 
 
-def _set_report_date(fh: FileHealth, path: Path, title_rows: list) -> None:
-    found = report_date_from_titles(title_rows)
-    if found:
-        fh.report_date, fh.report_date_source = found, "title row"
-        return
-    found = date_from_file_name(path.name)
-    if found:
-        fh.report_date, fh.report_date_source = found, "file name"
-        return
-    fh.report_date = dt.date.fromtimestamp(path.stat().st_mtime)
-    fh.report_date_source = "modification time"
-
-
-def date_from_file_name(name: str) -> dt.date | None:
-    """``2025-10-31 claims.xlsx`` -> 2025-10-31; ``2025-10_Claims.xlsx`` -> 2025-10-31 (the
-    month's end)."""
-    m = _NAME_DATE.search(name)
-    if not m:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    day = int(m.group(3)) if m.group(3) else calendar.monthrange(year, month)[1]
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-# -- checks that need the as-of date --------------------------------------------------------------
-
-
-def _check_dates(r: _FileRead, as_of: dt.date) -> None:
-    """Dates after the as-of date (see the module docstring) become bad values."""
-    t = r.rows.table
-    report = r.report
-    limit_event = pd.Timestamp(as_of)
-    limit_term = pd.Timestamp(as_of + TERM_DATE_HORIZON)
-    drop = np.zeros(len(t), dtype=bool)
-    for fld in list(t.columns):
-        if fld == "_row" or report.column(fld).kind not in ("date", "month"):
-            continue
-        col = report.column(fld)
-        event = (report.key, fld) in EVENT_DATES
-        limit = limit_event if event else limit_term
-        if col.kind == "month":
-            limit = limit_event.to_period("M").to_timestamp()
-        late = (t[fld] > limit).fillna(False).to_numpy()
-        if not late.any():
-            continue
-        why = (
-            f"is after the as-of date {as_of:%Y-%m-%d}"
-            if event
-            else (f"is more than two years after the as-of date {as_of:%Y-%m-%d}")
-        )
-        suffix = "" if col.required else f" ({col.canonical} left blank)"
-        for row, value in zip(t["_row"][late], t[fld][late]):
-            r.rows.problems.append(
-                Problem(int(row), r.rows.columns[fld], f"{value:%Y-%m-%d} {why}{suffix}")
-            )
-        if col.required:
-            drop |= late
-        else:
-            t.loc[late, fld] = pd.NaT
-    if drop.any():
-        r.rows.table = t[~drop].reset_index(drop=True)
-        r.rows.bad_rows += int(drop.sum())
-
-
-def _finish_file(r: _FileRead) -> None:
+def _finish_file(r: DatedFile) -> None:
     """Row counts, the 5% rule, the problems with their cell addresses, the period covered."""
     fh, rows = r.health, r.rows
-    fh.rows_rejected = rows.bad_rows
+    fh.rows_rejected = rows.bad_rows + rows.unknown_status_rows
     sheet = f"{fh.sheet}!" if fh.sheet else ""
     rows.problems.sort(key=lambda p: (p.row, p.col))
     messages = [

@@ -6,11 +6,14 @@ serves both. Layout (written by ``agency_xl.dashboards.settings_sheet``):
 - a cell labelled "Exports folder" with the folder in the cell two to its right;
 - rows whose column A holds a setting key such as ``profitability.expense_ratio``, value in column C;
 - a table headed "Report | Your column name | Canonical column" (column mapping);
-- a table headed "Your product name | Canonical product" (product mapping).
+- a table headed "Your product name | Canonical product" (product mapping);
+- a table headed "Report | Your status | Canonical status" (status mapping: a status the AMS
+  writes that the reader does not know, such as "Pending Cancel", mapped to one it does).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from agency_xl.assumptions import Assumptions, settings_rows, with_values
 EXPORTS_LABEL = "Exports folder"
 COLUMN_MAP_HEADER = ("Report", "Your column name", "Canonical column")
 PRODUCT_MAP_HEADER = ("Your product name", "Canonical product")
+STATUS_MAP_HEADER = ("Report", "Your status", "Canonical status")
 SETTINGS_SHEET = "Settings"
 EXAMPLE_NOTE = "Example:"  # the note under each mapping table starts so
 
@@ -81,28 +85,15 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
             out.problems.append(f"{cells[key]}: setting {key} = {value!r} not used ({msg}); default kept")
     out.assumptions = a
 
-    pos = _find(rows, COLUMN_MAP_HEADER)
-    if pos:
-        r0, c0 = pos
-        for r in range(r0 + 1, len(rows)):
-            row = list(rows[r]) + [None] * (c0 + 3)
-            report, theirs, canonical = (_text(v) for v in row[c0:c0 + 3])
-            if (not theirs and not canonical) or report.startswith(EXAMPLE_NOTE):
-                continue
-            key = report.lower() if report else ""
-            by_title = {rep.title.lower(): rep.key for rep in REPORTS.values()}
-            key = by_title.get(key, key)
-            if key and key not in REPORTS:
-                out.problems.append(f"{where}!row {r + 1}: column mapping names unknown report {report!r}")
-                continue
-            cols = [c.canonical for rep in ([REPORTS[key]] if key else REPORTS.values()) for c in rep.columns]
-            match = next((c for c in cols if c.lower() == canonical.lower()), None)
-            if not theirs or match is None:
-                out.problems.append(
-                    f"{where}!row {r + 1}: column mapping {theirs!r} -> {canonical!r} not used "
-                    f"(the canonical column must be one of the report's columns)")
-                continue
-            out.mappings.columns[(key, theirs)] = match
+    for r, key, theirs, canonical in _report_table(rows, COLUMN_MAP_HEADER, "column", where, out):
+        cols = [c.canonical for rep in ([REPORTS[key]] if key else REPORTS.values()) for c in rep.columns]
+        match = next((c for c in cols if c.lower() == canonical.lower()), None)
+        if not theirs or match is None:
+            out.problems.append(
+                f"{where}!row {r + 1}: column mapping {theirs!r} -> {canonical!r} not used "
+                f"(the canonical column must be one of the report's columns)")
+            continue
+        out.mappings.columns[(key, theirs)] = match
     pos = _find(rows, PRODUCT_MAP_HEADER)
     if pos:
         r0, c0 = pos
@@ -118,7 +109,57 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
                     f"(use one of {', '.join(PRODUCTS)})")
                 continue
             out.mappings.products[theirs] = match
+    _status_mappings(rows, where, out)
     return out
+
+
+def _report_key(report: str) -> str:
+    """A report named on Settings, by its key or title ("" for any report)."""
+    by_title = {rep.title.lower(): rep.key for rep in REPORTS.values()}
+    return by_title.get(report.lower(), report.lower()) if report else ""
+
+
+def _report_table(
+    rows: list[list[Any]], header: tuple[str, ...], what: str, where: str, out: OwnerSettings
+) -> Iterator[tuple[int, str, str, str]]:
+    """The filled rows of a "Report | your name | canonical name" table under ``header``: (row
+    index, report key or "" for any report, your name, canonical name). A row naming a report
+    that does not exist is reported and passed by."""
+    pos = _find(rows, header)
+    if not pos:
+        return
+    r0, c0 = pos
+    for r in range(r0 + 1, len(rows)):
+        row = list(rows[r]) + [None] * (c0 + 3)
+        report, theirs, canonical = (_text(v) for v in row[c0:c0 + 3])
+        if (not theirs and not canonical) or report.startswith(EXAMPLE_NOTE):
+            continue
+        key = _report_key(report)
+        if key and key not in REPORTS:
+            out.problems.append(f"{where}!row {r + 1}: {what} mapping names unknown report {report!r}")
+            continue
+        yield r, key, theirs, canonical
+
+
+def _status_mappings(rows: list[list[Any]], where: str, out: OwnerSettings) -> None:
+    """The status mapping table: (report or any, the owner's status) -> canonical status. A row
+    whose canonical status no report (or not the report named) has is reported, not used."""
+    for r, key, theirs, canonical in _report_table(rows, STATUS_MAP_HEADER, "status", where, out):
+        reports = [REPORTS[key]] if key else list(REPORTS.values())
+        known = [s for rep in reports for s in rep.status_values]
+        if not known:
+            out.problems.append(
+                f"{where}!row {r + 1}: status mapping {theirs!r} -> {canonical!r} not used (the "
+                f"{REPORTS[key].title} report has no status the reader maps)")
+            continue
+        match = next((s for s in known if s.lower() == canonical.lower()), None)
+        if not theirs or match is None:
+            choices = ", ".join(dict.fromkeys(known))
+            out.problems.append(
+                f"{where}!row {r + 1}: status mapping {theirs!r} -> {canonical!r} not used "
+                f"(the canonical status must be one of {choices})")
+            continue
+        out.mappings.statuses[(key, theirs)] = match
 
 
 def read_settings_workbook(path: str | Path) -> OwnerSettings:

@@ -1,4 +1,6 @@
-"""The Data Health sheet: per file, what was read, skipped or rejected and why."""
+"""The Data Health sheet: per file, what was read, skipped or rejected and why; per report, how
+far its data reaches (the day its figures' windows end); and every problem, named by file and
+cell."""
 
 from __future__ import annotations
 
@@ -28,8 +30,9 @@ def build(data: AmsData | None) -> Sheet:
     files = data.health.files if data else []
     rows = []
     for f in sorted(files, key=lambda f: f.path.lower())[:FILE_ROWS]:
-        state = "REJECTED" if f.rejected else "SKIPPED" if f.skipped else "OK"
-        why = f.rejected or f.skipped or (f"{len(f.problems)} row problems" if f.problems else "")
+        state = ("REJECTED" if f.rejected else "SKIPPED" if f.skipped else
+                 "NOT USED" if f.set_aside else "OK")
+        why = f.rejected or f.skipped or f.set_aside or (f"{len(f.problems)} problems" if f.problems else "")
         rows.append([
             f.path, REPORTS[f.report].title if f.report else None, f.sheet, f.header_row,
             _d(f.report_date), f.report_date_source, f.rows_read, f.rows_rejected, state, why,
@@ -50,6 +53,29 @@ def build(data: AmsData | None) -> Sheet:
         "problems", f"A{FILE_ROWS + 9}", ["Problem"], [[p] for p in problems], n_rows=PROBLEM_ROWS,
         formats=["@"],
     ))
+    sheet.labels.append(Label("O4", "Reports: how far each one's data reaches", "heading"))
+    sheet.blocks.append(Block(
+        "reports", "O5", ["Report", "Files used", "Rows", "Data from", "Figures end on"],
+        _report_rows(data), n_rows=len(REPORTS),
+        formats=["@", "#,##0", "#,##0", "yyyy-mm-dd", "yyyy-mm-dd"],
+    ))
     sheet.column_widths = {0: 42, 1: 30, 2: 12, 3: 8, 4: 11, 5: 16, 6: 9, 7: 9, 8: 10, 9: 60, 10: 30,
-                           11: 24, 12: 24}
+                           11: 24, 12: 24, 13: 3, 14: 34, 15: 10, 16: 9, 17: 11, 18: 14}
     return sheet
+
+
+def _report_rows(data: AmsData | None) -> list[list]:
+    """One row per report: files used, rows, and the first and last day its data covers (the
+    last is where its figures' windows end; ``AmsData.coverage``)."""
+    if data is None:
+        return []
+    rows = []
+    for key, report in REPORTS.items():
+        table = data.table(key)
+        used = [f for f in data.health.files
+                if f.report == key and not (f.rejected or f.skipped or f.set_aside)]
+        first, last = data.coverage.get(key, (None, None))
+        title = report.title + (" (from the book)" if key == "sales" and data.sales_derived else "")
+        rows.append([title, len(used), len(table) if table is not None else None, _d(first),
+                     _d(last)])
+    return rows

@@ -1,6 +1,6 @@
 """The Settings sheet: the exports folder, every assumption with its default, unit and meaning,
-and the owner's column and product mapping tables. All of it is owner input: the template writes
-it once and a refresh only reads it."""
+and the owner's column, product and status mapping tables. All of it is owner input: the template
+writes it once and a refresh only reads it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from agency_xl.assumptions.sheet import (
     COLUMN_MAP_HEADER,
     EXPORTS_LABEL,
     PRODUCT_MAP_HEADER,
+    STATUS_MAP_HEADER,
 )
 from agency_xl.dashboards.spec import Input, Label, Sheet, rc_to_cell
 
@@ -49,14 +50,20 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
     sheet.labels.append(Label("K6", "Your product names (when the AMS names a product differently)", "heading"))
     for i, h in enumerate(PRODUCT_MAP_HEADER):
         sheet.labels.append(Label(rc_to_cell(6, 10 + i), h, "header"))
+    sheet.labels.append(Label("N6", "Your status names (a status Data Health lists as not known)", "heading"))
+    for i, h in enumerate(STATUS_MAP_HEADER):
+        sheet.labels.append(Label(rc_to_cell(6, 13 + i), h, "header"))
     for r in range(7, 7 + MAPPING_ROWS):
-        for c in (6, 7, 8, 10, 11):
+        for c in (6, 7, 8, 10, 11, 13, 14, 15):
             sheet.inputs.append(Input(rc_to_cell(r, c), None, "@"))
     sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 6),
                               'Example: Report "Book of business (All Purpose Audit)", your column '
                               '"Pol Ref", canonical column "Policy Number".', "note"))
     sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 10),
                               'Example: "Boat Owners" -> "Specialty".', "note"))
+    sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 13),
+                              'Example: Report "Book of business (All Purpose Audit)", your status '
+                              '"Pending Cancel", canonical status "In Force".', "note"))
     sheet.column_widths = {0: 30, 1: 34, 2: 14, 3: 12, 4: 120, 5: 3, 6: 34, 7: 22, 8: 26, 9: 3,
-                           10: 26, 11: 20}
+                           10: 26, 11: 20, 12: 16, 13: 34, 14: 20, 15: 18}
     return sheet

@@ -19,6 +19,7 @@ import functools
 import inspect
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -202,10 +203,22 @@ def number(x: Any, name: str, lo: float | None = None, hi: float | None = None,
     return v
 
 
+# Commas are thousands separators only ("42,000.50"); a decimal comma ("42000,50", "1,5") is
+# refused rather than read as 4,200,050 or 15.
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?%?$")
+
+
 def _parse_number_text(s: str, name: str, lo: float | None, hi: float | None) -> float:
-    t = s.strip().replace(",", "").replace("$", "")
+    t = s.strip().replace("$", "")
     negative = t.startswith("(") and t.endswith(")")
     t = t.strip("()")
+    if "," in t:
+        if not _THOUSANDS.match(t):
+            raise ArgError(
+                f"{name} must be {_describe(lo, hi)}, not {s!r} (commas only between thousands; "
+                "write a decimal point, 42000.50)"
+            )
+        t = t.replace(",", "")
     scale = 1.0
     if t.endswith("%"):
         t, scale = t[:-1], 0.01

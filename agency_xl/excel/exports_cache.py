@@ -8,7 +8,6 @@ it is done at most once per ``CHECK_SECONDS``; a call in between costs a diction
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -19,13 +18,19 @@ CHECK_SECONDS = 2.0
 
 
 def folder_stamp(folder: Path) -> tuple:
-    """What identifies the folder's contents: (name, size, mtime) of every visible file."""
+    """What identifies the folder's contents: (name, size, mtime) of every visible file. The
+    reader's own listing, so a link that leads nowhere (a loop) is passed by here as there."""
+    from agency_xl.ams.folder import list_folder
+
     out = []
-    with os.scandir(folder) as it:
-        for e in it:
-            if e.is_file() and not e.name.startswith((".", "~$")):
-                st = e.stat()
-                out.append((e.name, st.st_size, st.st_mtime_ns))
+    for path in list_folder(Path(folder)).files:
+        if path.name.startswith((".", "~$")):
+            continue
+        try:
+            st = path.stat()
+        except OSError:  # removed since the listing
+            continue
+        out.append((path.name, st.st_size, st.st_mtime_ns))
     return tuple(sorted(out))
 
 
