@@ -197,3 +197,18 @@ def test_a_workbook_built_for_another_xlwings_stops_before_anything_is_read(owne
     assert f'agency-xl template --out "{original}"' in done.error
     assert calls == {} and book.assignments == []  # the exports were never read, nothing written
     assert [a["prompt"] for a in book.app.alerts] == [done.message()]
+
+
+def test_a_folder_with_no_report_is_a_message_and_the_dashboards_stay(owner_book, monkeypatch):
+    """Issue 10.13 on the Refresh button: an exports folder that exists but holds no report stops
+    the refresh with the reader's message; no dashboard is blanked."""
+    from agency_xl.ams import AmsData, DataHealth
+
+    book, _, tmp_path = owner_book
+    monkeypatch.setattr(live, "read_exports",
+                        lambda folder, mappings=None, as_of=None, progress=None:
+                        AmsData(health=DataHealth(folder=str(folder))))
+    done = live.refresh_book(book)
+    assert "empty" in done.error and str(tmp_path / "exports") in done.error
+    assert book.assignments == []
+    assert [a["prompt"] for a in book.app.alerts] == [done.message()]

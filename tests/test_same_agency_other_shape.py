@@ -228,8 +228,6 @@ def test_every_file_with_its_rows_in_another_order(sample, tmp_path):
     assert changed(base, got) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10.10: an alias of a field is accepted only in the report that "
-                                       "lists it ('Product Line' is the book's, the sales report rejects it)")
 def test_an_alias_listed_for_the_field_in_another_report(sample, tmp_path):
     """AMS_EXPORTS.md: an alias listed for a canonical field in one report is accepted for that
     field in every report that has it. The New Business report with its LOB column called

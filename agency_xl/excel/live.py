@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from agency_xl.ams import read_exports
+from agency_xl.ams import read_exports, require_reports
 from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
 from agency_xl.dashboards import build_all
 from agency_xl.dashboards.spec import Block, Sheet
@@ -226,7 +226,8 @@ def refresh_book(book: Any, now: dt.datetime | None = None) -> Refreshed:
         status("agency_xl: reading Settings")
         owner = parse_settings(book.sheets[SETTINGS_SHEET].used_range.value or [], SETTINGS_SHEET)
         done.folder = resolve_folder(owner.exports_folder, book.fullname)
-        data = read_exports(done.folder, owner.mappings, progress=status)
+        # A folder with no report in it must not blank the dashboards (issue 10.13).
+        data = require_reports(read_exports(done.folder, owner.mappings, progress=status))
         data.health.notes.extend(owner.problems)
         sheets = build_all(data, owner.assumptions, str(done.folder), now or dt.datetime.now())
         if not any(s.workbook_name(b) in book.names for s in sheets for b in s.blocks):
