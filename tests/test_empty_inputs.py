@@ -60,6 +60,12 @@ def _single_month(d: AmsData) -> None:
     d.growth = d.growth[d.growth["month"] == d.growth["month"].max()]
 
 
+def _all_dated(d: AmsData, day: dt.date) -> None:
+    """The book and every other export dated ``day`` (their data stays where it was)."""
+    d.as_of = day
+    d.coverage = {key: (first, day) for key, (first, _) in d.coverage.items()}
+
+
 CASES = {
     "empty lead log": lambda d: setattr(d, "leads", d.leads.iloc[0:0]),
     "all leads older than the window": _old_leads,
@@ -71,8 +77,10 @@ CASES = {
     "empty book of business": lambda d: setattr(d, "policies", d.policies.iloc[0:0]),
     "a single household": _single_household,
     "a single month of history": _single_month,
-    "run date far in the future": lambda d: setattr(d, "as_of", dt.date(2052, 6, 15)),
-    "run date far in the past": lambda d: setattr(d, "as_of", dt.date(1999, 6, 15)),
+    # Every file dated decades away (the reader warns; the windows follow the dates): each report's
+    # coverage ends there too, so every window moves.
+    "run date far in the future": lambda d: _all_dated(d, dt.date(2052, 6, 15)),
+    "run date far in the past": lambda d: _all_dated(d, dt.date(1999, 6, 15)),
     "1e308 premiums": lambda d: setattr(d, "policies", d.policies.assign(annual_premium=1e308)),
     "1e308 claims": lambda d: setattr(d, "claims", d.claims.assign(incurred_loss=1e308, paid_loss=1e308)),
     "1e308 commissions": lambda d: setattr(d, "commissions",
@@ -130,6 +138,16 @@ def test_profitability_says_no_claims_in_the_window(sample, case):
 def test_referrals_sheet_says_no_data_in_the_window(sample):
     sheets = build_all(_variant(sample, "no referrals"), Assumptions(), "exports")
     assert _status(sheets, "Referrals").startswith("No data in the window (Nov 2024 - Oct 2025)")
+
+
+def test_only_the_books_run_date_mistyped_moves_only_the_books_windows(sample):
+    """Issue 10.7: each figure's window ends where its own export's data ends. A book whose run
+    date says 2052 leaves the lead and referral windows where their own exports end."""
+    data = copy.copy(sample)
+    data.as_of = dt.date(2052, 6, 15)
+    sheets = build_all(data, Assumptions(), "exports")
+    for name in ("Leads", "Referrals"):
+        assert "12 months = Nov 2024 - Oct 2025" in _status(sheets, name), name
 
 
 def test_a_run_date_decades_away_leaves_the_windows_empty_not_broken(sample):
