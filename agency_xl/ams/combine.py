@@ -81,6 +81,7 @@ def row_keys(report: Report, frame: pd.DataFrame) -> np.ndarray:
     partial = keys.isna().any(axis=1).to_numpy() | (len(key_fields) < len(report.row_key))
     if partial.any():
         whole = _hash(_normalised(report, frame[partial], fields))
+        out = out.copy()  # pandas hands back a read-only view of its hashes (copy-on-write)
         out[partial] = whole ^ np.uint64(0x9E3779B97F4A7C15)  # apart from any complete key
     return out
 
