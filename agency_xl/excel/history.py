@@ -138,10 +138,10 @@ def record(path: str | Path, snapshot: Snapshot, refreshed_at: dt.datetime) -> N
     ValueError or TypeError for a snapshot holding what cannot be stored (a month not "YYYY-MM", a
     KPI that is neither number nor text). Either way the file is left exactly as it was."""
     path = Path(path)
-    with _connection(path, "record this refresh in it") as conn:
+    with _connection(path, _writing(path)) as conn:
         conn.execute("BEGIN IMMEDIATE")  # the write lock now, before any work, or a clear "in use"
         try:
-            _check_or_create(conn, path, "record this refresh in it", create=True)
+            _check_or_create(conn, _writing(path), create=True)
             as_of = _day(snapshot.as_of, "as_of")
             old = conn.execute("SELECT id FROM snapshots WHERE as_of = ?", (as_of,)).fetchone()
             if old is not None:
@@ -289,8 +289,27 @@ def months_between(made_from: dt.date, month: str) -> int:
 
 # --- the file ------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Use:
+    """What a message about the file says: the file as the owner knows it, what could not be done,
+    and how to try again."""
+
+    file: str
+    doing: str
+    again: str
+
+
+def _writing(path: Path) -> _Use:
+    return _Use(str(path), "record this refresh in it", "refresh again")
+
+
+def _read_use(path: Path) -> _Use:
+    # Read by worksheet functions and sheets beside the workbook: its name is enough, and short.
+    return _Use(path.name, "read it", "try again")
+
+
 @contextmanager
-def _connection(path: Path, doing: str) -> Iterator[sqlite3.Connection]:
+def _connection(path: Path, use: _Use) -> Iterator[sqlite3.Connection]:
     """A connection to ``path`` (SQLite creates the file when missing; a read-only file is opened
     read-only). Any SQLite or file-system error in the block becomes a HistoryError saying what
     happened and what to do."""
@@ -300,10 +319,10 @@ def _connection(path: Path, doing: str) -> Iterator[sqlite3.Connection]:
         conn = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
         yield conn
     except sqlite3.Error as exc:
-        raise HistoryError(_explain(path, exc, doing)) from exc
+        raise HistoryError(_explain(exc, use)) from exc
     except OSError as exc:
-        raise HistoryError(f"the history file {path} could not be used ({exc}), so agency_xl could not "
-                           f"{doing}") from exc
+        raise HistoryError(f"the history file {use.file} could not be used ({exc}), so agency_xl could "
+                           f"not {use.doing}") from exc
     finally:
         if conn is not None:
             conn.close()
@@ -318,14 +337,12 @@ def _reading(path: str | Path) -> Iterator[sqlite3.Connection | None]:
     if not path.exists():
         yield None
         return
-    with _connection(path, "read its history") as conn:
-        if _check_or_create(conn, path, "read its history", create=False):
-            yield conn
-        else:
-            yield None
+    use = _read_use(path)
+    with _connection(path, use) as conn:
+        yield conn if _check_or_create(conn, use, create=False) else None
 
 
-def _check_or_create(conn: sqlite3.Connection, path: Path, doing: str, create: bool) -> bool:
+def _check_or_create(conn: sqlite3.Connection, use: _Use, create: bool) -> bool:
     """Is ``conn`` a history file this agency_xl can use? An empty file gets the schema when
     ``create`` (inside the caller's transaction); returns False for an empty file otherwise.
     Raises HistoryError for another program's database, a damaged file or a newer schema."""
@@ -338,47 +355,47 @@ def _check_or_create(conn: sqlite3.Connection, path: Path, doing: str, create: b
             conn.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
         return create
     if "schema_version" not in tables:
-        raise HistoryError(f"{path} is a database of another program, not an agency_xl history file, so "
-                           f"agency_xl did not {doing}; rename or move that file (a new history file is "
-                           f"started at the next refresh)")
+        raise HistoryError(f"{use.file} is a database of another program, not an agency_xl history file, "
+                           f"so agency_xl did not {use.doing}; rename or move that file (a new history "
+                           f"file is started at the next refresh)")
     found = conn.execute("SELECT version FROM schema_version").fetchall()
     version = found[0][0] if len(found) == 1 else None
     if isinstance(version, int) and version > SCHEMA_VERSION:
-        raise HistoryError(f"the history file {path} was written by a newer agency_xl (history version "
-                           f"{version}; this one knows version {SCHEMA_VERSION}), so it did not {doing}; "
-                           f"upgrade agency_xl (see the README, 'Upgrading') and refresh again")
+        raise HistoryError(f"the history file {use.file} was written by a newer agency_xl (history version "
+                           f"{version}; this one knows version {SCHEMA_VERSION}), so it did not {use.doing}; "
+                           f"upgrade agency_xl (README, 'Upgrading') and {use.again}")
     if version != SCHEMA_VERSION or not TABLES <= tables:
-        raise HistoryError(_damaged(path, doing, f"history version {version!r}, tables {sorted(tables)}"))
+        raise HistoryError(_damaged(use, f"history version {version!r}, tables {', '.join(sorted(tables))}"))
     if create:  # before writing: a damaged file is reported, not written to
         problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
         if problems != ["ok"]:
-            raise HistoryError(_damaged(path, doing, problems[0]))
+            raise HistoryError(_damaged(use, " ".join(problems[0].split())))
     return True
 
 
-def _damaged(path: Path, doing: str, detail: str) -> str:
-    return (f"the history file {path} is damaged ({detail}), so agency_xl did not {doing}; move it "
-            f"elsewhere or delete it (it only keeps past refreshes; the next refresh starts a new one)")
+def _damaged(use: _Use, detail: str) -> str:
+    return (f"the history file {use.file} is damaged ({detail}), so agency_xl did not {use.doing}; move "
+            f"it elsewhere or delete it (it only keeps past refreshes; the next refresh starts a new one)")
 
 
-def _explain(path: Path, exc: sqlite3.Error, doing: str) -> str:
+def _explain(exc: sqlite3.Error, use: _Use) -> str:
     """The owner's words for a SQLite error on the history file."""
     code = getattr(exc, "sqlite_errorname", "")  # Python 3.11+; the message below otherwise
     text = str(exc).lower()
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return (f"the history file {path} is in use by another program (another refresh, or a program "
-                f"that has it open), so agency_xl could not {doing}; close that program or wait for "
-                f"the other refresh to finish, then refresh again")
+        return (f"the history file {use.file} is in use by another program (another refresh, or a "
+                f"program that has it open), so agency_xl could not {use.doing}; close that program or "
+                f"let the other refresh finish, and {use.again}")
     if code.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
-        return (f"the history file {path} is read-only, so agency_xl could not {doing}; clear "
-                f"'Read-only' in the file's Properties (or move the workbook to a folder you can write "
-                f"to) and refresh again")
+        return (f"the history file {use.file} is read-only, so agency_xl could not {use.doing}; clear "
+                f"'Read-only' in the file's Properties (or keep the workbook in a folder you can write "
+                f"to) and {use.again}")
     if code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in text or "malformed" in text:
-        return _damaged(path, doing, str(exc))
+        return _damaged(use, str(exc))
     if code.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")) or "unable to open" in text:
-        return (f"the history file {path} cannot be opened or created (is its folder read-only, or "
-                f"gone?), so agency_xl could not {doing}; keep the workbook in a folder you can write "
-                f"to and refresh again")
+        return (f"the history file {use.file} cannot be opened or created (is its folder read-only, or "
+                f"gone?), so agency_xl could not {use.doing}; keep the workbook in a folder you can "
+                f"write to and {use.again}")
     if code.startswith("SQLITE_FULL") or "disk is full" in text:
-        return f"the disk holding {path} is full, so agency_xl could not {doing}; free some space and refresh again"
-    return f"the history file {path} could not be used ({exc}), so agency_xl could not {doing}"
+        return f"the disk holding {use.file} is full, so agency_xl could not {use.doing}; free some space and {use.again}"
+    return f"the history file {use.file} could not be used ({exc}), so agency_xl could not {use.doing}"
