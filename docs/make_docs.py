@@ -47,7 +47,8 @@ def functions_md() -> str:
             lines += ["", f"Result unit: {f.unit or 'number'}. Example: `{f.example_formula()}` returns "]
             if reads_history(f):
                 lines[-1] += ("a table: a header row (\"As of\" and the name), then the as-of date and the "
-                              "value of every refresh recorded in the history file beside the workbook.")
+                              "value of each refresh recorded in the history file beside the workbook (the "
+                              "last N when `last` is given).")
             elif isinstance(value, list):
                 head = value[:6]
                 lines[-1] += "a table:"

@@ -359,8 +359,8 @@ class _Caller:
         self.sheet = type("Sheet", (), {"book": book})()
 
 
-def _history_cell(book: Path, name: object) -> list[list]:
-    return xh.call_like_excel(UDFS, "AMS_HISTORY", name, caller=_Caller(book))
+def _history_cell(book: Path, name: object, last: object = xh.MISSING) -> list[list]:
+    return xh.call_like_excel(UDFS, "AMS_HISTORY", name, last, caller=_Caller(book))
 
 
 def test_ams_history_spills_the_series_as_dates_and_values(tmp_path):
@@ -373,7 +373,13 @@ def test_ams_history_spills_the_series_as_dates_and_values(tmp_path):
     assert _history_cell(book, "profitability.bonus_status")[2] == [dt.datetime(2025, 10, 31), "FULL_BONUS"]
     # Registered with xlwings' value conversion, not "raw": that is what turns the dates into Excel dates.
     assert UDFS.AMS_HISTORY.__xlfunc__["ret"]["options"].get("convert") != "raw"
-    assert "Application.Volatile" in xh.vba_wrappers(UDFS).split("Function AMS_HISTORY(name)")[1].split("End Function")[0]
+    assert "Application.Volatile" in \
+        xh.vba_wrappers(UDFS).split("Function AMS_HISTORY(name, Optional last)")[1].split("End Function")[0]
+    # The last N refreshes only, for a chart of the last year.
+    assert _history_cell(book, "households", 1) == [["As of", "households"], [dt.datetime(2025, 10, 31), 1011.0]]
+    assert _history_cell(book, "households", 5)[1:] == [[dt.datetime(2025, 9, 30), 1000.0],
+                                                        [dt.datetime(2025, 10, 31), 1011.0]]
+    assert _history_cell(book, "households", 0) == [["#VALUE! last must be a number between 1 and 100000"]]
 
 
 def test_ams_history_matches_names_as_the_owner_types_them(tmp_path):
@@ -406,7 +412,12 @@ def test_what_if_shows_ams_history_as_a_spilled_formula():
 
     sheet = whatif.build(None)
     formula = next(f for f in sheet.formulas if f.formula.startswith("=AMS_HISTORY("))
-    assert formula.formula == '=AMS_HISTORY("profitability.combined_ratio")' and formula.spill
+    assert formula.formula == '=AMS_HISTORY("profitability.combined_ratio", 12)'
+    # Room below it for the header and the last 12 refreshes, so the table can grow without running
+    # into the next example (#SPILL!).
+    assert formula.spill == (13, 2)
+    below = [f for f in sheet.formulas if int(f.cell[1:]) > int(formula.cell[1:])]
+    assert min(int(f.cell[1:]) for f in below) > int(formula.cell[1:]) + 12
 
 
 # --- the command-line refresh ---------------------------------------------------------------------

@@ -66,6 +66,14 @@ def as_table(value: Any) -> list[list[Any]]:
     return [r + [None] * (cols - len(r)) for r in table]
 
 
+def history_room(f: WorksheetFunction) -> list[list[Any]]:
+    """The rows a history example spills into in Excel: its header and one row for each of the last
+    N refreshes its example asks for (its last argument), kept blank here so the table can grow
+    refresh by refresh until N without running into the next example (#SPILL!)."""
+    last = int(excel_args(f.example)[-1])
+    return [[None, None] for _ in range(last + 1)]
+
+
 def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = None) -> Sheet:
     """The What-If sheet. ``exports_folder``: the folder being refreshed (None for the empty
     template), whose figures the AMS_METRIC examples show. ``metrics``: that folder's
@@ -104,7 +112,7 @@ def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = No
         if f.returns == "table":
             # Always a dynamic-array formula, whatever this example gave (a table, an error text,
             # nothing yet): entered as a plain formula Excel 365 would show =@NAME() and one cell.
-            table = as_table(value)
+            table = as_table(value) if not reads_history(f) else history_room(f)
             rows, cols = len(table), len(table[0])
             if isinstance(value, list):
                 shown = f"a table of {rows - 1} rows (right)"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agency_xl.excel import history
-from agency_xl.excel.catalog import MAX_TEXT, ArgError, cell, date_value, text, worksheet_function
+from agency_xl.excel.catalog import MAX_TEXT, ArgError, cell, date_value, integer, text, worksheet_function
 from agency_xl.excel.exports_cache import CACHE
 
 CATEGORY = "Agency - Your data"
@@ -227,17 +227,19 @@ def AMS_METRICS(exports_folder: Any = None, caller: Any = None) -> list[list[Any
     {
         "name": "The figure's name, e.g. \"retention\", \"profitability.combined_ratio\" or "
                 "\"segments.share_by_tier.Elite\".",
+        "last": "Optional. Only the last N refreshes, e.g. 12 (a chart of the last year); by default all.",
         "caller": "Filled in by Excel: the calling cell (not typed).",
     },
-    example='"profitability.combined_ratio"',
+    example='"profitability.combined_ratio", 12',
     returns="table",
     unit="table",
     kinds={"name": "text", "caller": "caller"},
     volatile=True,  # a Refresh adds to the history file without any argument changing
     dates=True,
 )
-def AMS_HISTORY(name: Any, caller: Any = None) -> list[list[Any]]:
+def AMS_HISTORY(name: Any, last: Any = None, caller: Any = None) -> list[list[Any]]:
     wanted = text(name, "name")
+    keep = integer(last, "last", 1, 100_000) if cell(last, "last") is not None else None
     if caller is None:
         raise ArgError("there is no calling workbook to find the history file beside")
     try:
@@ -245,6 +247,8 @@ def AMS_HISTORY(name: Any, caller: Any = None) -> list[list[Any]]:
         key, series = _history_of(path, ALIASES.get(wanted.lower(), wanted))
     except history.HistoryError as exc:
         raise ArgError(str(exc)) from None
+    if keep is not None:
+        series = series[-keep:]
     rows: list[list[Any]] = [["As of", key]]
     rows += [[dt.datetime.combine(day, dt.time()), value] for day, value in series]
     return rows
