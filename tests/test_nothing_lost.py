@@ -439,6 +439,7 @@ def test_a_write_failing_between_sheets_leaves_the_previous_file(tmp_path, monke
     out = tmp_path / "agency_dashboard.xlsm"
     assert refresh("--exports", SAMPLE, "--out", out) == 0
     before = out.read_bytes()
+    history_before = out.with_name("agency_dashboard.history.sqlite").read_bytes()
     real = builder.write_sheet
     calls = []
 
@@ -453,13 +454,17 @@ def test_a_write_failing_between_sheets_leaves_the_previous_file(tmp_path, monke
     assert "No space left on device" in capsys.readouterr().err
     assert len(calls) == 5
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["agency_dashboard.py", "agency_dashboard.xlsm"]
+    # No temporary file left; the history file of the first refresh, untouched by the failed one.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agency_dashboard.history.sqlite", "agency_dashboard.py",
+                                                          "agency_dashboard.xlsm"]
+    assert out.with_name("agency_dashboard.history.sqlite").read_bytes() == history_before
 
 
 def test_a_write_failing_inside_the_zip_leaves_the_previous_file(tmp_path, monkeypatch, capsys):
     out = tmp_path / "agency_dashboard.xlsx"
     assert refresh("--exports", SAMPLE, "--out", out) == 0
     before = out.read_bytes()
+    history_before = out.with_name("agency_dashboard.history.sqlite").read_bytes()
     real = zipfile.ZipFile.write
     parts = []
 
@@ -474,7 +479,8 @@ def test_a_write_failing_inside_the_zip_leaves_the_previous_file(tmp_path, monke
     assert "No space left on device" in capsys.readouterr().err
     assert len(parts) == 10
     assert out.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["agency_dashboard.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agency_dashboard.history.sqlite", "agency_dashboard.xlsx"]
+    assert out.with_name("agency_dashboard.history.sqlite").read_bytes() == history_before
 
 
 # --- the exports are never modified --------------------------------------------------------------
