@@ -27,10 +27,12 @@ from agency_xl.assumptions import Assumptions
 from agency_xl.cli import main
 from agency_xl.dashboards import build_all, home
 from agency_xl.dashboards.spec import Sheet, cell_to_rc, rc_to_cell
-from agency_xl.dashboards.whatif import excel_args
+from agency_xl.dashboards.whatif import excel_args, reads_history
 from agency_xl.excel import builder, live
 from agency_xl.excel.carry import owned_cells
 from agency_xl.excel.functions import CATALOG
+from agency_xl.excel.refresh_history import record_refresh
+from agency_xl.metrics import all_metrics
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -637,9 +639,25 @@ def metrics_folder(tmp_path_factory):
     return copy_sample(tmp_path_factory.mktemp("metrics") / "exports")
 
 
+class _CallingCell:
+    """What xlwings passes as ``caller``: the calling cell, in a workbook at ``fullname``."""
+
+    def __init__(self, fullname: Path) -> None:
+        self.sheet = type("Sheet", (), {"book": type("Book", (), {"fullname": str(fullname)})()})()
+
+
+@pytest.fixture(scope="module")
+def history_caller(tmp_path_factory, metrics_folder):
+    """A cell of a workbook whose history file holds a refresh of the sample (for AMS_HISTORY)."""
+    book = tmp_path_factory.mktemp("history") / "agency_dashboard.xlsm"
+    assert record_refresh(book, all_metrics(read_exports(metrics_folder), Assumptions())) is None
+    return _CallingCell(book)
+
+
 @pytest.mark.parametrize("name", sorted(CATALOG))
-def test_every_function_answers_bad_arguments_readably(name, metrics_folder):
+def test_every_function_answers_bad_arguments_readably(name, metrics_folder, history_caller):
     f = CATALOG[name]
+    caller = history_caller if reads_history(f) else None  # in Excel, the calling cell
     params = [a for a in f.args if a.kind != "caller"]  # xlwings fills "caller" itself
     example = excel_args(f.example)
     example += [None] * (len(params) - len(example))
@@ -658,7 +676,7 @@ def test_every_function_answers_bad_arguments_readably(name, metrics_folder):
         if folder_at is not None and (real_folder or not changes or
                                       (isinstance(args[folder_at], str) and Path(args[folder_at]).is_dir())):
             args[folder_at] = str(metrics_folder)  # functions reading the exports get a real folder
-        result = xh.call_like_excel(MODULE, name, *args)  # never raises
+        result = xh.call_like_excel(MODULE, name, *args, caller=caller)  # never raises
         assert isinstance(result, list) and all(isinstance(row, list) for row in result)
         cells = [v for row in result for v in row]
         error = [v for v in cells if isinstance(v, str) and v.startswith("#")]

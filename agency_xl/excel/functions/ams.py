@@ -246,7 +246,7 @@ def AMS_HISTORY(name: Any, last: Any = None, caller: Any = None) -> list[list[An
         path = history.history_path(caller.sheet.book.fullname)
         key, series = _history_of(path, ALIASES.get(wanted.lower(), wanted))
     except history.HistoryError as exc:
-        raise ArgError(str(exc)) from None
+        raise ArgError(_short(str(exc))) from None
     if keep is not None:
         series = series[-keep:]
     rows: list[list[Any]] = [["As of", key]]
@@ -269,4 +269,10 @@ def _history_of(path: Path, name: str) -> tuple[str, list[tuple[dt.date, Any]]]:
         return by_lower[name.lower()], history.kpi_series(path, by_lower[name.lower()])
     close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
     hint = f"close names: {', '.join(by_lower[c] for c in close)}" if close else "=AMS_METRICS() lists the names"
-    raise ArgError(f"{name!r} is not in the history; {hint}"[:MAX_TEXT])
+    raise ArgError(_short(f"{name!r} is not in the history; {hint}"))
+
+
+def _short(message: str) -> str:
+    """At most what the cell shows in full with its "#VALUE! " (MAX_TEXT characters in all)."""
+    room = MAX_TEXT - len("#VALUE! ")
+    return message if len(message) <= room else message[:room - 3] + "..."
