@@ -76,7 +76,8 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     from agency_xl.ams import NoReportsFound, require_reports
-    from agency_xl.excel.workbook import check_keepable, write_dashboard
+    from agency_xl.excel.history import history_path
+    from agency_xl.excel.workbook import check_keepable, refresh_dashboard
 
     # Refreshing an existing workbook keeps what the owner typed in it, and by default runs with
     # the settings on its own Settings sheet (his assumptions, mappings and exports folder).
@@ -95,8 +96,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         unchanged = f"{args.out} is unchanged" if previous is not None else "no workbook was written"
         print(f"error: {exc}. Nothing was refreshed: {unchanged}.", file=sys.stderr)
         return 2
-    out = write_dashboard(args.out, data, owner.assumptions, str(folder), dt.datetime.now(),
-                          keep=previous, settings_from=args.settings)
+    out, history_problem = refresh_dashboard(args.out, data, owner.assumptions, str(folder), dt.datetime.now(),
+                                             keep=previous, settings_from=args.settings)
     files = data.health.files
     used = [f for f in files if f.report and not f.rejected and not f.skipped]
     print(f"Read {len(used)} report files ({sum(f.rows_read for f in used):,} rows) from {folder}; "
@@ -112,6 +113,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print(f"{len(problems)} data problems; see the Data Health sheet. First: {problems[0]}")
     kept = " (your own cells in it kept)" if previous is not None else ""
     print(f"Wrote {out}{kept} in {time.perf_counter() - t:.1f} s")
+    if history_problem:
+        print(f"warning: {history_problem}", file=sys.stderr)
+    else:
+        print(f"Recorded this refresh (as of {data.as_of:%Y-%m-%d}) in {history_path(out)}")
     return 0
 
 

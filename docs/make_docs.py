@@ -25,7 +25,7 @@ def _fmt(value: object) -> str:
 
 
 def functions_md() -> str:
-    from agency_xl.dashboards.whatif import example_value, takes_caller
+    from agency_xl.dashboards.whatif import example_value, reads_history, takes_caller
     from agency_xl.excel.functions import CATALOG
 
     lines = ["# Worksheet functions", "",
@@ -45,7 +45,11 @@ def functions_md() -> str:
             lines += [f"| `{a.name}` | {a.help} |" for a in f.args if a.kind != "caller"]
             value = example_value(f, sample if takes_caller(f) else None)
             lines += ["", f"Result unit: {f.unit or 'number'}. Example: `{f.example_formula()}` returns "]
-            if isinstance(value, list):
+            if reads_history(f):
+                lines[-1] += ("a table: a header row (\"As of\" and the name), then the as-of date and the "
+                              "value of each refresh recorded in the history file beside the workbook (the "
+                              "last N when `last` is given).")
+            elif isinstance(value, list):
                 head = value[:6]
                 lines[-1] += "a table:"
                 lines += ["", "| " + " | ".join(_fmt(v) for v in head[0]) + " |",
@@ -55,7 +59,7 @@ def functions_md() -> str:
                     lines.append(f"| ... {len(value) - 6} more rows |")
             else:
                 lines[-1] += f"`{_fmt(value)}`."
-            if takes_caller(f):
+            if takes_caller(f) and not reads_history(f):
                 lines.append("(computed here on the bundled sample exports; in Excel it reads the folder on Settings)")
             lines.append("")
     return "\n".join(lines)

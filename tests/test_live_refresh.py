@@ -212,3 +212,31 @@ def test_a_folder_with_no_report_is_a_message_and_the_dashboards_stay(owner_book
     assert "empty" in done.error and str(tmp_path / "exports") in done.error
     assert book.assignments == []
     assert [a["prompt"] for a in book.app.alerts] == [done.message()]
+
+
+def test_the_refresh_button_records_the_history_beside_the_workbook(owner_book):
+    """Issue 13.3: the Refresh button records its snapshot like the command line does."""
+    from agency_xl.excel import history
+
+    book, _, _ = owner_book
+    done = live.refresh_book(book, now=NOW)
+    assert done.complete and done.history_problem is None and book.app.alerts == []
+    path = history.history_path(book.fullname)
+    assert [as_of for as_of, _ in history.snapshots(path)] == [tiny_agency().as_of]
+    pol = tiny_agency().policies
+    households = history.kpis_at(path, tiny_agency().as_of)["households"]
+    assert households == pol.loc[pol["status"] == "In Force", "household_id"].nunique()
+
+
+def test_a_damaged_history_file_is_a_warning_and_the_dashboards_are_filled(owner_book):
+    from agency_xl.excel import history
+
+    book, _, _ = owner_book
+    path = history.history_path(book.fullname)
+    path.write_bytes(b"this is not a database" * 100)
+    before = path.read_bytes()
+    done = live.refresh_book(book, now=NOW)
+    assert done.error is None and not done.refused and "Home" in done.sheets
+    assert done.history_problem.startswith("History not recorded") and str(path.name) in done.history_problem
+    assert [(a["prompt"], a["mode"]) for a in book.app.alerts] == [(done.history_problem, "info")]
+    assert path.read_bytes() == before  # what the file held is kept

@@ -27,10 +27,12 @@ from agency_xl.assumptions import Assumptions
 from agency_xl.cli import main
 from agency_xl.dashboards import build_all, home
 from agency_xl.dashboards.spec import Sheet, cell_to_rc, rc_to_cell
-from agency_xl.dashboards.whatif import excel_args
+from agency_xl.dashboards.whatif import excel_args, reads_history
 from agency_xl.excel import builder, live
 from agency_xl.excel.carry import owned_cells
 from agency_xl.excel.functions import CATALOG
+from agency_xl.excel.refresh_history import record_refresh
+from agency_xl.metrics import all_metrics
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -439,6 +441,7 @@ def test_a_write_failing_between_sheets_leaves_the_previous_file(tmp_path, monke
     out = tmp_path / "agency_dashboard.xlsm"
     assert refresh("--exports", SAMPLE, "--out", out) == 0
     before = out.read_bytes()
+    history_before = out.with_name("agency_dashboard.history.sqlite").read_bytes()
     real = builder.write_sheet
     calls = []
 
@@ -453,13 +456,17 @@ def test_a_write_failing_between_sheets_leaves_the_previous_file(tmp_path, monke
     assert "No space left on device" in capsys.readouterr().err
     assert len(calls) == 5
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["agency_dashboard.py", "agency_dashboard.xlsm"]
+    # No temporary file left; the history file of the first refresh, untouched by the failed one.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agency_dashboard.history.sqlite", "agency_dashboard.py",
+                                                          "agency_dashboard.xlsm"]
+    assert out.with_name("agency_dashboard.history.sqlite").read_bytes() == history_before
 
 
 def test_a_write_failing_inside_the_zip_leaves_the_previous_file(tmp_path, monkeypatch, capsys):
     out = tmp_path / "agency_dashboard.xlsx"
     assert refresh("--exports", SAMPLE, "--out", out) == 0
     before = out.read_bytes()
+    history_before = out.with_name("agency_dashboard.history.sqlite").read_bytes()
     real = zipfile.ZipFile.write
     parts = []
 
@@ -474,7 +481,8 @@ def test_a_write_failing_inside_the_zip_leaves_the_previous_file(tmp_path, monke
     assert "No space left on device" in capsys.readouterr().err
     assert len(parts) == 10
     assert out.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["agency_dashboard.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["agency_dashboard.history.sqlite", "agency_dashboard.xlsx"]
+    assert out.with_name("agency_dashboard.history.sqlite").read_bytes() == history_before
 
 
 # --- the exports are never modified --------------------------------------------------------------
@@ -631,9 +639,25 @@ def metrics_folder(tmp_path_factory):
     return copy_sample(tmp_path_factory.mktemp("metrics") / "exports")
 
 
+class _CallingCell:
+    """What xlwings passes as ``caller``: the calling cell, in a workbook at ``fullname``."""
+
+    def __init__(self, fullname: Path) -> None:
+        self.sheet = type("Sheet", (), {"book": type("Book", (), {"fullname": str(fullname)})()})()
+
+
+@pytest.fixture(scope="module")
+def history_caller(tmp_path_factory, metrics_folder):
+    """A cell of a workbook whose history file holds a refresh of the sample (for AMS_HISTORY)."""
+    book = tmp_path_factory.mktemp("history") / "agency_dashboard.xlsm"
+    assert record_refresh(book, all_metrics(read_exports(metrics_folder), Assumptions())) is None
+    return _CallingCell(book)
+
+
 @pytest.mark.parametrize("name", sorted(CATALOG))
-def test_every_function_answers_bad_arguments_readably(name, metrics_folder):
+def test_every_function_answers_bad_arguments_readably(name, metrics_folder, history_caller):
     f = CATALOG[name]
+    caller = history_caller if reads_history(f) else None  # in Excel, the calling cell
     params = [a for a in f.args if a.kind != "caller"]  # xlwings fills "caller" itself
     example = excel_args(f.example)
     example += [None] * (len(params) - len(example))
@@ -652,7 +676,7 @@ def test_every_function_answers_bad_arguments_readably(name, metrics_folder):
         if folder_at is not None and (real_folder or not changes or
                                       (isinstance(args[folder_at], str) and Path(args[folder_at]).is_dir())):
             args[folder_at] = str(metrics_folder)  # functions reading the exports get a real folder
-        result = xh.call_like_excel(MODULE, name, *args)  # never raises
+        result = xh.call_like_excel(MODULE, name, *args, caller=caller)  # never raises
         assert isinstance(result, list) and all(isinstance(row, list) for row in result)
         cells = [v for row in result for v in row]
         error = [v for v in cells if isinstance(v, str) and v.startswith("#")]

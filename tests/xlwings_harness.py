@@ -74,12 +74,17 @@ def udf_module():  # noqa: ANN201
     return importlib.import_module(name)
 
 
-def call_like_excel(module: Any, name: str, *args: Any) -> Any:
-    """Run ``name`` as ``xlwings.udfs.call_udf`` would: omitted optionals, conversion of each
-    argument with its options, the call, conversion of the result."""
+def call_like_excel(module: Any, name: str, *args: Any, caller: Any = None) -> Any:
+    """Run ``name`` as ``xlwings.udfs.call_udf`` would: the calling cell put in the argument named
+    "caller" (VBA passes Nothing there), omitted optionals, conversion of each argument with its
+    options, the call, conversion of the result."""
     func = getattr(module, name)
     info = func.__xlfunc__
     args_info = info["args"]
+    for a in args_info:
+        if a["name"] == "caller":
+            args = (*args, *[MISSING] * (a["pos"] + 1 - len(args)))
+            args = (*args[:a["pos"]], caller, *args[a["pos"] + 1:])
     converted = []
     for i, arg in enumerate(args):
         a = args_info[min(i, len(args_info) - 1)]

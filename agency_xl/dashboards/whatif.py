@@ -13,6 +13,8 @@ from agency_xl.excel.catalog import CATALOG, WorksheetFunction
 FIRST_ROW = 6  # zero-based
 # Column D of an example that reads the exports folder, in the empty template.
 AFTER_REFRESH = "after a Refresh"
+# Column D of an example that reads the history file beside the workbook: only Excel knows where.
+IN_EXCEL = "in Excel (history)"
 
 
 def excel_args(example: str) -> list[Any]:
@@ -35,11 +37,18 @@ def takes_caller(f: WorksheetFunction) -> bool:
     return any(a.kind == "caller" for a in f.args)
 
 
+def reads_history(f: WorksheetFunction) -> bool:
+    """Functions that read the history file beside the calling workbook (not the exports folder)."""
+    return takes_caller(f) and all(a.name != "exports_folder" for a in f.args)
+
+
 def example_value(f: WorksheetFunction, exports_folder: str | None = None) -> Any:
     args = excel_args(f.example)
     if takes_caller(f):
-        if not exports_folder:
-            return None  # the empty template: nothing to read yet
+        if not exports_folder or reads_history(f):
+            # The empty template: nothing to read yet. The history: it lies beside the workbook,
+            # which only Excel knows; a refresh records into it after this sheet is written.
+            return None
         # In Excel the folder comes from Settings; here, from the folder being refreshed.
         folder_pos = [a.name for a in f.args].index("exports_folder")
         args = args + [None] * (folder_pos + 1 - len(args))
@@ -55,6 +64,14 @@ def as_table(value: Any) -> list[list[Any]]:
     table = [r if isinstance(r, list) else [r] for r in value] or [[None]]
     cols = max(len(r) for r in table)
     return [r + [None] * (cols - len(r)) for r in table]
+
+
+def history_room(f: WorksheetFunction) -> list[list[Any]]:
+    """The rows a history example spills into in Excel: its header and one row for each of the last
+    N refreshes its example asks for (its last argument), kept blank here so the table can grow
+    refresh by refresh until N without running into the next example (#SPILL!)."""
+    last = int(excel_args(f.example)[-1])
+    return [[None, None] for _ in range(last + 1)]
 
 
 def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = None) -> Sheet:
@@ -90,10 +107,12 @@ def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = No
         ]
         fmt = {"ratio": "0.00%", "$": '"$"#,##0', "x": "0.0"}.get(f.unit)
         shown = AFTER_REFRESH if value is None and takes_caller(f) else value
+        if reads_history(f):
+            shown = IN_EXCEL
         if f.returns == "table":
             # Always a dynamic-array formula, whatever this example gave (a table, an error text,
             # nothing yet): entered as a plain formula Excel 365 would show =@NAME() and one cell.
-            table = as_table(value)
+            table = as_table(value) if not reads_history(f) else history_room(f)
             rows, cols = len(table), len(table[0])
             if isinstance(value, list):
                 shown = f"a table of {rows - 1} rows (right)"

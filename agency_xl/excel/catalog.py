@@ -70,6 +70,9 @@ class WorksheetFunction:
     # Recalculated at every calculation, not only when an argument changes: for results that
     # depend on what is outside the arguments (the files in the exports folder).
     volatile: bool = False
+    # The result holds dates (a table's first column): handed to Excel through xlwings' own value
+    # conversion, which makes them Excel dates, instead of as it is ("raw", which tables use for speed).
+    dates: bool = False
     safe: Callable[..., Any] = field(init=False)  # what Excel calls: errors become text
 
     def __post_init__(self) -> None:
@@ -107,14 +110,14 @@ CATALOG: dict[str, WorksheetFunction] = {}
 
 def worksheet_function(
     category: str, help: str, args: dict[str, str], example: str, returns: str = "number",
-    unit: str = "", kinds: dict[str, str] | None = None, volatile: bool = False,
+    unit: str = "", kinds: dict[str, str] | None = None, volatile: bool = False, dates: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``f`` in the catalogue under its own (upper-case) name.
 
     ``args`` maps every parameter to its help text; ``kinds`` overrides the default kind "number"
     for parameters that take a range, text, a yes/no or a date. ``volatile``: Excel recalculates
     the function at every calculation (and so on opening the workbook), not only when one of its
-    arguments changes: for functions that read files.
+    arguments changes: for functions that read files. ``dates``: the result holds dates.
     """
     kinds = kinds or {}
 
@@ -128,7 +131,7 @@ def worksheet_function(
             raise ValueError(f"two worksheet functions are named {f.__name__}")
         spec = [Arg(p.name, args[p.name], kinds.get(p.name, "number"), p.default) for p in params.values()]
         CATALOG[f.__name__] = WorksheetFunction(
-            f.__name__, category, help, spec, returns, example, unit, f, volatile
+            f.__name__, category, help, spec, returns, example, unit, f, volatile, dates
         )
         return f
 

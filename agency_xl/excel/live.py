@@ -37,6 +37,8 @@ from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
 from agency_xl.dashboards import build_all
 from agency_xl.dashboards.spec import Block, Sheet
 from agency_xl.excel import versions
+from agency_xl.excel.refresh_history import record_refresh
+from agency_xl.metrics import metrics_of_sheets
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Sheets whose content is the owner's input or live formulas: a refresh never writes there.
@@ -66,6 +68,7 @@ class Refreshed:
     blocks: int = 0
     refused: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    history_problem: str | None = None  # the history file could not be written (the sheets were)
 
     @property
     def complete(self) -> bool:
@@ -73,6 +76,12 @@ class Refreshed:
 
     def message(self) -> str | None:
         """The message box text for the owner, or None when all went well."""
+        text = self._sheets_message()
+        if self.history_problem:
+            text = f"{text}\n\n{self.history_problem}" if text else self.history_problem
+        return text
+
+    def _sheets_message(self) -> str | None:
         if self.error and self.sheets:
             return (f"The refresh stopped after writing {', '.join(self.sheets)}.\n\n{self.error}\n\n"
                     f"{HOME} still shows the last complete refresh.")
@@ -229,12 +238,16 @@ def refresh_book(book: Any, now: dt.datetime | None = None) -> Refreshed:
         # A folder with no report in it must not blank the dashboards (issue 10.13).
         data = require_reports(read_exports(done.folder, owner.mappings, progress=status))
         data.health.notes.extend(owner.problems)
-        sheets = build_all(data, owner.assumptions, str(done.folder), now or dt.datetime.now())
+        refreshed_at = now or dt.datetime.now()
+        sheets = build_all(data, owner.assumptions, str(done.folder), refreshed_at)
         if not any(s.workbook_name(b) in book.names for s in sheets for b in s.blocks):
             raise ValueError(f"This workbook was built by an older agency_xl: its tables have no names, "
                              f"so the refresh cannot tell where they are. {REBUILD}")
         write_sheets(book, sheets, status, done)
         status(f"agency_xl: refreshed {done.blocks} blocks from {done.folder}")
+        # The figures are recorded whatever sheet was refused: they are right either way. Never
+        # raises; a history that cannot be written is a warning, the dashboards are filled.
+        done.history_problem = record_refresh(book.fullname, metrics_of_sheets(data, sheets), refreshed_at)
     except (ValueError, OSError) as exc:  # the reader's and the settings' messages are the owner's
         done.error = str(exc)
     except Exception as exc:  # a bug: still a plain message, with what Python said
@@ -246,5 +259,6 @@ def refresh_book(book: Any, now: dt.datetime | None = None) -> Refreshed:
         app.status_bar = False  # hand the status bar back to Excel
     message = done.message()
     if message:
-        app.alert(message, title=TITLE, buttons="ok", mode="critical")
+        mode = "critical" if done.error or done.refused else "info"
+        app.alert(message, title=TITLE, buttons="ok", mode=mode)
     return done

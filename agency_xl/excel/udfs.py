@@ -37,8 +37,11 @@ def _register(entry):  # noqa: ANN001, ANN202
     # Same order as stacked decorators: @xw.func outermost (applied last), because each
     # xw.arg/xw.ret call re-applies xw.func without arguments and would reset the category.
     # Tables skip xlwings' per-cell cleaning ("raw"): the catalogue already hands over plain
-    # Python values with blanks as "", and cleaning 10,000 rows cell by cell costs ~30 ms.
-    f = xw.ret("raw")(f) if entry.returns == "table" else xw.ret()(f)
+    # Python values with blanks as "", and cleaning 10,000 rows cell by cell costs ~30 ms. Not a
+    # result holding dates: raw hands a date to pywin32 as it is, which reads a date without a
+    # time zone as UTC (a day early west of Greenwich; xlwings issue 2382); xlwings' conversion
+    # makes it an Excel date.
+    f = xw.ret("raw")(f) if entry.returns == "table" and not entry.dates else xw.ret()(f)
     for arg in reversed(entry.args):
         f = xw.arg(arg.name, doc=arg.help, **_ARG_OPTIONS[arg.kind])(f)
     # volatile: VBA's Application.Volatile in the wrapper Import Functions writes.

@@ -1,8 +1,9 @@
 """The dashboard workbook as a whole: which sheets, which buttons, which xlwings settings.
 
 ``write_dashboard`` is what `agency-xl template` (no data) and the headless `agency-xl refresh`
-(with data) both call, so the two give the same layout and the live refresh in Excel finds every
-block where it expects it.
+(with data, through ``refresh_dashboard``, which also records the refresh in the history file
+beside the workbook) both call, so the two give the same layout and the live refresh in Excel finds
+every block where it expects it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from pathlib import Path
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import build_all, home
+from agency_xl.dashboards.spec import Sheet
 from agency_xl.excel import builder, carry, vba, versions
+from agency_xl.excel.refresh_history import record_refresh
+from agency_xl.metrics import metrics_of_sheets
 
 UDF_MODULE = "agency_xl.excel.udfs"
 DEFAULT_WORKBOOK = Path("workbooks") / "agency_dashboard.xlsm"
@@ -101,6 +105,31 @@ def write_dashboard(
     out = Path(out)
     check_macro_path(out)
     sheets = build_all(data, settings, exports_folder, refreshed_at)
+    return _write(out, sheets, settings, keep, settings_from)
+
+
+def refresh_dashboard(
+    out: str | Path,
+    data: AmsData,
+    settings: Assumptions,
+    exports_folder: str,
+    refreshed_at: dt.datetime,
+    *,
+    keep: str | Path | None = None,
+    settings_from: str | Path | None = None,
+) -> tuple[Path, str | None]:
+    """``write_dashboard`` with data, then the refresh recorded in the history file beside the
+    workbook (``refresh_history.record_refresh``, from the sheets just built). Returns the workbook
+    and None, or the history's problem: the workbook is written either way."""
+    out = Path(out)
+    check_macro_path(out)
+    sheets = build_all(data, settings, exports_folder, refreshed_at)
+    path = _write(out, sheets, settings, keep, settings_from)
+    return path, record_refresh(path, metrics_of_sheets(data, sheets), refreshed_at)
+
+
+def _write(out: Path, sheets: list[Sheet], settings: Assumptions, keep: str | Path | None,
+           settings_from: str | Path | None) -> Path:
     macro = out.suffix.lower() == ".xlsm"
     conf = xlwings_conf()
     layout = carry.layout_fingerprint(build_all(None, settings, ""))

@@ -1,15 +1,18 @@
 """Worksheet functions that start from the owner's real figures: any KPI of `agency-xl metrics`,
-read from the exports folder named on the Settings sheet (or given as an argument)."""
+read from the exports folder named on the Settings sheet (or given as an argument), and its values
+at past refreshes, read from the history file beside the workbook."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from agency_xl.excel.catalog import ArgError, cell, date_value, text, worksheet_function
+from agency_xl.excel import history
+from agency_xl.excel.catalog import MAX_TEXT, ArgError, cell, date_value, integer, text, worksheet_function
 from agency_xl.excel.exports_cache import CACHE
 
 CATEGORY = "Agency - Your data"
@@ -214,3 +217,62 @@ def AMS_METRICS(exports_folder: Any = None, caller: Any = None) -> list[list[Any
         elif isinstance(value, (int, float, str, bool)) or value is None:
             rows.append([key, value, ""])
     return rows
+
+
+@worksheet_function(
+    CATEGORY,
+    "Spills the history of a figure: the as-of date and value at each Refresh, from the history file "
+    "beside this workbook, e.g. \"profitability.combined_ratio\". Names as in AMS_METRICS, by product "
+    "like \"retention_by_product.Auto\".",
+    {
+        "name": "The figure's name, e.g. \"retention\", \"profitability.combined_ratio\" or "
+                "\"segments.share_by_tier.Elite\".",
+        "last": "Optional. Only the last N refreshes, e.g. 12 (a chart of the last year); by default all.",
+        "caller": "Filled in by Excel: the calling cell (not typed).",
+    },
+    example='"profitability.combined_ratio", 12',
+    returns="table",
+    unit="table",
+    kinds={"name": "text", "caller": "caller"},
+    volatile=True,  # a Refresh adds to the history file without any argument changing
+    dates=True,
+)
+def AMS_HISTORY(name: Any, last: Any = None, caller: Any = None) -> list[list[Any]]:
+    wanted = text(name, "name")
+    keep = integer(last, "last", 1, 100_000) if cell(last, "last") is not None else None
+    if caller is None:
+        raise ArgError("there is no calling workbook to find the history file beside")
+    try:
+        path = history.history_path(caller.sheet.book.fullname)
+        key, series = _history_of(path, ALIASES.get(wanted.lower(), wanted))
+    except history.HistoryError as exc:
+        raise ArgError(_short(str(exc))) from None
+    if keep is not None:
+        series = series[-keep:]
+    rows: list[list[Any]] = [["As of", key]]
+    rows += [[dt.datetime.combine(day, dt.time()), value] for day, value in series]
+    return rows
+
+
+def _history_of(path: Path, name: str) -> tuple[str, list[tuple[dt.date, Any]]]:
+    """The recorded name and series of ``name`` in the history file ``path``, matched exactly, else
+    ignoring case; ArgError naming close names when there is none."""
+    series = history.kpi_series(path, name)
+    if series:
+        return name, series
+    names = history.kpi_names(path)
+    if not names:
+        raise ArgError(f"no history yet in {path.name}: each Refresh records its figures there, beside "
+                       "the workbook; press Refresh")
+    by_lower = {n.lower(): n for n in names}
+    if name.lower() in by_lower:
+        return by_lower[name.lower()], history.kpi_series(path, by_lower[name.lower()])
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=3, cutoff=0.6)
+    hint = f"close names: {', '.join(by_lower[c] for c in close)}" if close else "=AMS_METRICS() lists the names"
+    raise ArgError(_short(f"{name!r} is not in the history; {hint}"))
+
+
+def _short(message: str) -> str:
+    """At most what the cell shows in full with its "#VALUE! " (MAX_TEXT characters in all)."""
+    room = MAX_TEXT - len("#VALUE! ")
+    return message if len(message) <= room else message[:room - 3] + "..."
