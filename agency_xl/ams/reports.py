@@ -18,6 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from agency_xl.vocabulary import PRODUCT_ALIASES, PRODUCTS, REPORT_TITLES
+
+__all__ = ["PRODUCTS", "PRODUCT_ALIASES", "REPORTS", "Column", "Report"]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -78,7 +82,7 @@ MOST_PERCENT = 10.0  # 1,000%: a commission rate or retention is a fraction near
 
 POLICIES = Report(
     "policies",
-    "Book of business (All Purpose Audit)",
+    REPORT_TITLES["policies"],
     (
         C("Policy Number", "id", True, "Policy #", "Policy No", "PolicyNumber", "Pol Num"),
         C("Household ID", "id", True, "Customer ID", "Client ID", "Household #", "HH ID",
@@ -110,7 +114,7 @@ POLICIES = Report(
 
 GROWTH = Report(
     "growth",
-    "Policy growth & retention",
+    REPORT_TITLES["growth"],
     (
         C("Month", "month", True, "Period", "Report Month"),
         C("Product", "product", True, "Line of Business", "LOB"),
@@ -129,7 +133,7 @@ GROWTH = Report(
 
 CLAIMS = Report(
     "claims",
-    "Claims detail",
+    REPORT_TITLES["claims"],
     (
         C("Claim Number", "id", True, "Claim #", "Claim No"),
         C("Policy Number", "id", True, "Policy #"),
@@ -149,7 +153,7 @@ CLAIMS = Report(
 
 COMMISSIONS = Report(
     "commissions",
-    "Commission statement",
+    REPORT_TITLES["commissions"],
     (
         C("Statement Date", "date", True, "Pay Date", "Paid Date", "Statement Period"),
         C("Policy Number", "id", True, "Policy #"),
@@ -177,7 +181,7 @@ COMMISSIONS = Report(
 
 SALES = Report(
     "sales",
-    "New business (sales)",
+    REPORT_TITLES["sales"],
     (
         C("Policy Number", "id", True, "Policy #"),
         C("Household ID", "id", True, "Customer ID", "Client ID", "HH ID"),
@@ -194,7 +198,7 @@ SALES = Report(
 
 LEADS = Report(
     "leads",
-    "Lead log",
+    REPORT_TITLES["leads"],
     (
         C("Lead ID", "id", True),
         C("Lead Date", "date", True, "Received Date", "Created"),
@@ -217,7 +221,7 @@ LEADS = Report(
 
 REFERRALS = Report(
     "referrals",
-    "Referral log",
+    REPORT_TITLES["referrals"],
     (
         C("Referral Date", "date", True),
         C("Referrer Household ID", "id", True),
@@ -264,22 +268,3 @@ REPORTS: dict[str, Report] = {
     for r in _share_aliases((POLICIES, GROWTH, CLAIMS, COMMISSIONS, SALES, LEADS, REFERRALS))
 }
 
-# Canonical product names and the AMS names mapped to them (AMS_EXPORTS.md, "Products").
-PRODUCTS: tuple[str, ...] = (
-    "Auto", "Home", "Condo", "Renters", "Landlord", "Umbrella", "Life", "Motorcycle",
-    "Specialty", "Commercial", "Other",
-)
-PRODUCT_ALIASES: dict[str, str] = {
-    "private passenger auto": "Auto", "ppa": "Auto", "auto - std": "Auto", "auto": "Auto",
-    "personal auto": "Auto",
-    "homeowners": "Home", "ho-3": "Home", "ho3": "Home", "home": "Home",
-    "condominium": "Condo", "ho-6": "Condo", "ho6": "Condo", "condo": "Condo",
-    "ho-4": "Renters", "ho4": "Renters", "renters": "Renters",
-    "landlord package": "Landlord", "landlord": "Landlord", "landlords": "Landlord",
-    "personal umbrella policy": "Umbrella", "pup": "Umbrella", "umbrella": "Umbrella",
-    "term life": "Life", "universal life": "Life", "whole life": "Life", "life": "Life",
-    "motorcycle": "Motorcycle",
-    "boat": "Specialty", "motor home": "Specialty", "rv": "Specialty", "specialty": "Specialty",
-    "business owners": "Commercial", "bop": "Commercial", "commercial": "Commercial",
-    "other": "Other",
-}

@@ -56,7 +56,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from agency_xl.ams.reports import PRODUCT_ALIASES, PRODUCTS
+from agency_xl.vocabulary import PRODUCT_ALIASES, PRODUCTS
 from agency_xl.models import households as hh
 from agency_xl.models.ltv import lifetime_value
 from agency_xl.models.scalars import plain

@@ -85,7 +85,7 @@ def flatten(metrics: dict[str, Any]) -> dict[str, Any]:
 
 def _is_lookup(d: dict[str, Any]) -> bool:
     """A dict keyed by product or month (a lookup table), not a group of metrics."""
-    from agency_xl.ams.reports import PRODUCTS
+    from agency_xl.vocabulary import PRODUCTS
 
     keys = list(d)
     return bool(keys) and all(k in PRODUCTS or (len(k) == 7 and k[4] == "-") for k in keys)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agency_xl.ams.reports import PRODUCTS
+from agency_xl.vocabulary import PRODUCTS
 from agency_xl.assumptions.cross_sell import CrossSellSettings
 from agency_xl.excel.catalog import (
     ArgError,
