@@ -76,7 +76,7 @@ def cmd_sample_data(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     from agency_xl.ams import NoReportsFound, require_reports
-    from agency_xl.excel.history import history_path
+    from agency_xl.history import history_path
     from agency_xl.excel.workbook import check_keepable, refresh_dashboard
 
     # Refreshing an existing workbook keeps what the owner typed in it, and by default runs with

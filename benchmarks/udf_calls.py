@@ -42,7 +42,7 @@ def main() -> None:
     import xlwings_harness as xh
 
     from agency_xl.dashboards.whatif import excel_args, takes_caller
-    from agency_xl.excel.functions import CATALOG
+    from agency_xl.functions import CATALOG
 
     load = os.getloadavg()
     udfs = xh.udf_module()

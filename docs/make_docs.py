@@ -26,7 +26,7 @@ def _fmt(value: object) -> str:
 
 def functions_md() -> str:
     from agency_xl.dashboards.whatif import example_value, reads_history, takes_caller
-    from agency_xl.excel.functions import CATALOG
+    from agency_xl.functions import CATALOG
 
     lines = ["# Worksheet functions", "",
              "Generated from the function catalogue by `python docs/make_docs.py`; do not edit by hand.",

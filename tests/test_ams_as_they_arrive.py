@@ -764,7 +764,7 @@ def test_loss_dates_in_1900_are_rejected_by_cell(tmp_path):
 
 
 def test_a_link_that_leads_nowhere_is_listed_and_stops_nothing(tmp_path):
-    from agency_xl.excel.exports_cache import folder_stamp
+    from agency_xl.functions.exports_cache import folder_stamp
 
     write_xlsx(tmp_path / "claims.xlsx", CLAIMS_HEADER, CLAIMS_ROWS)
     os.symlink("loop", tmp_path / "loop")
@@ -812,8 +812,8 @@ def test_a_file_that_looks_like_a_report_but_is_skipped_is_listed_among_the_prob
 
 
 def test_a_decimal_comma_is_refused_not_misread():
-    from agency_xl.excel.catalog import ArgError, number
-    from agency_xl.excel.functions import CATALOG
+    from agency_xl.functions.catalog import ArgError, number
+    from agency_xl.functions import CATALOG
 
     with pytest.raises(ArgError, match=r"not '42000,50' \(commas only between thousands"):
         number("42000,50", "monthly_expenses")

@@ -12,9 +12,9 @@ import xlwings_harness as xh
 
 from agency_xl.ams import read_exports
 from agency_xl.assumptions import Assumptions
-from agency_xl.excel import exports_cache
-from agency_xl.excel.catalog import CATALOG
-from agency_xl.excel.functions import ams
+from agency_xl.functions import exports_cache
+from agency_xl.functions.catalog import CATALOG
+from agency_xl.functions import ams
 from agency_xl.metrics import all_metrics
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"

@@ -21,8 +21,8 @@ import pytest
 import xlwings_harness as xh
 
 from agency_xl.cli import main
-from agency_xl.excel import history
-from agency_xl.excel.history import Actual, Forecast, HistoryError, Snapshot
+from agency_xl import history
+from agency_xl.history import Actual, Forecast, HistoryError, Snapshot
 from agency_xl.excel.refresh_history import history_rows, record_refresh
 from agency_xl.sample_data import simulate_agency, write_sample_exports
 
@@ -173,7 +173,7 @@ def test_history_rows_from_a_metrics_dict():
 
 STALL = """
 import datetime as dt, sys, time
-from agency_xl.excel import history
+from agency_xl import history
 
 class Stalling(dict):
     # KPIs that stop coming after many rows: the recording is mid-transaction, the old snapshot of

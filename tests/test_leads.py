@@ -453,7 +453,7 @@ def test_worksheet_functions_good_arguments():
 
 
 def test_lead_score_function_follows_its_coefficients():
-    from agency_xl.excel.functions.leads import LEAD_SCORE, SAMPLE_SCORE_MODEL
+    from agency_xl.functions.leads import LEAD_SCORE, SAMPLE_SCORE_MODEL
 
     c = dict(zip(SAMPLE_SCORE_MODEL.names, SAMPLE_SCORE_MODEL.coefficients))
     low = LEAD_SCORE(False, 0, 1, None)
@@ -483,7 +483,7 @@ def test_worksheet_functions_bad_arguments(name, args, message):
 
 
 def test_sample_score_model_is_the_fit_on_the_bundled_sample():
-    from agency_xl.excel.functions import leads as f
+    from agency_xl.functions import leads as f
 
     if not (f.SAMPLE_FOLDER.is_dir() and any(f.SAMPLE_FOLDER.iterdir())):
         pytest.skip("data/sample is not there (agency-xl sample-data --out data/sample)")

@@ -216,7 +216,7 @@ def test_a_folder_with_no_report_is_a_message_and_the_dashboards_stay(owner_book
 
 def test_the_refresh_button_records_the_history_beside_the_workbook(owner_book):
     """Issue 13.3: the Refresh button records its snapshot like the command line does."""
-    from agency_xl.excel import history
+    from agency_xl import history
 
     book, _, _ = owner_book
     done = live.refresh_book(book, now=NOW)
@@ -229,7 +229,7 @@ def test_the_refresh_button_records_the_history_beside_the_workbook(owner_book):
 
 
 def test_a_damaged_history_file_is_a_warning_and_the_dashboards_are_filled(owner_book):
-    from agency_xl.excel import history
+    from agency_xl import history
 
     book, _, _ = owner_book
     path = history.history_path(book.fullname)

@@ -30,7 +30,7 @@ from agency_xl.dashboards.spec import Sheet, cell_to_rc, rc_to_cell
 from agency_xl.dashboards.whatif import excel_args, reads_history
 from agency_xl.excel import builder, live
 from agency_xl.excel.carry import owned_cells
-from agency_xl.excel.functions import CATALOG
+from agency_xl.functions import CATALOG
 from agency_xl.excel.refresh_history import record_refresh
 from agency_xl.metrics import all_metrics
 

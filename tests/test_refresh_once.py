@@ -13,9 +13,9 @@ from tiny_data import tiny_agency
 import agency_xl.ams
 from agency_xl.assumptions import Assumptions, with_values
 from agency_xl.dashboards import build_all, build_model_sheets, shared
-from agency_xl.excel import exports_cache
-from agency_xl.excel.functions import ams as ams_functions
-from agency_xl.excel.catalog import CATALOG
+from agency_xl.functions import exports_cache
+from agency_xl.functions import ams as ams_functions
+from agency_xl.functions.catalog import CATALOG
 from agency_xl.metrics import base_facts
 from agency_xl.models import households as hh
 

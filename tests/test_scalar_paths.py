@@ -11,8 +11,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agency_xl.excel.catalog import CATALOG
-from agency_xl.excel.functions.leads import SAMPLE_SCORE_MODEL
+from agency_xl.functions.catalog import CATALOG
+from agency_xl.functions.leads import SAMPLE_SCORE_MODEL
 from agency_xl.models import cash_flow, cross_sell, leads, ltv, seasonality, segments
 
 numbers = st.one_of(

@@ -14,7 +14,7 @@ import pytest
 import xlwings_harness as xh
 
 from agency_xl.dashboards.whatif import excel_args
-from agency_xl.excel.functions import CATALOG
+from agency_xl.functions import CATALOG
 
 MODULE = xh.udf_module()
 NAMES = sorted(CATALOG)

@@ -25,7 +25,7 @@ from agency_xl.cli import main
 from agency_xl.dashboards import build_all
 from agency_xl.dashboards.spec import Formula, Sheet
 from agency_xl.excel import builder
-from agency_xl.excel.functions import CATALOG
+from agency_xl.functions import CATALOG
 from agency_xl.excel.workbook import write_dashboard
 from agency_xl.sample_data import write_sample_exports
 

@@ -34,7 +34,7 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
-from agency_xl.excel.functions import CATALOG  # the cached results are what Excel will show
+from agency_xl.functions import CATALOG  # the cached results are what Excel will show
 from agency_xl.models import cash_flow as m
 from agency_xl.models import households as hh
 from agency_xl.models import leads as lead_model

@@ -33,7 +33,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
     rc_to_cell,
 )
-from agency_xl.excel.functions import cross_sell as udf
+from agency_xl.functions import cross_sell as udf
 from agency_xl.models import cross_sell as m
 from agency_xl.models.periods import window
 

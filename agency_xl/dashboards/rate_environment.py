@@ -43,7 +43,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
     rc_to_cell,
 )
-from agency_xl.excel.functions import CATALOG
+from agency_xl.functions import CATALOG
 from agency_xl.models import households as hh
 from agency_xl.models import rate_environment as m
 from agency_xl.models.periods import window

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from agency_xl.dashboards.spec import Block, Formula, Label, Sheet
-from agency_xl.excel.catalog import CATALOG, WorksheetFunction
+from agency_xl.functions.catalog import CATALOG, WorksheetFunction
 
 FIRST_ROW = 6  # zero-based
 # Column D of an example that reads the exports folder, in the empty template.
@@ -80,9 +80,9 @@ def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = No
     ``agency_xl.metrics.all_metrics`` with the default settings, when the refresh has them already;
     they are handed to the worksheet functions' cache so the examples do not read the folder again."""
     # The functions register themselves on import of the catalogue package.
-    import agency_xl.excel.functions  # noqa: F401
-    from agency_xl.excel.exports_cache import CACHE
-    from agency_xl.excel.functions.ams import flatten
+    import agency_xl.functions  # noqa: F401
+    from agency_xl.functions.exports_cache import CACHE
+    from agency_xl.functions.ams import flatten
 
     if exports_folder and metrics is not None:
         CACHE.put(exports_folder, flatten(metrics))

@@ -19,8 +19,8 @@ from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from agency_xl.excel import history
-from agency_xl.excel.history import Actual, Forecast, Snapshot
+from agency_xl import history
+from agency_xl.history import Actual, Forecast, Snapshot
 
 MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
 

@@ -2,7 +2,7 @@
 
 This is the module named under "UDF Modules" in the workbook's xlwings.conf sheet: Excel's
 "Import Functions" button imports it, finds every function carrying xlwings' ``__xlfunc__`` and
-writes a VBA wrapper for each. All logic lives in ``agency_xl.excel.functions``; this module only
+writes a VBA wrapper for each. All logic lives in ``agency_xl.functions``; this module only
 tells xlwings the name, category, help text and how to hand over each argument.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 import xlwings as xw
 
 from agency_xl.excel import versions
-from agency_xl.excel.functions import CATALOG
+from agency_xl.functions import CATALOG
 
 # How each kind of argument is handed over by xlwings: a range always as a 2-D list so
 # single-cell and multi-cell ranges look alike; an error cell (#N/A ...) as its text so the

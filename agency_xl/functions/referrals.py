@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agency_xl.excel.catalog import integer, number, worksheet_function
+from agency_xl.functions.catalog import integer, number, worksheet_function
 from agency_xl.models import referrals as m
 
 CATEGORY = "Agency - Referrals"

@@ -7,7 +7,7 @@ from typing import Any
 
 from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.assumptions.rate_environment import MARKETS, RateEnvironmentSettings
-from agency_xl.excel.catalog import (
+from agency_xl.functions.catalog import (
     ArgError,
     flat,
     number,

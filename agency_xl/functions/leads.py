@@ -4,7 +4,7 @@ LEAD_SCORE works without any data: it uses ``SAMPLE_SCORE_MODEL`` below, the coe
 on the bundled sample exports (data/sample) with the default settings and saved here. Regenerate
 them after the sample data changes with
 
-    python -c "from agency_xl.excel.functions.leads import *; print(score_model_source(sample_score_model()))"
+    python -c "from agency_xl.functions.leads import *; print(score_model_source(sample_score_model()))"
 
 and paste the output over ``SAMPLE_SCORE_MODEL`` (tests/test_leads.py checks they match). The
 Leads sheet fits and shows the coefficients of the owner's own lead log.
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from agency_xl.assumptions.leads import LeadsSettings
-from agency_xl.excel.catalog import (
+from agency_xl.functions.catalog import (
     ArgError,
     integer,
     number,

@@ -7,7 +7,7 @@ from typing import Any
 
 from agency_xl.vocabulary import PRODUCTS
 from agency_xl.assumptions.cross_sell import CrossSellSettings
-from agency_xl.excel.catalog import (
+from agency_xl.functions.catalog import (
     ArgError,
     integer,
     number,

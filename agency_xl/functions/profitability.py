@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from agency_xl.excel.catalog import ArgError, number, numbers, texts, worksheet_function
+from agency_xl.functions.catalog import ArgError, number, numbers, texts, worksheet_function
 from agency_xl.models import profitability as m
 
 CATEGORY = "Agency - Profitability"

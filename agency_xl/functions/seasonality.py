@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from agency_xl.excel.catalog import (
+from agency_xl.functions.catalog import (
     ArgError,
     cell,
     date_value,

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from agency_xl.excel import history
-from agency_xl.excel.catalog import MAX_TEXT, ArgError, cell, date_value, integer, text, worksheet_function
-from agency_xl.excel.exports_cache import CACHE
+from agency_xl import history
+from agency_xl.functions.catalog import MAX_TEXT, ArgError, cell, date_value, integer, text, worksheet_function
+from agency_xl.functions.exports_cache import CACHE
 
 CATEGORY = "Agency - Your data"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from agency_xl.excel.catalog import ArgError, number, numbers, worksheet_function
+from agency_xl.functions.catalog import ArgError, number, numbers, worksheet_function
 from agency_xl.models import cash_flow as m
 
 CATEGORY = "Agency - Cash Flow"

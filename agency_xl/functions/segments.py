@@ -11,7 +11,7 @@ import pandas as pd
 
 from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.assumptions.segments import SegmentsSettings
-from agency_xl.excel.catalog import (
+from agency_xl.functions.catalog import (
     ArgError,
     _excel_error,
     _is_missing,
