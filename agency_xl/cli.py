@@ -28,7 +28,8 @@ def _date(text: str) -> dt.date:
 
 
 def _owner_settings(path: str | None):  # noqa: ANN202
-    from agency_xl.assumptions.sheet import OwnerSettings, read_settings_workbook
+    from agency_xl.assumptions.sheet import OwnerSettings
+    from agency_xl.excel.settings_file import read_settings_workbook
 
     if not path:
         return OwnerSettings()

@@ -643,7 +643,8 @@ def test_the_owners_status_mapping_keeps_those_rows(tmp_path):
 
 
 def test_the_status_mapping_table_is_on_settings_and_read_back(tmp_path):
-    from agency_xl.assumptions.sheet import parse_settings, read_settings_workbook
+    from agency_xl.assumptions.sheet import parse_settings
+    from agency_xl.excel.settings_file import read_settings_workbook
     from agency_xl.cli import main
 
     owner = tmp_path / "owner.xlsx"

@@ -1,8 +1,8 @@
 """Reading the owner's Settings sheet back: his assumptions, exports folder and mapping tables.
 
 The sheet is read as a plain grid of values (rows of cells), which both openpyxl (a saved
-workbook, for scheduled headless runs) and xlwings (the open workbook) can give, so one parser
-serves both. Layout (written by ``agency_xl.dashboards.settings_sheet``):
+workbook, for scheduled headless runs: ``agency_xl.excel.settings_file``) and xlwings (the open
+workbook: ``agency_xl.excel.live``) can give, so one parser serves both; it knows neither. Layout (written by ``agency_xl.dashboards.settings_sheet``):
 - a cell labelled "Exports folder" with the folder in the cell two to its right;
 - rows whose column A holds a setting key such as ``profitability.expense_ratio``, value in column C;
 - a table headed "Report | Your column name | Canonical column" (column mapping);
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -160,21 +159,3 @@ def _status_mappings(rows: list[list[Any]], where: str, out: OwnerSettings) -> N
                 f"(the canonical status must be one of {choices})")
             continue
         out.mappings.statuses[(key, theirs)] = match
-
-
-def read_settings_workbook(path: str | Path) -> OwnerSettings:
-    """The Settings sheet of a saved workbook (the owner's own), read with openpyxl, read-only."""
-    import openpyxl
-
-    path = Path(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ValueError(f"cannot read settings from {path}: {exc}") from exc
-    try:
-        if SETTINGS_SHEET not in wb.sheetnames:
-            raise ValueError(f"{path.name} has no sheet named {SETTINGS_SHEET!r}")
-        rows = [list(r) for r in wb[SETTINGS_SHEET].iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    return parse_settings(rows, f"{path.name}!{SETTINGS_SHEET}")
