@@ -12,6 +12,7 @@ import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
+from agency_xl.figures import Figures, compute_figures
 
 if TYPE_CHECKING:
     from agency_xl.dashboards.spec import Sheet
@@ -86,17 +87,26 @@ def base_facts(data: AmsData) -> dict[str, Any]:
 
 
 def all_metrics(data: AmsData, settings: Assumptions) -> dict[str, Any]:
-    """Base facts plus each model sheet's KPIs under the model's name."""
+    """Base facts plus each model's KPIs under the model's name."""
+    return metrics_of(compute_figures(data, settings))
+
+
+def metrics_of(figures: Figures, sheets: list[Sheet] | None = None) -> dict[str, Any]:
+    """``all_metrics`` from the refresh's figures. ``sheets``: the model sheets already built from
+    them (the KPIs of the sheets that still compute their own figures are read from those)."""
     from agency_xl.dashboards import build_model_sheets
 
-    return metrics_of_sheets(data, build_model_sheets(data, settings))
+    out = base_facts(figures.data)
+    models = {"profitability": figures.profitability.kpis()}
+    for sheet in sheets if sheets is not None else build_model_sheets(figures):
+        models.setdefault(sheet.key, sheet.kpis)  # sheets still computing their own figures
+    for key, kpis in models.items():
+        if key in out:  # a model's KPIs must never hide a base fact
+            raise ValueError(f"metrics: model key {key!r} clashes with a base fact")
+        out[key] = kpis
+    return out
 
 
 def metrics_of_sheets(data: AmsData, sheets: list[Sheet]) -> dict[str, Any]:
     """``all_metrics`` from model sheets already built from ``data`` (a refresh has them)."""
-    out = base_facts(data)
-    for sheet in sheets:
-        if sheet.key in out:  # a model's KPIs must never hide a base fact
-            raise ValueError(f"metrics: model key {sheet.key!r} clashes with a base fact")
-        out[sheet.key] = sheet.kpis
-    return out
+    return metrics_of(compute_figures(data, Assumptions()), sheets)

@@ -71,13 +71,16 @@ def test_charts_per_sheet(built):
 def test_profitability_cells_hold_the_model_numbers(built):
     _, xlsm = built
     from agency_xl.dashboards import profitability
-    sheet = profitability.build(tiny_agency(), Assumptions())
+    from agency_xl.figures import profitability as figures
+
+    fig = figures.compute(tiny_agency(), Assumptions())
+    sheet = profitability.build(fig)
     ws = openpyxl.load_workbook(xlsm, keep_vba=True)["Profitability"]
     card = sheet.block("bonus_card")
     r, c = card.top_left
     assert ws.cell(r + 1, c + 1).value == "Measure"
     assert ws.cell(r + 2, c + 1).value == "Combined ratio (12 months)"
-    assert ws.cell(r + 2, c + 2).value == pytest.approx(sheet.kpis["combined_ratio"])
+    assert ws.cell(r + 2, c + 2).value == pytest.approx(fig.kpis()["combined_ratio"])
     assert ws.cell(r + 2, c + 2).number_format == "0.0%"
 
 

@@ -1,8 +1,9 @@
-"""From AMS data and the owner's settings to a description of every sheet of the workbook.
+"""From each model's figures to a description of every sheet of the workbook: layout only.
 
 ``build_all`` is the whole dashboard: Home, Settings, one sheet per model, What-If, Data Health.
-Each model sheet module has ``build(data, settings) -> Sheet`` and fills only what its reports
-allow; a missing report disables only the sheets that need it, each saying which export to add.
+Each model sheet module has ``build(figures) -> Sheet`` reading its model's figures
+(``agency_xl.figures``) and fills only what its reports allow; a missing report disables only the
+sheets that need it, each saying which export to add.
 """
 
 from __future__ import annotations
@@ -27,16 +28,24 @@ from agency_xl.dashboards import (
     whatif,
 )
 from agency_xl.dashboards.spec import Sheet
+from agency_xl.figures import Figures, compute_figures
 
 # The model sheets, in tab order.
 MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals]
 
 
-def build_model_sheets(data: AmsData, settings: Assumptions) -> list[Sheet]:
-    """The eight model sheets. Figures several of them start from (the household table, retention
-    by product count, the commission rate) are computed once for all of them (``shared``)."""
-    with shared.once_per_refresh():
-        return [module.build(data, settings) for module in MODEL_SHEETS]
+# Sheets still computing their own figures (moving to agency_xl.figures, issue 12).
+FROM_DATA = [rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals]
+
+
+def build_model_sheets(data: AmsData | Figures, settings: Assumptions | None = None) -> list[Sheet]:
+    """The eight model sheets, from the refresh's figures (computed here from ``data`` and
+    ``settings`` when not given)."""
+    figures = data if isinstance(data, Figures) else compute_figures(data, settings)
+    with shared.once_per_refresh(figures):
+        return [module.build(figures.data, figures.settings) if module in FROM_DATA
+                else module.build(getattr(figures, module.__name__.rsplit(".", 1)[1]))
+                for module in MODEL_SHEETS]
 
 
 def build_all(
@@ -44,19 +53,22 @@ def build_all(
     settings: Assumptions,
     exports_folder: str,
     refreshed_at: dt.datetime | None = None,
+    figures: Figures | None = None,
 ) -> list[Sheet]:
-    """Every sheet of the workbook. ``data`` None builds the empty template."""
-    empty = data if data is not None else AmsData(as_of=dt.date.today())
+    """Every sheet of the workbook. ``data`` None builds the empty template. ``figures``: those of
+    ``data`` when the refresh has computed them already."""
+    if figures is None:
+        figures = compute_figures(data if data is not None else AmsData(as_of=dt.date.today()), settings)
     sheets = [home.build(data, refreshed_at, settings.general.agency_name),
               settings_sheet.build(settings, exports_folder)]
-    models = build_model_sheets(empty, settings)
+    models = build_model_sheets(figures)
     metrics = None
     if data is not None and settings == Assumptions():
         # The What-If sheet's AMS_METRIC examples show the folder's figures with the default
-        # settings: these very sheets, so the folder need not be read and modelled a second time.
-        from agency_xl.metrics import metrics_of_sheets
+        # settings: these very figures, so the folder need not be read and modelled a second time.
+        from agency_xl.metrics import metrics_of
 
-        metrics = metrics_of_sheets(data, models)
+        metrics = metrics_of(figures, models)
     sheets += models
     sheets += [whatif.build(exports_folder if data is not None else None, metrics), data_health.build(data)]
     return sheets

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.dashboards.spec import Block
+from agency_xl.figures.values import clean
 from agency_xl.models.periods import Window, window_text
-
-
-def clean(value: Any) -> Any:
-    """A value as a cell holds it: NaN/NaT -> blank, numpy -> Python, Timestamp -> datetime."""
-    if value is None:
-        return None
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return None if pd.isna(value) else pd.Timestamp(value).to_pydatetime()
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return None if math.isnan(float(value)) else float(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
 
 
 def rows_of(frame: pd.DataFrame, columns: Iterable[str]) -> list[list[Any]]:
@@ -46,17 +26,24 @@ def status_block(anchor: str, text: str) -> Block:
 
 def missing_note(data: AmsData, *reports: str) -> str | None:
     """"Add the ... export to fill this sheet" when any of ``reports`` was not read, else None."""
-    missing = data.missing(*reports)
-    if not missing:
-        return None
-    names = " and the ".join(missing)
-    return f"Add the {names} export to the exports folder, then Refresh, to fill this sheet."
+    return missing_text(data.missing(*reports)) or None
+
+
+def missing_text(titles: Iterable[str]) -> str:
+    """"Add the ... export to fill this sheet" for the reports of these titles ("" for none)."""
+    names = " and the ".join(titles)
+    return f"Add the {names} export to the exports folder, then Refresh, to fill this sheet." if names else ""
 
 
 def data_note(data: AmsData, window: Window | None = None) -> str:
     """"Data as of ... from the exports folder.", with the sheet's 12-month window when it has one."""
+    return as_of_note(data.as_of, window)
+
+
+def as_of_note(as_of: dt.date, window: Window | None = None) -> str:
+    """``data_note`` from the as-of date the figures carry."""
     span = f" {window_text(window)}." if window is not None else ""
-    return f"Data as of {data.as_of:%Y-%m-%d} from the exports folder.{span} Press Refresh to update."
+    return f"Data as of {as_of:%Y-%m-%d} from the exports folder.{span} Press Refresh to update."
 
 
 def no_data_note(window: Window, what: str = "") -> str:

@@ -4,15 +4,12 @@ revenue growth, 12-month loss-ratio trend, claims frequency and severity."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from agency_xl.ams import AmsData
-from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards.common import (
+    as_of_note,
     clean,
-    data_note,
     kpi_block,
-    missing_note,
+    missing_text,
     no_data_note,
     rows_of,
     status_block,
@@ -28,11 +25,7 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
-from agency_xl.models import households as hh
-from agency_xl.models import profitability as m
-from agency_xl.models.periods import window
-
-NEEDS = ("policies", "claims")
+from agency_xl.figures.profitability import ProfitabilityFigures
 PRODUCT_ROWS = 11  # the canonical product list
 GAUGE_MIN, GAUGE_MAX = 0.5, 1.2  # the gauge's scale of combined ratios
 
@@ -60,36 +53,25 @@ def gauge_rows(cr: float | None, full: float, partial: float) -> list[list[objec
     ]
 
 
-def _measured_growth(data: AmsData, s, end) -> tuple[m.GrowthGap, m.YearOverYear]:  # noqa: ANN001
-    """Revenue growth as the exports really hold it (written premium on the commission statements,
-    else commission, else the book's earned premium at today's prices, each labelled so) against
-    underwriting profit growth, over the months the claims and revenue exports cover."""
-    outside = s.outside_lines()
-    pol, clm, cm = data.policies, data.claims, data.commissions
-    cover = data.coverage.get("claims")
-    claims_from = m.claims_cover_from(clm, cover[0] if cover else None)
-    revenue, measure = None, ""
-    if cm is not None and len(cm):
-        end = min(end, data.window_end("commissions"))
-        revenue = m.written_premium_by_month(cm, end, 24, outside)
-        measure = "written premium growth (commission statements)"
-        if revenue is None:
-            revenue = m.written_premium_by_month(cm, end, 24, outside, amount="commission_amount")
-            measure = "commission growth (statements without premium)"
-    if revenue is None:
-        revenue = m.earned_premium_by_month(pol, end, 24, outside)
-        measure = "earned premium growth at today's prices (book: policies only, no rate increases)"
-    losses = m.losses_for_comparison(clm, end, outside, claims_from)
-    yoy = m.year_over_year(revenue, losses, s.expense_ratio, s.profit_growth_min_months)
-    gap = m.profit_vs_revenue_growth(yoy.revenue_now, yoy.revenue_before, yoy.profit_now, yoy.profit_before,
-                                     s.profit_gap_warning, measure, yoy.months, yoy.note)
-    return gap, yoy
+def status_text(fig: ProfitabilityFigures) -> str:
+    """The sheet's status line: what is missing, or what the window shows."""
+    w, summary, products = fig.window, fig.summary, fig.products
+    if summary is None:
+        return missing_text(fig.missing)
+    if fig.not_measurable:
+        return (f"Earned premium is {fig.not_measurable}: cancelled or expired policies without their "
+                f"end date may have earned in the window. {as_of_note(fig.as_of, w)}")
+    if summary.earned_premium == 0 and summary.incurred_losses == 0:
+        return no_data_note(w, "no premium earned and no claims in these months")
+    if summary.claims == 0 and products["claims"].sum() == 0:
+        return (no_data_note(w, "no claim has a loss date in these months, so the loss ratio is 0% "
+                                "as far as the claims export shows") + " " + as_of_note(fig.as_of, w))
+    return as_of_note(fig.as_of, w)
 
 
-def build(data: AmsData, settings: Assumptions) -> Sheet:
-    s = settings.profitability
-    outside = s.outside_lines()
-    others = ", ".join(outside) if outside else "none"
+def build(fig: ProfitabilityFigures) -> Sheet:
+    s = fig.settings
+    others = ", ".join(fig.outside_lines) if fig.outside_lines else "none"
     sheet = Sheet("profitability", "Profitability", "Profitability", tab_color=GREEN)
     sheet.labels = [
         Label("A1", "Profitability: loss ratio, combined ratio and the carrier bonus", "title"),
@@ -101,51 +83,13 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         Label("A33", "Profitability vs revenue growth (last 12 complete months vs the 12 before)", "heading"),
         Label("A43", "Loss ratio, claims frequency and severity by month (lines in the bonus)", "heading"),
     ]
-    missing = missing_note(data, *NEEDS)
-    products, trend, summary, other, gap, premium_in_force = None, None, None, None, None, None
-    w = window(data.window_end(*NEEDS))
-    not_measurable = None
-    if not missing:
-        pol, clm = data.policies, data.claims
-        end = data.window_end(*NEEDS)
-        products = m.product_profitability(pol, clm, end, s.expense_ratio)
-        summary = m.book_summary(products, s.expense_ratio, outside)
-        inside = set(products["product"][m.in_lines(products["product"], outside)])
-        other = products[~products["product"].isin(inside)]
-        cover = data.coverage.get("claims")
-        claims_from = m.claims_cover_from(clm, cover[0] if cover else None)
-        trend = m.monthly_trend(pol, clm, end, 12, s.expense_ratio, outside, claims_from)
-        gap, _ = _measured_growth(data, s, end)
-        in_force = pol[hh.in_force(pol) & m.in_lines(pol["product"], outside)]
-        premium_in_force = float(in_force["annual_premium"].sum())
-        if not np.isfinite(summary.earned_premium):
-            not_measurable = hh.unknown_end_note(pol)
-
-    status_text = missing or data_note(data, w)
-    if summary is not None and not_measurable:
-        status_text = (f"Earned premium is {not_measurable}: cancelled or expired policies without their "
-                       f"end date may have earned in the window. {data_note(data, w)}")
-    elif summary is not None and summary.earned_premium == 0 and summary.incurred_losses == 0:
-        status_text = no_data_note(w, "no premium earned and no claims in these months")
-    elif summary is not None and summary.claims == 0 and (other is None or other["claims"].sum() == 0):
-        status_text = (no_data_note(w, "no claim has a loss date in these months, so the loss ratio is 0% "
-                                       "as far as the claims export shows") + " " + data_note(data, w))
-    sheet.blocks.append(status_block("A2", status_text))
+    summary, gap, cr = fig.summary, fig.growth, fig.combined_ratio
+    status, risk, bonus = fig.bonus_status, fig.risk_level, fig.estimated_bonus
+    premium_in_force, other_losses = fig.premium_in_force, fig.other_losses
+    sheet.blocks.append(status_block("A2", status_text(fig)))
 
     # Bonus card
-    cr = summary.combined_ratio if summary and np.isfinite(summary.combined_ratio) else None
-    if summary is not None and cr is None:
-        status = risk = not_measurable or "not measurable (no earned premium in the window)"
-        bonus = None
-    elif summary is not None:
-        status = m.bonus_status(cr, s.bonus_full_threshold, s.bonus_partial_threshold)
-        risk = m.bonus_risk(cr, s.bonus_full_threshold, s.bonus_partial_threshold, s.bonus_watch_margin)
-        bonus = m.estimated_bonus(premium_in_force, cr, s.bonus_full_threshold, s.bonus_partial_threshold,
-                                  s.bonus_full_rate, s.bonus_partial_rate)
-    else:
-        status = risk = bonus = None
     light = {"FULL_BONUS": "OK", "REDUCED_BONUS": "WATCH", "NO_BONUS": "ALERT"}
-    other_losses = float(other["incurred"].sum()) if other is not None else None
     items = [
         ("Combined ratio (12 months)", cr, PCT, f"Full bonus below {s.bonus_full_threshold:.0%}; lines "
          f"outside it: {others}"),
@@ -180,22 +124,12 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         width=400, height=250, legend=None,
     ))
 
-    # Products: the bonus lines first, then the others, each marked; thin evidence marked too.
+    # Products: the bonus lines first, then the others, each with its note (thin evidence marked).
     prod_rows = []
-    too_few: list[str] = []
-    if products is not None:
-        ordered = pd.concat([products[products["product"].isin(inside)], other])
-        for r in rows_of(ordered, ["product", "earned_premium", "incurred", "claims", "loss_ratio",
-                                   "combined_ratio", "underwriting_profit"]):
-            notes = []
-            if r[0] not in inside:
-                notes.append("outside the bonus")
-            if (r[3] or 0) < s.min_claims_by_line:
-                notes.append(f"too few to judge ({r[3]} claim{'' if r[3] == 1 else 's'})")
-                too_few.append(r[0])
-            if r[1] is None:
-                notes.append(not_measurable or "not measurable")
-            prod_rows.append(r[:6] + [s.bonus_full_threshold, r[6], "; ".join(notes)])
+    if fig.products is not None:
+        for r in rows_of(fig.products, ["product", "earned_premium", "incurred", "claims", "loss_ratio",
+                                        "combined_ratio", "underwriting_profit", "note"]):
+            prod_rows.append(r[:6] + [s.bonus_full_threshold, r[6], r[7]])
     sheet.blocks.append(Block(
         "products", "A20",
         ["Product", "Earned premium", "Incurred losses", "Claims", "Loss ratio", "Combined ratio",
@@ -234,9 +168,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # Monthly trend
-    trend_rows = rows_of(trend, ["month", "earned_premium", "incurred", "claims", "loss_ratio",
+    trend_rows = rows_of(fig.trend, ["month", "earned_premium", "incurred", "claims", "loss_ratio",
                                  "rolling_12m_loss_ratio", "combined_ratio", "frequency_per_100",
-                                 "severity"]) if trend is not None else []
+                                 "severity"]) if fig.trend is not None else []
     sheet.blocks.append(Block(
         "trend", "A44",
         ["Month", "Earned premium", "Incurred losses", "Claims", "Loss ratio", "Rolling 12-month loss ratio",
@@ -258,29 +192,4 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
     sheet.column_widths = {0: 44, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 30, 13: 22}
 
-    if summary:
-        sheet.kpis = {
-            "window": w.label(),
-            "combined_ratio": clean(cr),
-            "loss_ratio": clean(summary.loss_ratio),
-            "expense_ratio": s.expense_ratio,
-            "lines_outside_bonus": list(outside),
-            "earned_premium_12m": round(summary.earned_premium, 2) if np.isfinite(summary.earned_premium)
-            else not_measurable,
-            "incurred_losses_12m": round(summary.incurred_losses, 2),
-            "incurred_losses_12m_other_lines": round(other_losses, 2),
-            "underwriting_profit_12m": clean(round(summary.underwriting_profit, 2)),
-            "premium_in_force_bonus_lines": round(premium_in_force, 2),
-            "bonus_status": status,
-            "risk_level": risk,
-            "estimated_bonus": round(bonus, 2) if bonus is not None else None,
-            "revenue_growth": clean(gap.revenue_growth),
-            "revenue_growth_measures": gap.revenue_measure,
-            "profit_growth": clean(gap.profit_growth),
-            "growth_months_compared": gap.months,
-            "growth_gap_warning": gap.warning,
-            "loss_ratio_by_product": {r[0]: clean(r[4]) for r in prod_rows},
-            "combined_ratio_by_product": {r[0]: clean(r[5]) for r in prod_rows},
-            "too_few_claims_to_judge": sorted(too_few),
-        }
     return sheet

@@ -13,7 +13,6 @@ Each figure is the models' own function of the same arguments; this module only 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Callable, Iterator
@@ -23,8 +22,9 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.models import households as hh
-from agency_xl.models import ltv, rate_environment
-from agency_xl.models.segments import RetentionUsed, retention_for_ltv
+from agency_xl.figures import common
+from agency_xl.models import ltv
+from agency_xl.models.segments import RetentionUsed
 
 # key -> (the table the figure was computed from, the figure). Keeping the table alive keeps its
 # id() from being reused by another table within the scope.
@@ -32,12 +32,19 @@ _MEMO: ContextVar[dict[tuple[Any, ...], tuple[Any, Any]] | None] = ContextVar("a
 
 
 @contextmanager
-def once_per_refresh() -> Iterator[None]:
-    """Within this block, each figure of this module is computed once per table and arguments."""
+def once_per_refresh(seed: Any = None) -> Iterator[None]:
+    """Within this block, each figure of this module is computed once per table and arguments.
+    ``seed``: the refresh's ``figures.Figures``, whose common figures are not computed again."""
     if _MEMO.get() is not None:  # already inside one: share its figures
         yield
         return
-    token = _MEMO.set({})
+    memo: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+    pol = seed.data.policies if seed is not None else None
+    if pol is not None:
+        memo[("household_table", id(pol), seed.data.as_of)] = (pol, seed.common.household_table)
+        memo[("retention_by_product_count", id(pol), seed.data.window_end("policies"), 12)] = (
+            pol, seed.common.retention_by_count)
+    token = _MEMO.set(memo)
     try:
         yield
     finally:
@@ -75,34 +82,16 @@ def measured_commission_rate(commissions: pd.DataFrame, through: dt.date | None 
                  lambda: ltv.measured_commission_rate(commissions, through, months))
 
 
-GROWTH_RETENTION = "growth & retention report (policies renewed / offered, not households)"
-MEASURED_RATE = "Measured: commission / premium, New Business + Renewal, 12 complete months"
-
-
 def commission_rate(data: AmsData, settings: Assumptions) -> tuple[float, str, bool]:
-    """The commission rate every LTV uses, one definition for every sheet: measured on the
-    statements of the 12 complete months ending where they end, else the Settings rate.
-    Returns (rate, where it came from, measured?)."""
-    if data.commissions is None:
-        return settings.general.commission_rate, "Settings (add the Commission statement export to measure it)", False
-    rate = measured_commission_rate(data.commissions, data.window_end("commissions"), 12)
-    if math.isfinite(rate) and rate > 0:
-        return rate, MEASURED_RATE, True
-    return settings.general.commission_rate, "Settings (the commission statements give no premium to measure it)", False
+    """``figures.common.commission_rate`` with the measured rate remembered for the refresh."""
+    measured = (None if data.commissions is None else
+                measured_commission_rate(data.commissions, data.window_end("commissions"), 12))
+    c = common.commission_rate(data, settings, measured)
+    return c.rate, c.source, c.measured
 
 
 def retention_used(data: AmsData, settings: Assumptions) -> RetentionUsed:
-    """The household retention by product count every LTV uses, one rule for every sheet:
-    measured on the book (12 complete months ending where the book's data ends); where it cannot
-    be measured (lapsed policies without end dates), the growth & retention report's retention
-    for every product count, said so; without that report, the Settings fallbacks."""
-    fallback, source = settings.segments.retention_fallback(), "Settings"
-    table = None
-    if data.policies is not None:
-        table = retention_by_product_count(data.policies, data.window_end("policies"), 12)
-    if (table is None or table.attrs.get("not_measurable")) and data.growth is not None:
-        measured = rate_environment.measured_retention(data.growth, 12, data.window_end("growth"))
-        if math.isfinite(measured.retention):
-            fallback = {label: measured.retention for label in fallback}
-            source = GROWTH_RETENTION
-    return retention_for_ltv(table, fallback, 1, source)
+    """``figures.common.retention_used`` with the retention table remembered for the refresh."""
+    table = None if data.policies is None else retention_by_product_count(
+        data.policies, data.window_end("policies"), 12)
+    return common.retention_used(data, settings, table)

@@ -1,0 +1,91 @@
+"""Figures several models start from, computed once per refresh.
+
+The Segments, Cross-Sell, Leads and Referrals figures all start from the household table of the
+book and from household retention by product count, and every LTV from one commission rate.
+``common_figures`` computes each once; every model's figures take the same ``Common``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from agency_xl.ams import AmsData
+from agency_xl.assumptions import Assumptions
+from agency_xl.models import households as hh
+from agency_xl.models import ltv, rate_environment
+from agency_xl.models.segments import RetentionUsed, retention_for_ltv
+
+GROWTH_RETENTION = "growth & retention report (policies renewed / offered, not households)"
+MEASURED_RATE = "Measured: commission / premium, New Business + Renewal, 12 complete months"
+RETENTION_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class CommissionRate:
+    """The commission rate every LTV uses: measured, else the Settings rate, and where it came from."""
+
+    rate: float  # commission / premium, e.g. 0.07
+    source: str  # for the sheets' notes
+    measured: bool
+
+
+@dataclass(frozen=True)
+class Common:
+    """What several models' figures start from, for one refresh."""
+
+    household_table: pd.DataFrame | None  # households.household_table of the book; None without it
+    retention_by_count: pd.DataFrame | None  # households.retention_by_product_count, 12 months
+    retention: RetentionUsed  # household retention by product count every LTV uses
+    commission: CommissionRate
+
+    @property
+    def households(self) -> pd.DataFrame | None:
+        """The household table, as a new frame sharing the columns (copied on write), so a model
+        may add columns to it without touching the others'."""
+        return None if self.household_table is None else self.household_table.copy(deep=False)
+
+
+def commission_rate(data: AmsData, settings: Assumptions,
+                    measured_rate: float | None = None) -> CommissionRate:
+    """The commission rate every LTV uses, one definition for every sheet: measured on the
+    statements of the 12 complete months ending where they end, else the Settings rate.
+    ``measured_rate``: that measurement when already made."""
+    if data.commissions is None:
+        return CommissionRate(settings.general.commission_rate,
+                              "Settings (add the Commission statement export to measure it)", False)
+    rate = measured_rate if measured_rate is not None else ltv.measured_commission_rate(
+        data.commissions, data.window_end("commissions"), 12)
+    if math.isfinite(rate) and rate > 0:
+        return CommissionRate(rate, MEASURED_RATE, True)
+    return CommissionRate(settings.general.commission_rate,
+                          "Settings (the commission statements give no premium to measure it)", False)
+
+
+def retention_used(data: AmsData, settings: Assumptions, table: pd.DataFrame | None) -> RetentionUsed:
+    """The household retention by product count every LTV uses, one rule for every sheet:
+    measured on the book (``table``: retention by product count over the 12 complete months ending
+    where the book's data ends); where it cannot be measured (lapsed policies without end dates),
+    the growth & retention report's retention for every product count, said so; without that
+    report, the Settings fallbacks."""
+    fallback, source = settings.segments.retention_fallback(), "Settings"
+    if (table is None or table.attrs.get("not_measurable")) and data.growth is not None:
+        measured = rate_environment.measured_retention(data.growth, 12, data.window_end("growth"))
+        if math.isfinite(measured.retention):
+            fallback = {label: measured.retention for label in fallback}
+            source = GROWTH_RETENTION
+    return retention_for_ltv(table, fallback, 1, source)
+
+
+def common_figures(data: AmsData, settings: Assumptions) -> Common:
+    pol = data.policies
+    table = None if pol is None else hh.retention_by_product_count(
+        pol, data.window_end("policies"), RETENTION_MONTHS)
+    return Common(
+        household_table=None if pol is None else hh.household_table(pol, data.as_of),
+        retention_by_count=table,
+        retention=retention_used(data, settings, table),
+        commission=commission_rate(data, settings),
+    )
