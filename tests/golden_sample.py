@@ -22,7 +22,7 @@ SAMPLE = ROOT / "data" / "sample"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CELLS, METRICS = GOLDEN / "sample_cells.json", GOLDEN / "sample_metrics.json"
 NOW = dt.datetime(2025, 11, 3, 8, 30)  # the refresh time written on Home
-FOLDER = "exports"  # the exports folder as Settings and Data Health show it
+FOLDER = str(SAMPLE)  # the exports folder being refreshed (shown as "<sample>" in the record)
 
 
 def _plain(value: Any) -> Any:
