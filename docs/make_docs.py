@@ -35,7 +35,11 @@ def functions_md() -> str:
     by_cat: dict[str, list] = {}
     for f in CATALOG.values():
         by_cat.setdefault(f.category, []).append(f)
-    sample = str(ROOT / "data" / "sample")
+    from agency_xl.ams import read_exports
+    from agency_xl.assumptions import Assumptions
+    from agency_xl.metrics import all_metrics
+
+    sample = all_metrics(read_exports(ROOT / "data" / "sample"), Assumptions())
     for cat in sorted(by_cat):
         lines += [f"## {cat}", ""]
         for f in sorted(by_cat[cat], key=lambda f: f.name):

@@ -104,33 +104,37 @@ def _what_if_value(sheets, name: str):  # noqa: ANN202
     return next(f for f in sheet.formulas if f.formula.startswith(f"={name}(")).value
 
 
-def test_refresh_with_default_settings_does_not_read_the_exports_again(tmp_path, fresh_cache, reads):
+def test_the_what_if_examples_show_the_refresh_figures_without_reading_or_caching(tmp_path, fresh_cache, reads):
+    """The AMS_METRIC examples show the figures the refresh computed: the exports are not read again
+    and no description writes the functions' cache (issue 12)."""
     data = tiny_agency()
     sheets = build_all(data, Assumptions(), str(tmp_path), dt.datetime(2025, 11, 1))
-    assert reads == []
-    assert fresh_cache.builds == 0
-    # worksheet functions in the same process get the refresh's figures without a read
-    assert ams_functions.AMS_METRIC("households", None, None, str(tmp_path)) == base_facts(data)["households"]
-    assert reads == []
-    # and they are the figures AMS_METRIC computes itself from the folder
-    shown = _what_if_value(sheets, "AMS_METRIC")
-    fresh_cache.clear()
-    assert CATALOG["AMS_METRIC"].call("retention", None, None, str(tmp_path)) == shown
+    assert reads == [] and fresh_cache.builds == 0 and fresh_cache.entries == {}
+    # and they are the figures AMS_METRIC and AMS_METRICS compute themselves from the folder
+    listed = next(f for f in next(s for s in sheets if s.name == "What-If").formulas
+                  if f.formula.startswith("=AMS_METRICS(")).values
+    assert ["households", base_facts(data)["households"], ""] in listed
+    assert CATALOG["AMS_METRICS"].call(str(tmp_path)) == listed
+    assert CATALOG["AMS_METRIC"].call("retention", None, None, str(tmp_path)) == _what_if_value(sheets, "AMS_METRIC")
     assert len(reads) == 1
 
 
-def test_refresh_with_owner_settings_leaves_AMS_METRIC_its_default_settings(tmp_path, fresh_cache, reads):
-    """AMS_METRIC computes with the default settings; figures from other settings are not its own."""
+def test_with_owner_settings_the_what_if_examples_show_his_figures(tmp_path, fresh_cache, reads):
+    """In Excel AMS_METRICS reads the workbook's folder with its Settings: the example shows the
+    refresh's figures under the owner's settings, not the defaults."""
+    from agency_xl.metrics import all_metrics
+
     data = tiny_agency()
     owner = with_values({"general.commission_rate": 0.11})
     assert owner != Assumptions()
     sheets = build_all(data, owner, str(tmp_path), dt.datetime(2025, 11, 1))
-    assert len(reads) == 1  # the What-If examples computed AMS_METRIC's own way, once
+    assert reads == []
     listed = next(f for f in next(s for s in sheets if s.name == "What-If").formulas
                   if f.formula.startswith("=AMS_METRICS(")).values
-    fresh_cache.clear()
-    assert listed == CATALOG["AMS_METRICS"].call(str(tmp_path))
-    assert len(reads) == 2
+    mine = ams_functions.RefreshMetrics(ams_functions.flatten(all_metrics(data, owner)))
+    defaults = ams_functions.RefreshMetrics(ams_functions.flatten(all_metrics(data, Assumptions())))
+    assert listed == CATALOG["AMS_METRICS"].call(None, mine)
+    assert listed != CATALOG["AMS_METRICS"].call(None, defaults)
 
 
 def test_cache_put_is_kept_until_the_folder_changes(tmp_path):

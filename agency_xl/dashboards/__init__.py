@@ -63,12 +63,12 @@ def build_all(
               settings_sheet.build(settings, exports_folder)]
     models = build_model_sheets(figures)
     metrics = None
-    if data is not None and settings == Assumptions():
-        # The What-If sheet's AMS_METRIC examples show the folder's figures with the default
-        # settings: these very figures, so the folder need not be read and modelled a second time.
+    if data is not None:
+        # The What-If sheet's AMS_METRIC examples show the refresh's own figures (those AMS_METRIC
+        # finds in the workbook's folder with its Settings): the folder is not read again.
         from agency_xl.metrics import metrics_of
 
         metrics = metrics_of(figures, models)
     sheets += models
-    sheets += [whatif.build(exports_folder if data is not None else None, metrics), data_health.build(data)]
+    sheets += [whatif.build(metrics), data_health.build(data)]
     return sheets

@@ -8,7 +8,9 @@ import re
 from typing import Any
 
 from agency_xl.dashboards.spec import Block, Formula, Label, Sheet
-from agency_xl.functions.catalog import CATALOG, WorksheetFunction
+from agency_xl.functions import CATALOG  # importing the package registers every function
+from agency_xl.functions.ams import RefreshMetrics, flatten
+from agency_xl.functions.catalog import WorksheetFunction
 
 FIRST_ROW = 6  # zero-based
 # Column D of an example that reads the exports folder, in the empty template.
@@ -42,17 +44,19 @@ def reads_history(f: WorksheetFunction) -> bool:
     return takes_caller(f) and all(a.name != "exports_folder" for a in f.args)
 
 
-def example_value(f: WorksheetFunction, exports_folder: str | None = None) -> Any:
+def example_value(f: WorksheetFunction, metrics: dict[str, Any] | None = None) -> Any:
+    """What the example returns. ``metrics``: the refresh's ``agency_xl.metrics`` (None for the
+    empty template), which the functions that read the exports folder are handed as their caller."""
     args = excel_args(f.example)
     if takes_caller(f):
-        if not exports_folder or reads_history(f):
+        if metrics is None or reads_history(f):
             # The empty template: nothing to read yet. The history: it lies beside the workbook,
             # which only Excel knows; a refresh records into it after this sheet is written.
             return None
-        # In Excel the folder comes from Settings; here, from the folder being refreshed.
-        folder_pos = [a.name for a in f.args].index("exports_folder")
-        args = args + [None] * (folder_pos + 1 - len(args))
-        args[folder_pos] = exports_folder
+        # In Excel the functions read the folder on Settings; here they get the refresh's metrics.
+        caller_pos = [a.kind for a in f.args].index("caller")
+        args = args + [None] * (caller_pos + 1 - len(args))
+        args[caller_pos] = RefreshMetrics(flatten(metrics))
     return f.call(*args)
 
 
@@ -74,18 +78,9 @@ def history_room(f: WorksheetFunction) -> list[list[Any]]:
     return [[None, None] for _ in range(last + 1)]
 
 
-def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = None) -> Sheet:
-    """The What-If sheet. ``exports_folder``: the folder being refreshed (None for the empty
-    template), whose figures the AMS_METRIC examples show. ``metrics``: that folder's
-    ``agency_xl.metrics.all_metrics`` with the default settings, when the refresh has them already;
-    they are handed to the worksheet functions' cache so the examples do not read the folder again."""
-    # The functions register themselves on import of the catalogue package.
-    import agency_xl.functions  # noqa: F401
-    from agency_xl.functions.exports_cache import CACHE
-    from agency_xl.functions.ams import flatten
-
-    if exports_folder and metrics is not None:
-        CACHE.put(exports_folder, flatten(metrics))
+def build(metrics: dict[str, Any] | None = None) -> Sheet:
+    """The What-If sheet. ``metrics``: the refresh's ``agency_xl.metrics`` (None for the empty
+    template), whose figures the AMS_METRIC examples show."""
 
     sheet = Sheet("whatif", "What-If", "What-If", tab_color="#7030A0")
     sheet.labels = [
@@ -99,7 +94,7 @@ def build(exports_folder: str | None = None, metrics: dict[str, Any] | None = No
     row = FIRST_ROW
     for name in sorted(CATALOG, key=lambda n: (CATALOG[n].category, n)):
         f = CATALOG[name]
-        value = example_value(f, exports_folder)
+        value = example_value(f, metrics)
         sheet.labels += [
             Label(f"A{row + 1}", f.name, "heading"),
             Label(f"B{row + 1}", f.help),

@@ -8,6 +8,7 @@ import datetime as dt
 import difflib
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,22 @@ def _fingerprint(owner: Any) -> str:
 _SETTINGS_SEEN: dict[str, tuple[float, Path, Any]] = {}
 
 
+@dataclass(frozen=True)
+class RefreshMetrics:
+    """What the What-If sheet hands AMS_METRIC and AMS_METRICS as their ``caller`` (in Excel, the
+    calling cell): the metrics of the refresh being laid out (``flatten``-ed), which are what the
+    functions would find in the workbook's exports folder with its Settings. The examples show the
+    folder's figures without reading it again, and nothing is put in the cache."""
+
+    metrics: dict[str, Any]
+
+
 def _metrics_for(exports_folder: Any, caller: Any) -> dict[str, Any]:
     """The metrics for a worksheet call: of the folder given as an argument (default settings), or
-    of the folder on the calling workbook's Settings sheet, with that sheet's settings."""
+    of the folder on the calling workbook's Settings sheet, with that sheet's settings (or, from
+    the What-If sheet, the refresh's own: ``RefreshMetrics``)."""
+    if isinstance(caller, RefreshMetrics) and exports_folder in (None, ""):
+        return caller.metrics
     if exports_folder not in (None, ""):
         folder, owner = Path(text(exports_folder, "exports_folder")), None
     else:
