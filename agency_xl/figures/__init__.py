@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import profitability, rate_environment
+from agency_xl.figures import cash_flow, profitability, rate_environment
 from agency_xl.figures.common import Common, common_figures
 
 
@@ -25,6 +25,7 @@ class Figures:
     common: Common
     profitability: profitability.ProfitabilityFigures
     rate_environment: rate_environment.RateEnvironmentFigures
+    cash_flow: cash_flow.CashFlowFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
@@ -35,4 +36,5 @@ def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
         common=common,
         profitability=profitability.compute(data, settings, common),
         rate_environment=rate_environment.compute(data, settings, common),
+        cash_flow=cash_flow.compute(data, settings, common),
     )

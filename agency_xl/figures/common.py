@@ -44,8 +44,8 @@ class Common:
     retention: RetentionUsed  # household retention by product count every LTV uses
     commission: CommissionRate
     # The growth & retention report over its 12 complete months (None without the report):
-    # renewals retained / offered, overall and by product, and the policy growth it measures,
-    # (annual growth as a decimal, months it was measured over).
+    # renewals retained / offered, overall and by product; the policy growth it measures
+    # (annual growth as a decimal, the months it was measured over).
     growth_retention: MeasuredRetention | None
     policy_growth: tuple[float, int] | None
 
