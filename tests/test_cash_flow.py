@@ -20,6 +20,7 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions, with_values
 from agency_xl.dashboards import cash_flow as sheet_module
 from agency_xl.excel.builder import build_workbook
+from agency_xl.figures import cash_flow as figures
 from agency_xl.models import cash_flow as m
 
 UDFS = xh.udf_module()
@@ -242,35 +243,46 @@ def sample_statements(seed: int = 3, n: int = 400) -> pd.DataFrame:
     return c[c["statement_date"] <= ts(AS_OF)].reset_index(drop=True)
 
 
+def built(data: AmsData, settings: Assumptions | None = None):  # noqa: ANN201
+    """The sheet and the KPIs `agency-xl metrics` reports, both from the figures a refresh computes."""
+    fig = figures.compute(data, settings if settings is not None else Assumptions())
+    return sheet_module.build(fig), fig.kpis()
+
+
 def test_sheet_from_statements_measures_its_inputs():
     c = sample_statements()
-    s = sheet_module.build(AmsData(commissions=c, as_of=AS_OF), Assumptions())
+    s, k = built(AmsData(commissions=c, as_of=AS_OF), Assumptions())
     s.validate()
     assert s.key == "cash_flow" and s.name == "Cash Flow" and len(s.name) <= 31
     lags = m.commission_lags(c)
     lag = m.lag_summary(lags["lag_days"], lags["commission_amount"])
     # Everything the statements hold is measured; growth and the cost of a household need the
     # growth report and the lead log (issue 9.5), absent here.
-    assert s.kpis["fallbacks_used"] == ["growth_rate", "cost_per_household"]
-    assert s.kpis["commission_lag_days"] == round(lag.lag_days, 1)
-    assert s.kpis["chargeback_rate"] == pytest.approx(m.chargeback_rate(c, AS_OF).rate)
+    assert k["fallbacks_used"] == ["growth_rate", "cost_per_household"]
+    assert k["commission_lag_days"] == round(lag.lag_days, 1)
+    assert k["chargeback_rate"] == pytest.approx(m.chargeback_rate(c, AS_OF).rate)
     base = m.commission_baseline(c, AS_OF)
-    assert s.kpis["monthly_commission"] == pytest.approx(base.monthly_commission, abs=0.01)
+    assert k["monthly_commission"] == pytest.approx(base.monthly_commission, abs=0.01)
     hist = s.block("lag_histogram")
     assert len(hist.rows) == len(m.LAG_BUCKETS) and sum(r[1] for r in hist.rows) == lag.rows
     proj = s.block("projection")
     assert proj.rows[0][0] == "Nov 2025" and len(proj.rows) == 12
     cum = np.cumsum([r[7] for r in proj.rows])
     assert np.allclose([r[8] for r in proj.rows], cum)
-    assert s.kpis["cash_burn_status"] in (m.OK, m.WATCH, m.ALERT)
-    assert s.block("recommendation").rows[0][0] == s.kpis["recommendation"]
-    assert s.kpis["recommendation"].startswith("Maintain $")
-    wc = s.kpis["working_capital"]
+    assert k["cash_burn_status"] in (m.OK, m.WATCH, m.ALERT)
+    assert s.block("recommendation").rows[0][0] == k["recommendation"]
+    assert k["recommendation"].startswith("Maintain $")
+    wc = k["working_capital"]
     assert wc["months_of_runway"] == pytest.approx(wc["total"] / 42_000, abs=0.01)
+    # The sheet shows the very figures `agency-xl metrics` reports.
+    card = {r[0]: r[1] for r in s.block("cash_vs_accrual").rows} | {r[0]: r[1] for r in s.block("cash_burn").rows}
+    assert round(card["Net cash flow, next month"], 2) == k["net_cash_flow_next_month"]
+    assert round(card["Working-capital need"], 2) == wc["total"] == round({f.cell: f.value for f in s.formulas}["B52"], 2)
+    assert round(proj.rows[-1][9], 2) == k["cash_position_month_12"]
 
 
 def test_calculator_formulas_read_the_input_cells_and_cache_what_excel_computes():
-    s = sheet_module.build(AmsData(commissions=sample_statements(), as_of=AS_OF), Assumptions())
+    s, _ = built(AmsData(commissions=sample_statements(), as_of=AS_OF), Assumptions())
     inputs = {i.cell: i.value for i in s.inputs}
     refs = ",".join(sheet_module.CALC_INPUTS[:7])  # with households and the cost to win one (9.5)
     formulas = {f.formula.split("(")[0]: f for f in s.formulas}
@@ -286,12 +298,12 @@ def test_calculator_formulas_read_the_input_cells_and_cache_what_excel_computes(
 
 def test_sheet_without_commission_export_uses_the_fallbacks_and_says_so(tmp_path):
     settings = with_values({"cash_flow.fallback_lag_days": 55.0})
-    s = sheet_module.build(AmsData(as_of=AS_OF), settings)
+    s, k = built(AmsData(as_of=AS_OF), settings)
     s.validate()
     assert "Commission statement" in s.block("status").rows[0][0]
-    assert s.kpis["inputs_measured"] is False and s.kpis["commission_lag_days"] == 55.0
+    assert k["inputs_measured"] is False and k["commission_lag_days"] == 55.0
     # The fallback is a share of commission dollars (issue 9.5), the matched rate is not measured.
-    assert s.kpis["reversal_share"] == 0.02 and s.kpis["chargeback_rate"] is None
+    assert k["reversal_share"] == 0.02 and k["chargeback_rate"] is None
     notes = [r[2] for r in s.block("inputs").rows[:5]]
     assert all(n.startswith("Settings fallback: no Commission statement export") for n in notes)
     assert s.block("lag_histogram").rows == []
@@ -302,22 +314,22 @@ def test_sheet_without_commission_export_uses_the_fallbacks_and_says_so(tmp_path
 
 def test_sheet_with_an_empty_commission_export_falls_back_input_by_input():
     empty = statements().iloc[0:0]
-    s = sheet_module.build(AmsData(commissions=empty, as_of=AS_OF), Assumptions())
+    s, k = built(AmsData(commissions=empty, as_of=AS_OF), Assumptions())
     s.validate()
-    assert s.kpis["inputs_measured"] is False
-    assert set(s.kpis["fallbacks_used"]) == set(sheet_module.MEASURED_INPUTS) | {"growth_rate", "cost_per_household"}
+    assert k["inputs_measured"] is False
+    assert set(k["fallbacks_used"]) == set(figures.MEASURED_INPUTS) | {"growth_rate", "cost_per_household"}
     assert m.chargeback_rate(empty, AS_OF).policies == 0
     # One sale, long before the 12-month window, no chargeback to time: what the window needs
     # falls back; the lag and the matched chargeback rate are measured on the whole history.
     one = pd.DataFrame([_row("New Business", "P1", "2024-01-10", "2024-02-15", 100.0)])
-    s = sheet_module.build(AmsData(commissions=one, as_of=AS_OF), Assumptions())
-    assert s.kpis["fallbacks_used"] == ["growth_rate", "cost_per_household", "monthly_commission",
+    s, k = built(AmsData(commissions=one, as_of=AS_OF), Assumptions())
+    assert k["fallbacks_used"] == ["growth_rate", "cost_per_household", "monthly_commission",
                                         "new_business_share", "reversal_share", "chargeback_delay_days"]
-    assert s.kpis["chargeback_rate"] == 0.0 and s.kpis["commission_lag_days"] == 36.0
+    assert k["chargeback_rate"] == 0.0 and k["commission_lag_days"] == 36.0
 
 
 def test_sheet_builds_a_workbook_with_its_charts(tmp_path):
-    s = sheet_module.build(AmsData(commissions=sample_statements(), as_of=AS_OF), Assumptions())
+    s, _ = built(AmsData(commissions=sample_statements(), as_of=AS_OF), Assumptions())
     path = build_workbook([s], tmp_path / "cash.xlsx")
     ws = load_workbook(path)["Cash Flow"]
     assert len(ws._charts) == 2

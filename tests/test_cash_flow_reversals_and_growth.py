@@ -14,6 +14,7 @@ import pytest
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions, with_values
 from agency_xl.dashboards import cash_flow as sheet_module
+from agency_xl.figures import cash_flow as figures
 
 AS_OF = dt.date(2025, 10, 31)
 ts = pd.Timestamp
@@ -71,8 +72,14 @@ def agency(**tables) -> AmsData:  # noqa: ANN003
     return AmsData(as_of=AS_OF, **parts)
 
 
+def built(data: AmsData, settings: Assumptions | None = None):  # noqa: ANN201
+    """The sheet and the KPIs `agency-xl metrics` reports, both from the figures a refresh computes."""
+    fig = figures.compute(data, settings if settings is not None else Assumptions())
+    return sheet_module.build(fig), fig.kpis()
+
+
 def test_the_provision_is_every_reversal_as_a_share_of_commission():
-    k = sheet_module.build(agency(), Assumptions()).kpis
+    sheet, k = built(agency(), Assumptions())
     # Commission earned (reversals left out): 12 x 1,000 + 300 = 12,300 over 12 statement months.
     assert k["monthly_commission"] == pytest.approx(1025.0)
     # Reversals: 150 + 90 = 240 a year, 20 a month; as a share of commission: 20 / 1,025.
@@ -80,7 +87,6 @@ def test_the_provision_is_every_reversal_as_a_share_of_commission():
     # The matched chargeback rate (150 of the sale's 300) is shown, but the provision is not
     # rate x new-business share (0.5 x 300 / 12,300 = 1.2%): the unmatched cancellation counts too.
     assert k["chargeback_rate"] == pytest.approx(0.5)
-    sheet = sheet_module.build(agency(), Assumptions())
     g = (1.10) ** (1 / 12) - 1
     first = sheet.block("projection").rows[0]
     assert first[1] == pytest.approx(1025 * (1 + g))  # commission earned, month 1
@@ -88,26 +94,25 @@ def test_the_provision_is_every_reversal_as_a_share_of_commission():
 
 
 def test_without_statements_the_fallback_is_a_share_of_commission_dollars():
-    k = sheet_module.build(agency(commissions=None), Assumptions()).kpis
+    sheet, k = built(agency(commissions=None), Assumptions())
     s = Assumptions().cash_flow
     assert k["reversal_share"] == s.fallback_reversal_share == 0.02  # 8% of new policies x 25% NB share
-    sheet = sheet_module.build(agency(commissions=None), Assumptions())
     first = sheet.block("projection").rows[0]
     assert first[2] == pytest.approx(0.02 * first[1])
 
 
 def test_the_default_growth_is_the_measured_policy_growth_not_the_plans_eight_percent():
-    k = sheet_module.build(agency(), Assumptions()).kpis
+    k = built(agency(), Assumptions())[1]
     assert k["monthly_growth_rate"] == pytest.approx(1.10 ** (1 / 12) - 1)  # +10% a year, per month
     assert "10.0% a year" in k["monthly_growth_source"]
-    without = sheet_module.build(agency(growth=None), Assumptions()).kpis
+    without = built(agency(growth=None), Assumptions())[1]
     assert without["monthly_growth_rate"] == 0 and "growth_rate" in without["fallbacks_used"]
-    typed = sheet_module.build(agency(), with_values({"cash_flow.monthly_growth_rate": 0.08})).kpis
+    typed = built(agency(), with_values({"cash_flow.monthly_growth_rate": 0.08}))[1]
     assert typed["monthly_growth_rate"] == 0.08 and typed["monthly_growth_source"] == "Settings"
 
 
 def test_the_growth_buffer_counts_the_cost_of_the_new_households():
-    k = sheet_module.build(agency(), Assumptions()).kpis
+    k = built(agency(), Assumptions())[1]
     wc = k["working_capital"]
     g = 1.10 ** (1 / 12) - 1
     f = (1 + g) ** 3 - 1  # growth over the 3 buffer months
@@ -128,7 +133,7 @@ def test_the_projection_uses_no_seasonal_factors_as_its_doc_says():
     # Strongly seasonal sales do not change the cash-flow projection.
     sales = pd.DataFrame({"policy_number": [f"S{i}" for i in range(40)], "household_id": "A", "product": "Auto",
                           "issue_date": [ts("2024-04-10")] * 30 + [ts("2024-10-10")] * 10, "premium": 1000.0})
-    flat = sheet_module.build(agency(), Assumptions()).block("projection").rows
-    seasonal = sheet_module.build(agency(sales=sales), Assumptions()).block("projection").rows
+    flat = built(agency(), Assumptions())[0].block("projection").rows
+    seasonal = built(agency(sales=sales), Assumptions())[0].block("projection").rows
     assert flat == seasonal
     assert not math.isnan(flat[0][1])

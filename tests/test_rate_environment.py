@@ -24,6 +24,7 @@ from agency_xl.assumptions import Assumptions, with_values
 from agency_xl.dashboards import rate_environment as sheet_module
 from agency_xl.dashboards.spec import cell_to_rc, rc_to_cell
 from agency_xl.excel.builder import build_workbook
+from agency_xl.figures import rate_environment as figures
 from agency_xl.models import rate_environment as m
 from agency_xl.models.ltv import lifetime_value
 
@@ -249,6 +250,12 @@ def agency() -> AmsData:
     return data
 
 
+def built(data: AmsData, settings: Assumptions | None = None):  # noqa: ANN201
+    """The sheet and the KPIs `agency-xl metrics` reports, both from the figures a refresh computes."""
+    fig = figures.compute(data, settings if settings is not None else Assumptions())
+    return sheet_module.build(fig), fig.kpis()
+
+
 def cell_values(sheet) -> dict[str, object]:
     """What each cell of the sheet holds when built: inputs, blocks, formula results."""
     cells: dict[str, object] = {i.cell: i.value for i in sheet.inputs}
@@ -286,11 +293,10 @@ def excel_value(formula: str, cells: dict[str, object]) -> object:
 
 def test_sheet_from_hand_made_data_measures_its_inputs(tmp_path):
     data = agency()
-    s = sheet_module.build(data, Assumptions())
+    s, k = built(data, Assumptions())
     s.validate()
     assert s.key == "rate_environment" and s.name == "Rate Environment" and len(s.name) <= 31
     assert s.block("status").rows[0][0].startswith("Data as of 2025-10-31")
-    k = s.kpis
     assert k["current_retention"] == pytest.approx(63 / 70) and k["current_retention_source"] == "measured"
     assert k["retention_by_product"] == {"Auto": pytest.approx(0.88), "Home": pytest.approx(0.95)}
     # In force on the data date: policies 0001, 0002, 0004, 0005, 0006 of households H1 and H3.
@@ -306,6 +312,12 @@ def test_sheet_from_hand_made_data_measures_its_inputs(tmp_path):
     assert k["ltv"]["with_inflation_and_churn"] < k["ltv"]["with_inflation"]
     by = s.block("by_product").rows
     assert [r[0] for r in by] == ["Auto", "Home"]
+    # The sheet shows the very figures `agency-xl metrics` reports.
+    card = {r[0]: r[1] for r in s.block("measured").rows}
+    assert round(card["Premium in force"], 2) == k["premium_in_force"] and card["Households in force"] == 2
+    cached = {f.cell: f.value for f in s.formulas}
+    assert round(cached["B12"], 6) == plan["retention"] and cached["B14"] == plan["severity"]
+    assert [cached[f"H{40 + i}"] for i in range(len(k["scenarios"]))] == [r["severity"] for r in k["scenarios"]]
     path = build_workbook([s], tmp_path / "rate.xlsx")
     ws = load_workbook(path)["Rate Environment"]
     assert len(ws._charts) == 3
@@ -315,7 +327,7 @@ def test_sheet_from_hand_made_data_measures_its_inputs(tmp_path):
 
 
 def test_live_formulas_compute_what_python_cached():
-    s = sheet_module.build(agency(), Assumptions())
+    s, _ = built(agency(), Assumptions())
     cells = cell_values(s)
     checked = 0
     for f in s.formulas:
@@ -339,7 +351,7 @@ def test_live_formulas_compute_what_python_cached():
 
 
 def test_charts_follow_the_live_tables():
-    s = sheet_module.build(agency(), Assumptions())
+    s, _ = built(agency(), Assumptions())
     sources = {series.block for ch in s.charts for series in ch.series}
     assert sources == {"scenarios", "decomposition", "ltv"}
     for name in sources:
@@ -350,31 +362,31 @@ def test_charts_follow_the_live_tables():
 def test_settings_change_the_market_and_sensitivity():
     settings = with_values({"rate_environment.market": "Soft", "rate_environment.sensitivity_soft": 0.5,
                             "rate_environment.planned_rate_increase": 0.15})
-    s = sheet_module.build(agency(), settings)
-    plan = s.kpis["planned_increase"]
+    s, k = built(agency(), settings)
+    plan = k["planned_increase"]
     assert plan["market"] == "soft" and plan["sensitivity"] == 0.5 and plan["rate_increase"] == 0.15
     assert plan["retention"] == pytest.approx(m.rate_retention(63 / 70, 0.15, 0.5), abs=1e-6)
     assert {i.cell: i.value for i in s.inputs}["B7"] == "soft"
 
 
 def test_sheet_without_exports_uses_the_settings_and_says_which_export_to_add(tmp_path):
-    s = sheet_module.build(AmsData(as_of=AS_OF), Assumptions())
+    s, k = built(AmsData(as_of=AS_OF), Assumptions())
     s.validate()
     status = s.block("status").rows[0][0]
     assert "Policy growth & retention" in status and "Book of business" in status
-    assert s.kpis["current_retention"] == DEFAULTS.fallback_retention
-    assert s.kpis["current_retention_source"] == "settings"
+    assert k["current_retention"] == DEFAULTS.fallback_retention
+    assert k["current_retention_source"] == "settings"
     notes = {r[0]: r[2] for r in s.block("measured").rows}
     assert notes["Current retention"].startswith("Settings value: the growth & retention export is missing")
     assert notes["Commission rate"].startswith("Settings value: the commission statement export is missing")
-    assert s.block("by_product").rows == [] and s.kpis["retention_by_product"] == {}
-    assert len(s.kpis["scenarios"]) == len(m.DEFAULT_INCREASES)  # the calculator still works
+    assert s.block("by_product").rows == [] and k["retention_by_product"] == {}
+    assert len(k["scenarios"]) == len(m.DEFAULT_INCREASES)  # the calculator still works
     path = build_workbook([s], tmp_path / "rate.xlsx")
     assert load_workbook(path)["Rate Environment"]["A2"].value.startswith("Add the Policy growth")
 
 
 def test_plan_block_shows_the_plans_numbers_beside_the_model():
-    s = sheet_module.build(agency(), Assumptions())
+    s, _ = built(agency(), Assumptions())
     rows = {r[0]: r[1:] for r in s.block("plan").rows}
     assert rows["Retention after +10%"] == ["0.891", "0.891"]  # reproduced exactly (issue 9.8)
     assert rows["Retention after +8%"] == ["0.894", "0.894"] and rows["Retention after +12%"] == ["0.887", "0.887"]

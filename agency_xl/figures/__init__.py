@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import profitability
+from agency_xl.figures import cash_flow, profitability, rate_environment
 from agency_xl.figures.common import Common, common_figures
 
 
@@ -24,6 +24,8 @@ class Figures:
     settings: Assumptions
     common: Common
     profitability: profitability.ProfitabilityFigures
+    rate_environment: rate_environment.RateEnvironmentFigures
+    cash_flow: cash_flow.CashFlowFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
@@ -33,4 +35,6 @@ def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
         settings=settings,
         common=common,
         profitability=profitability.compute(data, settings, common),
+        rate_environment=rate_environment.compute(data, settings, common),
+        cash_flow=cash_flow.compute(data, settings, common),
     )

@@ -1,8 +1,10 @@
 """Figures several models start from, computed once per refresh.
 
 The Segments, Cross-Sell, Leads and Referrals figures all start from the household table of the
-book and from household retention by product count, and every LTV from one commission rate.
-``common_figures`` computes each once; every model's figures take the same ``Common``.
+book and from household retention by product count, and every LTV from one commission rate. The
+Rate Environment and Cash Flow figures both count the households in force and take the policy
+growth the growth & retention report measures; that report's retention is also every LTV's
+fallback. ``common_figures`` computes each once; every model's figures take the same ``Common``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.models import households as hh
 from agency_xl.models import ltv, rate_environment
+from agency_xl.models.rate_environment import MeasuredRetention
 from agency_xl.models.segments import RetentionUsed, retention_for_ltv
 
 GROWTH_RETENTION = "growth & retention report (policies renewed / offered, not households)"
@@ -40,12 +43,22 @@ class Common:
     retention_by_count: pd.DataFrame | None  # households.retention_by_product_count, 12 months
     retention: RetentionUsed  # household retention by product count every LTV uses
     commission: CommissionRate
+    # The growth & retention report over its 12 complete months (None without the report):
+    # renewals retained / offered, overall and by product; the policy growth it measures
+    # (annual growth as a decimal, the months it was measured over).
+    growth_retention: MeasuredRetention | None
+    policy_growth: tuple[float, int] | None
 
     @property
     def households(self) -> pd.DataFrame | None:
         """The household table, as a new frame sharing the columns (copied on write), so a model
         may add columns to it without touching the others'."""
         return None if self.household_table is None else self.household_table.copy(deep=False)
+
+    @property
+    def households_in_force(self) -> int:
+        """Households with at least one policy in force today (the status decides); 0 without the book."""
+        return 0 if self.household_table is None else len(self.household_table)
 
 
 def commission_rate(data: AmsData, settings: Assumptions,
@@ -64,28 +77,40 @@ def commission_rate(data: AmsData, settings: Assumptions,
                           "Settings (the commission statements give no premium to measure it)", False)
 
 
-def retention_used(data: AmsData, settings: Assumptions, table: pd.DataFrame | None) -> RetentionUsed:
+def retention_used(data: AmsData, settings: Assumptions, table: pd.DataFrame | None,
+                   measured: MeasuredRetention | None = None) -> RetentionUsed:
     """The household retention by product count every LTV uses, one rule for every sheet:
     measured on the book (``table``: retention by product count over the 12 complete months ending
     where the book's data ends); where it cannot be measured (lapsed policies without end dates),
     the growth & retention report's retention for every product count, said so; without that
-    report, the Settings fallbacks."""
+    report, the Settings fallbacks. ``measured``: the report's retention when already measured."""
     fallback, source = settings.segments.retention_fallback(), "Settings"
     if (table is None or table.attrs.get("not_measurable")) and data.growth is not None:
-        measured = rate_environment.measured_retention(data.growth, 12, data.window_end("growth"))
+        if measured is None:
+            measured = growth_retention(data)
         if math.isfinite(measured.retention):
             fallback = {label: measured.retention for label in fallback}
             source = GROWTH_RETENTION
     return retention_for_ltv(table, fallback, 1, source)
 
 
+def growth_retention(data: AmsData) -> MeasuredRetention:
+    """Renewals retained / offered on the growth & retention report (which must be there), over
+    the 12 complete months ending where it ends."""
+    return rate_environment.measured_retention(data.growth, 12, data.window_end("growth"))
+
+
 def common_figures(data: AmsData, settings: Assumptions) -> Common:
-    pol = data.policies
+    pol, growth = data.policies, data.growth
     table = None if pol is None else hh.retention_by_product_count(
         pol, data.window_end("policies"), RETENTION_MONTHS)
+    measured = None if growth is None else growth_retention(data)
     return Common(
         household_table=None if pol is None else hh.household_table(pol, data.as_of),
         retention_by_count=table,
-        retention=retention_used(data, settings, table),
+        retention=retention_used(data, settings, table, measured),
         commission=commission_rate(data, settings),
+        growth_retention=measured,
+        policy_growth=None if growth is None else rate_environment.measured_policy_growth(
+            growth, 12, data.window_end("growth")),
     )
