@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import profitability
+from agency_xl.figures import segments
 from agency_xl.figures.common import Common, common_figures
 
 
@@ -24,6 +25,7 @@ class Figures:
     settings: Assumptions
     common: Common
     profitability: profitability.ProfitabilityFigures
+    segments: segments.SegmentsFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
@@ -33,4 +35,5 @@ def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
         settings=settings,
         common=common,
         profitability=profitability.compute(data, settings, common),
+        segments=segments.compute(data, settings, common),
     )
