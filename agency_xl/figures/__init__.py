@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import profitability
+from agency_xl.figures import referrals
 from agency_xl.figures import seasonality
 from agency_xl.figures import segments
 from agency_xl.figures.common import Common, common_figures
@@ -28,6 +29,7 @@ class Figures:
     profitability: profitability.ProfitabilityFigures
     segments: segments.SegmentsFigures
     seasonality: seasonality.SeasonalityFigures
+    referrals: referrals.ReferralsFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
@@ -39,4 +41,5 @@ def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
         profitability=profitability.compute(data, settings, common),
         segments=segments.compute(data, settings, common),
         seasonality=seasonality.compute(data, settings, common),
+        referrals=referrals.compute(data, settings, common),
     )
