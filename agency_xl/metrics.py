@@ -99,7 +99,10 @@ def metrics_of(figures: Figures, sheets: list[Sheet] | None = None) -> dict[str,
     out = base_facts(figures.data)
     models = {"profitability": figures.profitability.kpis(),
               "rate_environment": figures.rate_environment.kpis(),
-              "cash_flow": figures.cash_flow.kpis()}
+              "cash_flow": figures.cash_flow.kpis(),
+              "segments": figures.segments.kpis(),
+              "seasonality": figures.seasonality.kpis(),
+              "referral_growth": figures.referrals.kpis()}
     for sheet in sheets if sheets is not None else build_model_sheets(figures):
         models.setdefault(sheet.key, sheet.kpis)  # sheets still computing their own figures
     for key, kpis in models.items():

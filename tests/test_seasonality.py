@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import re
 import zipfile
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,12 +21,20 @@ from hypothesis import strategies as st
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions, with_values
 from agency_xl.dashboards import seasonality as sheet_module
+from agency_xl.dashboards.spec import Sheet
 from agency_xl.excel.builder import build_workbook
+from agency_xl.figures import seasonality as figures
 from agency_xl.models import seasonality as m
 
 AS_OF = dt.date(2025, 10, 31)
 MODULE = xh.udf_module()
 ts = pd.Timestamp
+
+
+def sheet_of(data: AmsData, settings: Assumptions) -> tuple[Sheet, dict[str, Any]]:
+    """The Seasonality sheet and the figures `agency-xl metrics` reports, from one computation."""
+    fig = figures.compute(data, settings)
+    return sheet_module.build(fig), fig.kpis()
 
 
 # --- exact reference points ---------------------------------------------------------------------
@@ -253,36 +262,36 @@ def hand_made_agency() -> AmsData:
 
 def test_sheet_from_hand_made_data():
     data = hand_made_agency()
-    s = sheet_module.build(data, Assumptions())
+    s, k = sheet_of(data, Assumptions())
     s.validate()
     assert s.key == "seasonality" and len(s.name) <= 31
     expected = m.sales_index(data.sales, AS_OF, "policies", 3)
     block = s.block("index")
     assert block.columns[2:5] == ["(earlier year)", "Year to Oct 2024", "Year to Oct 2025"]
     assert [r[1] for r in block.rows] == pytest.approx(list(expected.index))
-    assert s.kpis["peak_month"] == "Apr" and s.kpis["low_month"] in ("Jul", "Aug")
-    assert s.kpis["seasonal_index"]["Apr"] == pytest.approx(expected.index[3], abs=0.01)
+    assert k["peak_month"] == "Apr" and k["low_month"] in ("Jul", "Aug")
+    assert k["seasonal_index"]["Apr"] == pytest.approx(expected.index[3], abs=0.01)
     ren = s.block("renewals")
     assert ren.heatmap_column == 3 and ren.columns[3] == "Concentration" and len(ren.rows) == 12
-    assert s.kpis["renewals_next_12_months"] == 7
-    assert s.kpis["renewal_concentration"]["2026-03"] == pytest.approx(round(1 / (7 / 12), 2))
-    recs = {r["month"]: r["action"] for r in s.kpis["recommendations"]}
+    assert k["renewals_next_12_months"] == 7
+    assert k["renewal_concentration"]["2026-03"] == pytest.approx(round(1 / (7 / 12), 2))
+    recs = {r["month"]: r["action"] for r in k["recommendations"]}
     assert recs["Apr"] == "Increase spend by 25%" and recs["Jul"] == "Reduce spend by 15%"
     staffing = s.block("staffing")
     assert len(staffing.rows) == 12 and staffing.rows[0][0] == "Nov 2025"
     assert "Data as of 2025-10-31" in s.block("status").rows[0][0]
-    assert json.loads(json.dumps(s.kpis, allow_nan=False)) == s.kpis  # JSON-ready for `agency-xl metrics`
+    assert json.loads(json.dumps(k, allow_nan=False)) == k  # JSON-ready for `agency-xl metrics`
 
 
 def test_settings_change_the_rule_and_the_measure():
     data = hand_made_agency()
     a = with_values({"seasonality.high_season_index": 160, "seasonality.low_season_decrease": 0.5,
                      "seasonality.sales_measure": "premium"})
-    s = sheet_module.build(data, a)
-    recs = {r["month"]: r["action"] for r in s.kpis["recommendations"]}
+    s, k = sheet_of(data, a)
+    recs = {r["month"]: r["action"] for r in k["recommendations"]}
     assert "Apr" not in recs  # Apr is 15 / (118 / 12) x 100 = 152.5, under the new threshold
     assert recs["Jul"] == "Reduce spend by 50%"
-    assert s.kpis["sales_measure"] == "premium"
+    assert k["sales_measure"] == "premium"
 
 
 @pytest.mark.parametrize("policies, sales, says", [
@@ -294,7 +303,7 @@ def test_sheet_from_missing_data_says_which_export_to_add(policies, sales, says)
     full = hand_made_agency()
     data = AmsData(policies=full.policies if policies else None, sales=full.sales if sales else None,
                    as_of=AS_OF)
-    s = sheet_module.build(data, Assumptions())
+    s, _ = sheet_of(data, Assumptions())
     s.validate()
     assert says in s.block("status").rows[0][0]
     for b in s.blocks:
@@ -306,7 +315,7 @@ def test_sheet_from_missing_data_says_which_export_to_add(policies, sales, says)
 
 
 def test_workbook_charts_name_year_lines_by_their_header_cells(tmp_path):
-    s = sheet_module.build(hand_made_agency(), Assumptions())
+    s, _ = sheet_of(hand_made_agency(), Assumptions())
     path = build_workbook([s], tmp_path / "seasonality.xlsx")
     with zipfile.ZipFile(path) as z:
         charts = [z.read(n).decode() for n in z.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,12 +19,20 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.segments import SegmentsSettings
 from agency_xl.dashboards import segments as dash
+from agency_xl.dashboards.spec import Sheet
+from agency_xl.figures import segments as figures
 from agency_xl.models import households as hh
 from agency_xl.models import segments as m
 from agency_xl.models.ltv import lifetime_value
 
 AS_OF = dt.date(2025, 10, 31)
 MODULE = xh.udf_module()
+
+
+def sheet_of(data: AmsData, settings: Assumptions) -> tuple[Sheet, dict[str, Any]]:
+    """The Segments sheet and the figures `agency-xl metrics` reports, from one computation."""
+    fig = figures.compute(data, settings)
+    return dash.build(fig), fig.kpis()
 
 
 # --- hand-made book ------------------------------------------------------------------------------
@@ -279,14 +288,13 @@ def test_households_won_rise_with_spend_with_diminishing_returns(x, ref, cac, be
 
 def test_sheet_from_hand_made_data():
     data = make_data()
-    sheet = dash.build(data, Assumptions())
+    sheet, k = sheet_of(data, Assumptions())
     sheet.validate()
     assert sheet.key == "segments" and len(sheet.name) <= 31
     tiers = sheet.block("tiers")
     assert [r[0] for r in tiers.rows] == list(m.TIERS)
     assert [r[2] for r in tiers.rows] == [2, 3, 3, 2]  # H008 is loss-making -> Low-Value
     assert sum(r[3] for r in tiers.rows) == pytest.approx(1)
-    k = sheet.kpis
     assert k["households"] == 10 and k["households_by_tier"]["Low-Value"] == 2
     assert k["commission_rate"] == pytest.approx(340 / 4000) and k["commission_rate_measured"]
     # retention measured on the book: 1 product (H006-H010 cohort incl. 2 cancelled) etc.
@@ -310,26 +318,26 @@ def test_sheet_from_hand_made_data():
 
 
 def test_sheet_without_optional_exports_uses_settings_and_says_so():
-    sheet = dash.build(make_data(with_reports=False), Assumptions())
+    sheet, k = sheet_of(make_data(with_reports=False), Assumptions())
     card = {r[0]: r for r in sheet.block("ltv_card").rows}
     assert card["Commission rate"][1] == 0.07 and "Settings" in card["Commission rate"][2]
     assert "Claims detail" in card["Loss-making households"][2]
-    assert sheet.kpis["allocation"]["cac_source"] == dict.fromkeys(m.TIERS, "Settings")
-    assert sheet.kpis["households_by_tier"]["Low-Value"] == 1
+    assert k["allocation"]["cac_source"] == dict.fromkeys(m.TIERS, "Settings")
+    assert k["households_by_tier"]["Low-Value"] == 1
 
 
 def test_sheet_with_missing_book_names_the_export():
-    sheet = dash.build(AmsData(as_of=AS_OF), Assumptions())
+    sheet, k = sheet_of(AmsData(as_of=AS_OF), Assumptions())
     sheet.validate()
     status = sheet.block("status").rows[0][0]
     assert "Book of business" in status
-    assert sheet.block("tiers").rows == [] and sheet.kpis == {}
+    assert sheet.block("tiers").rows == [] and k == {}
 
 
 def test_sheet_reports_inconsistent_settings():
     bad = Assumptions(segments=SegmentsSettings(current_share_elite=0.5, min_share_elite=0.45,
                                                 min_share_premium=0.45, min_share_standard=0.2))
-    sheet = dash.build(make_data(), bad)
+    sheet, _ = sheet_of(make_data(), bad)
     card = {r[0]: r for r in sheet.block("roi_card").rows}
     assert "scaled to 100%" in card["Expected ROI, current split"][2]
     assert "min shares add up to" in card["Expected ROI, recommended split"][2]
@@ -415,7 +423,7 @@ def test_docs_show_what_the_model_computes():
 def test_sheet_with_an_empty_book_builds_and_explains():
     data = make_data(with_reports=False)
     data.policies = data.policies.assign(status="Cancelled", cancel_date=pd.Timestamp("2024-01-01"))
-    sheet = dash.build(data, Assumptions())
+    sheet, _ = sheet_of(data, Assumptions())
     sheet.validate()
     assert [r[2] for r in sheet.block("tiers").rows] == [0, 0, 0, 0]
     card = {r[0]: r for r in sheet.block("roi_card").rows}

@@ -7,11 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from agency_xl.ams import AmsData
-from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards.common import (
+    as_of_note,
     clean,
-    data_note,
     kpi_block,
     rows_of,
     status_block,
@@ -28,8 +26,8 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
+from agency_xl.figures.seasonality import SeasonalityFigures
 from agency_xl.models import seasonality as m
-from agency_xl.models.periods import window
 
 YEAR_COLUMNS = 3  # each year averaged (history_years <= 3) has its own column and chart line
 INDEX_FORMAT = "0.0"
@@ -43,13 +41,13 @@ def month_label(value: Any) -> str | None:
     return None if value is None else f"{value:%b %Y}"
 
 
-def status_text(data: AmsData) -> str:
+def status_text(fig: SeasonalityFigures) -> str:
     """The data date, plus which export to add for what is missing."""
     parts = []
-    if data.sales is None:
+    if fig.index is None:
         parts.append("Add the New business (sales) export, or the Book of business (sales are then "
                      "taken from its original effective dates), for the seasonal index.")
-    if data.policies is None:
+    if fig.renewals is None:
         parts.append("Add the Book of business (All Purpose Audit) export for the renewal calendar "
                      "and staffing.")
     if len(parts) == 2:
@@ -57,8 +55,8 @@ def status_text(data: AmsData) -> str:
                 "export if you have one) to the exports folder, then Refresh, to fill this sheet.")
     if parts:
         return " ".join(parts) + " Then Refresh."
-    source = " Sales taken from the book of business (no sales export)." if data.sales_derived else ""
-    return data_note(data, window(data.window_end("sales"))) + source
+    source = " Sales taken from the book of business (no sales export)." if fig.sales_derived else ""
+    return as_of_note(fig.as_of, fig.window) + source
 
 
 def index_rows(result: m.SeasonalIndex | None) -> tuple[list[str], list[list[Any]]]:
@@ -75,9 +73,8 @@ def index_rows(result: m.SeasonalIndex | None) -> tuple[list[str], list[list[Any
     return header, rows
 
 
-def build(data: AmsData, settings: Assumptions) -> Sheet:
-    s = settings.seasonality
-    monthly_budget = settings.segments.marketing_budget / 12.0
+def build(fig: SeasonalityFigures) -> Sheet:
+    s = fig.settings
     sheet = Sheet("seasonality", "Seasonality", "Seasonality", tab_color=BLUE)
     sheet.labels = [
         Label("A1", "Seasonality: sales seasons, renewal calendar, marketing timing and staffing", "title"),
@@ -91,23 +88,9 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         Label("A67", "Marketing plan against the same budget spent evenly", "heading"),
         Label("A77", "Staffing need by month (renewals + expected new sales)", "heading"),
     ]
-    sheet.blocks.append(status_block("A2", status_text(data)))
-
-    sales = data.sales
-    index = counts = None
-    avg_sales = float("nan")
-    if sales is not None:
-        through = data.window_end("sales")
-        index = m.sales_index(sales, through, s.sales_measure, s.history_years)
-        counts = index if s.sales_measure == "policies" else m.sales_index(
-            sales, through, "policies", s.history_years)
-        avg_sales = m.average_monthly_sales(counts.history)
-    known = index is not None and bool(np.isfinite(index.index).all())
-
-    renewals = None
-    if data.policies is not None:
-        renewals = m.renewals_by_month(data.policies, data.as_of, 12, s.default_term_months,
-                                       s.excluded_products())
+    sheet.blocks.append(status_block("A2", status_text(fig)))
+    index, renewals, effect = fig.index, fig.renewals, fig.effect
+    known = fig.index_known
 
     # --- seasonal index ---------------------------------------------------------------------
     header, rows = index_rows(index)
@@ -124,35 +107,24 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         width=640, height=320, y_format="0",
     ))
 
-    # --- marketing -------------------------------------------------------------------------
-    timing = effect = None
-    if known:
-        timing = m.marketing_timing(index.index, s.high_season_index, s.low_season_index,
-                                    s.high_season_increase, s.low_season_decrease, monthly_budget,
-                                    s.average_marketing_roi)
-        effect = m.marketing_plan_effect(timing, s.average_marketing_roi)
-
     # --- key figures ------------------------------------------------------------------------
-    peak_renewal = quiet_renewal = None
-    if renewals is not None and renewals["renewals"].sum() > 0:
-        peak_renewal = renewals.loc[renewals["renewals"].idxmax()]
-        quiet_renewal = renewals.loc[renewals["renewals"].idxmin()]
+    peak_renewal, quiet_renewal = fig.busiest_renewal, fig.quietest_renewal
     measure = "policies sold" if s.sales_measure == "policies" else "premium sold"
-    source = ("book of business" if data.sales_derived else "sales export") if sales is not None else ""
+    avg_sales = fig.average_monthly_sales
     items = [
         ("Peak sales month", index.peak_month if known else None, "@",
-         f"Index {np.nanmax(index.index):.0f}" if known else ""),
+         f"Index {fig.peak_index:.0f}" if known else ""),
         ("Low sales month", index.low_month if known else None, "@",
-         f"Index {np.nanmin(index.index):.0f}" if known else ""),
+         f"Index {fig.low_index:.0f}" if known else ""),
         ("Years averaged", len(index.years_used) if index else None, COUNT,
          ", ".join(index.years_used) if index else ""),
-        ("Index measures", measure if sales is not None else None, "@", f"From the {source}" if source else ""),
+        ("Index measures", measure if index is not None else None, "@",
+         f"From the {fig.sales_from}" if fig.sales_from else ""),
         ("Average new policies a month", avg_sales if np.isfinite(avg_sales) else None, NUMBER1,
          "Last 12 months of sales"),
-        ("Renewals, next 12 months", int(renewals["renewals"].sum()) if renewals is not None else None,
-         COUNT, "In-force policies; Life excluded" if "Life" in s.excluded_products() else "In-force policies"),
-        ("Average renewals a month", float(renewals["average"].iloc[0]) if renewals is not None else None,
-         NUMBER1, ""),
+        ("Renewals, next 12 months", fig.renewals_next_12_months, COUNT,
+         "In-force policies; Life excluded" if "Life" in s.excluded_products() else "In-force policies"),
+        ("Average renewals a month", fig.average_renewals_per_month, NUMBER1, ""),
         ("Busiest renewal month", f"{peak_renewal['month']:%b %Y}" if peak_renewal is not None else None, "@",
          f"{int(peak_renewal['renewals'])} renewals, concentration {peak_renewal['concentration']:.2f}"
          if peak_renewal is not None else ""),
@@ -178,8 +150,8 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # --- marketing table --------------------------------------------------------------------
-    mk_rows = rows_of(timing, ["month", "index", "action", "reason", "spend_change", "planned_spend",
-                               "sales_effect", "expected_roi"]) if timing is not None else []
+    mk_rows = rows_of(fig.timing, ["month", "index", "action", "reason", "spend_change", "planned_spend",
+                                   "sales_effect", "expected_roi"]) if fig.timing is not None else []
     sheet.blocks.append(Block(
         "marketing", "A53",
         ["Month", "Sales index", "Recommendation", "Why", "Spend change", "Planned spend",
@@ -213,11 +185,7 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # --- staffing ---------------------------------------------------------------------------
-    staff = None
-    if renewals is not None:
-        staff = m.staffing_plan(renewals, counts.index if counts is not None else np.full(12, np.nan),
-                                avg_sales, s.renewals_per_staff_month, s.new_sales_per_staff_month,
-                                s.current_staff)
+    staff = fig.staffing
     st_rows = [[month_label(r[0]), *r[1:]] for r in rows_of(
         staff, ["month", "renewals", "new_sales", "staff_renewals", "staff_sales", "staff_needed",
                 "current_staff", "gap"])] if staff is not None else []
@@ -242,51 +210,4 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
     sheet.column_widths = {0: 32, 1: 14, 2: 22, 3: 17, 4: 16, 5: 13, 6: 14, 7: 13, 8: 2}
 
-    sheet.kpis = kpis(index, renewals, timing, effect, staff, data, s.sales_measure)
     return sheet
-
-
-def kpis(index: m.SeasonalIndex | None, renewals, timing, effect, staff, data: AmsData,  # noqa: ANN001
-         measure: str) -> dict[str, Any]:
-    """JSON-ready figures for ``agency-xl metrics``."""
-    out: dict[str, Any] = {}
-    if index is not None:
-        known = bool(np.isfinite(index.index).all())
-        out.update({
-            "sales_measure": measure,
-            "sales_from": "book of business" if data.sales_derived else "sales export",
-            "seasonal_index": {mo: round(float(v), 2) if np.isfinite(v) else None
-                               for mo, v in zip(m.MONTHS, index.index)},
-            "index_by_year": {y: {mo: round(float(v), 2) if np.isfinite(v) else None
-                                  for mo, v in zip(m.MONTHS, index.by_year.loc[y])}
-                              for y in index.by_year.index},
-            "years_averaged": index.years_used,
-            "peak_month": index.peak_month,
-            "low_month": index.low_month,
-            "peak_index": round(float(np.nanmax(index.index)), 2) if known else None,
-            "low_index": round(float(np.nanmin(index.index)), 2) if known else None,
-            "history_note": index.note,
-            "cash_flow_seasonality": {mo: round(float(f), 4)
-                                      for mo, f in zip(m.MONTHS, m.seasonality_factors(index.index))},
-        })
-    if renewals is not None:
-        out.update({
-            "renewals_next_12_months": int(renewals["renewals"].sum()),
-            "average_renewals_per_month": round(float(renewals["average"].iloc[0]), 2),
-            "renewals_by_month": {f"{t:%Y-%m}": int(n) for t, n in zip(renewals["month"], renewals["renewals"])},
-            "renewal_concentration": {f"{t:%Y-%m}": (round(float(c), 2) if np.isfinite(c) else None)
-                                      for t, c in zip(renewals["month"], renewals["concentration"])},
-        })
-    if timing is not None:
-        out["recommendations"] = [
-            {"month": r.month, "action": r.action, "reason": r.reason,
-             "index": round(float(r.index), 1), "expected_roi": round(float(r.expected_roi), 3)}
-            for r in timing.itertuples() if not r.action.startswith("Keep")]
-        out["marketing_plan"] = {k: round(float(v), 4) for k, v in vars(effect).items()}
-    if staff is not None:
-        out["staff_needed_by_month"] = {f"{t:%Y-%m}": (round(float(v), 2) if np.isfinite(v) else None)
-                                        for t, v in zip(staff["month"], staff["staff_needed"])}
-        need = staff["staff_needed"].to_numpy(float)
-        out["peak_staff_needed"] = round(float(np.nanmax(need)), 2) if np.isfinite(need).any() else None
-        out["months_short_of_staff"] = int((staff["gap"] > 0).sum())
-    return out

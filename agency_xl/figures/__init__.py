@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import cash_flow, profitability, rate_environment
+from agency_xl.figures import cash_flow, profitability, rate_environment, referrals, seasonality, segments
 from agency_xl.figures.common import Common, common_figures
 
 
@@ -26,6 +26,9 @@ class Figures:
     profitability: profitability.ProfitabilityFigures
     rate_environment: rate_environment.RateEnvironmentFigures
     cash_flow: cash_flow.CashFlowFigures
+    segments: segments.SegmentsFigures
+    seasonality: seasonality.SeasonalityFigures
+    referrals: referrals.ReferralsFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
@@ -37,4 +40,7 @@ def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
         profitability=profitability.compute(data, settings, common),
         rate_environment=rate_environment.compute(data, settings, common),
         cash_flow=cash_flow.compute(data, settings, common),
+        segments=segments.compute(data, settings, common),
+        seasonality=seasonality.compute(data, settings, common),
+        referrals=referrals.compute(data, settings, common),
     )
