@@ -33,9 +33,9 @@ from agency_xl.assumptions import Assumptions
 from agency_xl.figures.forecasts import (
     MODELS,
     Forecast,
+    ExportsHistory,
     ForecastModel,
     covered_months,
-    data_as_of,
 )
 from agency_xl.models.accuracy import bias, mape, meets_tolerance, percentage_errors
 from agency_xl.models.periods import last_complete_month
@@ -135,16 +135,21 @@ def _missing_exports(data: AmsData, m: ForecastModel) -> str:
     return f"needs the {' and the '.join(titles)} export" if titles else ""
 
 
-def forecasts_as_of(data: AmsData, settings: Assumptions, day: dt.date,
+def forecasts_as_of(data: AmsData | ExportsHistory, settings: Assumptions, day: dt.date,
                     models: tuple[ForecastModel, ...] = MODELS) -> dict[str, Forecast]:
     """Every forecast as it would have been made at the end of ``day`` (a month-end), from the
     exports cut as of then; a forecast that cannot be made says why (a report cut away names
-    its reason)."""
+    its reason). ``data``: the exports, or an ``ExportsHistory`` of them to reuse over many days."""
+    history = data if isinstance(data, ExportsHistory) else ExportsHistory(
+        data, settings.seasonality.default_term_months)
     reads = tuple(dict.fromkeys(r for m in models for r in m.reads))
-    cut, why = data_as_of(data, day, reads, settings.seasonality.default_term_months)
+    cut, why = history.as_of(day, reads)
+    made: dict[str, Forecast] = {}
+    for forecaster in dict.fromkeys(m.forecaster for m in models):  # each once, in model order
+        made.update(forecaster(cut, settings))
     out = {}
     for m in models:
-        f = m.forecast(cut, settings)
+        f = made[m.key]
         lost = [why[r] for r in m.reads if r in why]
         out[m.key] = Forecast(None, lost[0]) if f.values is None and lost else f
     return out
@@ -243,9 +248,10 @@ def backtests(data: AmsData, settings: Assumptions, models: tuple[ForecastModel,
                         for h in horizons}
     # One cut of the exports per month-end, shared by every forecast made at it.
     made: dict[str, dict[pd.Period, Forecast]] = {m.key: {} for m in models}
+    history = ExportsHistory(data, settings.seasonality.default_term_months)
     for c in sorted({c for plan in plans.values() for cs in plan.values() for c in cs}):
         due = tuple(m for m in models if any(c in cs for cs in plans[m.key].values()))
-        for key, forecast in forecasts_as_of(data, settings, month_end(c), due).items():
+        for key, forecast in forecasts_as_of(history, settings, month_end(c), due).items():
             made[key][c] = forecast
     results = tuple(_model_backtest(m, data, settings, plans[m.key], made[m.key], missing[m.key],
                                     held[m.key]) for m in models)

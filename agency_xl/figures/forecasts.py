@@ -64,24 +64,29 @@ class Forecast:
     note: str = ""
 
 
+Forecaster = Callable[[AmsData, Assumptions], dict[str, Forecast]]
+
+
 @dataclass(frozen=True)
 class ForecastModel:
     """A forecast the workbook makes and how to check it.
 
-    ``history``: the export whose months count as the forecast's history (``min_history`` of them
-    before a month-end are needed to make it as the sheet does); ``actual_from``: the export that
-    shows what happened; ``reads``: every export the forecast reads (cut as of each month-end).
+    ``forecaster`` makes it (keyed by ``key``; the cash projection makes two forecasts at once,
+    so models may share one); ``history``: the export whose months count as the forecast's
+    history (``min_history`` of them before a month-end are needed to make it as the sheet does);
+    ``actual_from``: the export that shows what happened; ``reads``: every export the forecast
+    reads (cut as of each month-end).
     """
 
     key: str  # metrics key
     name: str  # the owner's words, for a table
-    subject: str  # the sentence's subject: "The cash projection (commission received)"
+    subject: str  # the sentence's subject: "The cash projection's commission received"
     unit: str  # "$", "policies", "renewals", "ratio", "customers"
     reads: tuple[str, ...]
     history: str
     min_history: int
     actual_from: str
-    forecast: Callable[[AmsData, Assumptions], Forecast]
+    forecaster: Forecaster
     actual: Callable[[AmsData, Assumptions, pd.PeriodIndex], pd.Series]
 
 
@@ -109,42 +114,57 @@ def covered_months(data: AmsData, report: str) -> pd.PeriodIndex:
     return pd.period_range(first, last, freq="M") if first <= last else pd.PeriodIndex([], freq="M")
 
 
+class ExportsHistory:
+    """The exports already read, ready to be seen as they stood at the end of any earlier day
+    (``as_of``). The book of business's day-free work (ends, terms) is done once."""
+
+    def __init__(self, data: AmsData, default_term_months: int = 12) -> None:
+        self.data = data
+        self.book = (cutoff.BookHistory(data.policies, default_term_months)
+                     if data.policies is not None else None)
+
+    def as_of(self, day: dt.date, reports: tuple[str, ...] = tuple(REPORTS)) -> tuple[AmsData, dict[str, str]]:
+        """The exports as they stood at the end of ``day`` (a month-end), for ``reports``: each
+        table cut by its date (``DATE_OF``; claims by reported date, else loss date), the book of
+        business rebuilt (``cutoff.book_as_of``), referral and lead logs with the sales made after
+        ``day`` still open (``cutoff.log_as_of``). Coverage ends at ``day``; so does the data date.
+
+        Returns the cut data and, per report left out, why: not begun by ``day``, or a book that
+        cannot be rebuilt (a lapsed policy without its end date). Reports not asked for are None.
+        """
+        data = self.data
+        out = AmsData(as_of=day, health=data.health, sales_derived=data.sales_derived)
+        notes: dict[str, str] = {}
+        for key in reports:
+            table, span = data.table(key), coverage(data, key)
+            if table is None or span is None:
+                continue
+            if span[0] > day:
+                notes[key] = f"the {REPORTS[key].title} export begins after {day:%b %Y}"
+                continue
+            if key == "policies":
+                why = self.book.note(day)
+                if why:
+                    notes[key] = f"the book of business cannot be rebuilt as of {day:%b %Y}: {why}"
+                    continue
+                cut = self.book.as_of(day)
+            elif key in ("referrals", "leads"):
+                cleared = ("household_id", "incentive_paid") if key == "referrals" else ("household_id",)
+                cut = cutoff.log_as_of(table, DATE_OF[key], day, cleared)
+            elif key == "claims":
+                known = pd.to_datetime(table["reported_date"]).fillna(pd.to_datetime(table["loss_date"]))
+                cut = cutoff.rows_through(table.assign(known_on=known), "known_on", day).drop(columns="known_on")
+            else:
+                cut = cutoff.rows_through(table, DATE_OF[key], day)
+            setattr(out, key, cut)
+            out.coverage[key] = (span[0], min(span[1], day))
+        return out, notes
+
+
 def data_as_of(data: AmsData, day: dt.date, reports: tuple[str, ...] = tuple(REPORTS),
                default_term_months: int = 12) -> tuple[AmsData, dict[str, str]]:
-    """The exports as they stood at the end of ``day`` (a month-end), for ``reports``: each table
-    cut by its date (``DATE_OF``; claims by reported date, else loss date), the book of business
-    rebuilt (``cutoff.book_as_of``), referral and lead logs with the sales made after ``day``
-    still open (``cutoff.log_as_of``). Coverage ends at ``day``; the data date is ``day``.
-
-    Returns the cut data and, per report left out, why: not begun by ``day``, or a book that
-    cannot be rebuilt (a lapsed policy without its end date). Reports not asked for are None.
-    """
-    out = AmsData(as_of=day, health=data.health, sales_derived=data.sales_derived)
-    notes: dict[str, str] = {}
-    for key in reports:
-        table, span = data.table(key), coverage(data, key)
-        if table is None or span is None:
-            continue
-        if span[0] > day:
-            notes[key] = f"the {REPORTS[key].title} export begins after {day:%b %Y}"
-            continue
-        if key == "policies":
-            why = cutoff.book_rebuild_note(table, day)
-            if why:
-                notes[key] = f"the book of business cannot be rebuilt as of {day:%b %Y}: {why}"
-                continue
-            cut = cutoff.book_as_of(table, day, default_term_months)
-        elif key in ("referrals", "leads"):
-            cut = cutoff.log_as_of(table, DATE_OF[key], day,
-                                   ("household_id", "incentive_paid") if key == "referrals" else ("household_id",))
-        elif key == "claims":
-            known = pd.to_datetime(table["reported_date"]).fillna(pd.to_datetime(table["loss_date"]))
-            cut = cutoff.rows_through(table.assign(known_on=known), "known_on", day).drop(columns="known_on")
-        else:
-            cut = cutoff.rows_through(table, DATE_OF[key], day)
-        setattr(out, key, cut)
-        out.coverage[key] = (span[0], min(span[1], day))
-    return out, notes
+    """The exports as they stood at the end of ``day``: ``ExportsHistory(data).as_of(day)``."""
+    return ExportsHistory(data, default_term_months).as_of(day, reports)
 
 
 def months_after(day: dt.date, months: int = MONTHS_AHEAD) -> pd.PeriodIndex:
@@ -190,11 +210,12 @@ def cash_projection(data: AmsData, settings: Assumptions) -> pd.DataFrame | str:
     return proj.set_index(months_after(data.as_of))
 
 
-def _projected(column: str) -> Callable[[AmsData, Assumptions], Forecast]:
-    def forecast(data: AmsData, settings: Assumptions) -> Forecast:
-        proj = cash_projection(data, settings)
-        return Forecast(None, proj) if isinstance(proj, str) else Forecast(proj[column].astype(float))
-    return forecast
+def cash_forecasts(data: AmsData, settings: Assumptions) -> dict[str, Forecast]:
+    """Commission received and net cash flow of each coming month, from one projection."""
+    proj = cash_projection(data, settings)
+    if isinstance(proj, str):
+        return {key: Forecast(None, proj) for key in ("commission_received", "net_cash_flow")}
+    return {key: Forecast(proj[key].astype(float)) for key in ("commission_received", "net_cash_flow")}
 
 
 def _statements(data: AmsData, months: pd.PeriodIndex, reversals: bool) -> pd.Series:
@@ -313,22 +334,30 @@ def referral_customers(data: AmsData, settings: Assumptions, months: pd.PeriodIn
     return monthly_sum(when).reindex(months, fill_value=0.0)
 
 
+def _one(key: str, forecast: Callable[[AmsData, Assumptions], Forecast]) -> Forecaster:
+    def forecaster(data: AmsData, settings: Assumptions) -> dict[str, Forecast]:
+        return {key: forecast(data, settings)}
+    return forecaster
+
+
 MODELS: tuple[ForecastModel, ...] = (
     ForecastModel("commission_received", "Commission received", "The cash projection's commission received",
                   "$", ("commissions", "growth"), "commissions", 12, "commissions",
-                  _projected("commission_received"), commission_received),
+                  cash_forecasts, commission_received),
     ForecastModel("net_cash_flow", "Net cash flow", "The cash projection's net cash flow",
                   "$", ("commissions", "growth"), "commissions", 12, "commissions",
-                  _projected("net_cash_flow"), net_cash_flow),
+                  cash_forecasts, net_cash_flow),
     ForecastModel("policies_sold", "Policies sold", "The seasonal sales forecast", "policies",
-                  ("sales",), "sales", 12, "sales", policies_sold_forecast, policies_sold),
+                  ("sales",), "sales", 12, "sales", _one("policies_sold", policies_sold_forecast),
+                  policies_sold),
     ForecastModel("renewals_due", "Renewals due", "The renewal calendar", "renewals",
-                  ("policies",), "growth", 0, "growth", renewals_due_forecast, renewals_due),
+                  ("policies",), "growth", 0, "growth", _one("renewals_due", renewals_due_forecast),
+                  renewals_due),
     ForecastModel("retention", "Retention", "The retention forecast", "ratio",
-                  ("growth",), "growth", 12, "growth", retention_forecast, retention),
+                  ("growth",), "growth", 12, "growth", _one("retention", retention_forecast), retention),
     ForecastModel("referral_customers", "New customers from referrals", "The referral forecast",
                   "customers", ("referrals", "policies"), "referrals", 12, "referrals",
-                  referral_customers_forecast, referral_customers),
+                  _one("referral_customers", referral_customers_forecast), referral_customers),
 )
 
 
