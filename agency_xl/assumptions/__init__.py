@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from agency_xl.assumptions.accuracy import AccuracySettings
 from agency_xl.assumptions.base import SettingsGroup
 from agency_xl.assumptions.cash_flow import CashFlowSettings
 from agency_xl.assumptions.cross_sell import CrossSellSettings
@@ -35,6 +36,7 @@ class Assumptions(BaseModel):
     cross_sell: CrossSellSettings = CrossSellSettings()
     leads: LeadsSettings = LeadsSettings()
     referrals: ReferralsSettings = ReferralsSettings()
+    accuracy: AccuracySettings = AccuracySettings()
 
 
 def settings_rows(assumptions: Assumptions | None = None) -> list[tuple[str, str, Any, str, str]]:

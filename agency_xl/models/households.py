@@ -44,17 +44,17 @@ def policy_end_dates(policies: pd.DataFrame) -> pd.Series:
     Expiration Date; a Cancelled or Expired policy without that date: NaT (left, date unknown);
     any other status (Pending): its start, i.e. it was never on the books.
     """
-    start = pd.to_datetime(policies["original_effective_date"])
-    end = pd.Series(start.to_numpy(), index=policies.index, dtype="datetime64[ns]")
+    # numpy arrays, not Series assignments: the backtest asks this at every month-end.
+    end = pd.to_datetime(policies["original_effective_date"]).to_numpy("datetime64[ns]").copy()
     status = policies["status"]
-    end[(status == IN_FORCE).fillna(False).to_numpy(bool)] = FAR_FUTURE
+    end[(status == IN_FORCE).fillna(False).to_numpy(bool)] = FAR_FUTURE.to_datetime64()
     for name, column in END_DATE_COLUMN.items():
         rows = (status == name).fillna(False).to_numpy(bool)
         if column in policies:
-            end[rows] = pd.to_datetime(policies.loc[rows, column]).to_numpy()
+            end[rows] = pd.to_datetime(policies[column]).to_numpy("datetime64[ns]")[rows]
         else:
-            end[rows] = pd.NaT
-    return end
+            end[rows] = np.datetime64("NaT", "ns")
+    return pd.Series(end, index=policies.index, dtype="datetime64[ns]")
 
 
 def ends_unknown(policies: pd.DataFrame, ends: pd.Series | None = None) -> pd.Series:
@@ -64,20 +64,21 @@ def ends_unknown(policies: pd.DataFrame, ends: pd.Series | None = None) -> pd.Se
     return ends.isna() & policies["status"].isin(list(END_DATE_COLUMN))
 
 
-def on_books(policies: pd.DataFrame, day: dt.date) -> pd.Series:
+def on_books(policies: pd.DataFrame, day: dt.date, ends: pd.Series | None = None) -> pd.Series:
     """True for the policies known to be on the books on ``day``: started on or before it and
-    not yet left (a policy whose end is unknown is not counted: see ``unknown_on``)."""
+    not yet left (a policy whose end is unknown is not counted: see ``unknown_on``). ``ends``:
+    their ``policy_end_dates`` when at hand already."""
     t = pd.Timestamp(day)
     start = pd.to_datetime(policies["original_effective_date"])
-    end = policy_end_dates(policies)
+    end = policy_end_dates(policies) if ends is None else ends
     return ((start <= t) & (end > t)).fillna(False).astype(bool)
 
 
-def unknown_on(policies: pd.DataFrame, day: dt.date) -> pd.Series:
+def unknown_on(policies: pd.DataFrame, day: dt.date, ends: pd.Series | None = None) -> pd.Series:
     """True for the policies that may or may not have been on the books on ``day``: started on
-    or before it, lapsed since, at a date the export does not give."""
+    or before it, lapsed since, at a date the export does not give (``ends``: as ``on_books``)."""
     start = pd.to_datetime(policies["original_effective_date"])
-    return (ends_unknown(policies) & (start <= pd.Timestamp(day))).fillna(False).astype(bool)
+    return (ends_unknown(policies, ends) & (start <= pd.Timestamp(day))).fillna(False).astype(bool)
 
 
 def unknown_end_note(policies: pd.DataFrame) -> str:
@@ -104,21 +105,30 @@ def household_table(policies: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     effective date of any of its policies); tenure_years (as_of - first_date, years);
     has_<product> booleans for Auto, Home, Umbrella, Life.
     """
-    active = policies[in_force(policies)]
-    first = pd.to_datetime(policies["original_effective_date"]).groupby(policies["household_id"]).min()
-    g = active.groupby("household_id")
+    # Households as integer codes in sorted id order (the order a group-by on the ids gives):
+    # grouping by text ids costs a hash of every id per group-by, and the backtest builds this
+    # table at every month-end.
+    codes, ids = pd.factorize(policies["household_id"], sort=True)
+    active_rows = in_force(policies).to_numpy(bool) & (codes >= 0)
+    active = policies[active_rows]
+    key = codes[active_rows]
+    first = pd.to_datetime(policies["original_effective_date"])[codes >= 0].groupby(codes[codes >= 0]).min()
+    g = active.groupby(key)
     t = pd.DataFrame({
         "products": g["product"].nunique(),
         "policies": g["policy_number"].nunique(),
         "premium": g["annual_premium"].sum(),
     })
-    t.insert(1, "product_list", product_lists(active["household_id"], active["product"]).reindex(t.index))
-    t["first_date"] = first.reindex(t.index)
+    in_table = t.index.to_numpy()
+    t.insert(1, "product_list", product_lists(pd.Series(key, index=active.index), active["product"])
+             .reindex(in_table).to_numpy())
+    t["first_date"] = first.reindex(in_table)
     t["tenure_years"] = (pd.Timestamp(as_of) - t["first_date"]).dt.days / 365.25
     for product in ("Auto", "Home", "Umbrella", "Life"):
-        holds = (active["product"] == product).groupby(active["household_id"]).any()
-        t[f"has_{product.lower()}"] = holds.reindex(t.index, fill_value=False).astype(bool)
-    return t.rename_axis("household_id").reset_index()
+        holds = (active["product"] == product).groupby(key).any()
+        t[f"has_{product.lower()}"] = holds.reindex(in_table, fill_value=False).astype(bool)
+    t.index = pd.Index(ids.take(in_table), name="household_id")
+    return t.reset_index()
 
 
 def product_lists(household_id: pd.Series, product: pd.Series) -> pd.Series:
@@ -159,16 +169,23 @@ def retention_by_product_count(policies: pd.DataFrame, through: dt.date, months:
     first, last = w.first - pd.Timedelta(days=1), w.last  # the window opens at the end of `first`
     rows = []
     note = None
-    doubt = unknown_on(policies, first)
-    on_first = on_books(policies, first)
-    hid = policies["household_id"]
-    cohort_products = policies[on_first].groupby(hid[on_first])["product"].nunique()
-    kept = set(hid[on_books(policies, last)])
-    unsure = set(hid[unknown_on(policies, last)]) - kept
-    if doubt.any() or unsure.intersection(cohort_products.index):
+    ends = policy_end_dates(policies)
+    doubt = unknown_on(policies, first, ends)
+    on_first = on_books(policies, first, ends).to_numpy()
+    # Households as integer codes: sets of text ids (and pandas' isin on them) cost seconds on a
+    # large book, and the backtest asks this at every month-end.
+    hid, households = pd.factorize(policies["household_id"])
+    known = hid >= 0
+    cohort_products = policies[on_first & known].groupby(hid[on_first & known])["product"].nunique()
+    cohort = cohort_products.index.to_numpy()
+    kept = np.zeros(len(households), dtype=bool)
+    kept[hid[on_books(policies, last, ends).to_numpy() & known]] = True
+    unsure = np.zeros(len(kept), dtype=bool)
+    unsure[hid[unknown_on(policies, last, ends).to_numpy() & known]] = True
+    if doubt.any() or (unsure[cohort] & ~kept[cohort]).any():
         note = unknown_end_note(policies)
     labels = product_count_label(cohort_products.to_numpy()) if len(cohort_products) else np.array([], dtype=str)
-    retained = cohort_products.index.isin(list(kept))
+    retained = kept[cohort]
     for label in COUNT_ROWS[:3]:
         part = labels == label
         rows.append([label, int(part.sum()), int((retained & part).sum())])

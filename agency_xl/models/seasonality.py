@@ -217,20 +217,20 @@ def average_monthly_sales(history: pd.DataFrame, months: int = 12) -> float:
 
 def add_months(dates: pd.Series, months) -> pd.Series:  # noqa: ANN001
     """Each date moved by a whole number of months (per row), kept on the same day of the month or
-    the month's last day (Jan 31 + 1 month = Feb 28/29). NaT stays NaT."""
-    d = pd.to_datetime(pd.Series(dates)).reset_index(drop=True)
+    the month's last day (Jan 31 + 1 month = Feb 28/29), at midnight. NaT stays NaT."""
+    index = pd.Series(dates).index
+    d = pd.to_datetime(pd.Series(dates)).to_numpy("datetime64[ns]")
     n = np.broadcast_to(np.asarray(months, dtype="int64"), (len(d),))
-    out = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
-    ok = d.notna().to_numpy()
-    if not ok.any():
-        return out.set_axis(pd.Series(dates).index)
-    dd = d[ok]
-    total = dd.dt.year.to_numpy() * 12 + dd.dt.month.to_numpy() - 1 + n[ok]
-    first = pd.to_datetime(pd.DataFrame({"year": total // 12, "month": total % 12 + 1, "day": 1}))
-    last_day = (first + pd.offsets.MonthEnd(0)).dt.day.to_numpy()
-    day = np.minimum(dd.dt.day.to_numpy(), last_day)
-    out[ok] = (first + pd.to_timedelta(day - 1, unit="D")).to_numpy()
-    return out.set_axis(pd.Series(dates).index)
+    ok = ~np.isnat(d)
+    # numpy's calendar arithmetic on months, vectorised (the backtest calls this for every
+    # policy at every month-end): month + n, then the day, capped at the new month's length.
+    days = np.where(ok, d, np.datetime64(0, "ns")).astype("datetime64[D]")
+    month = days.astype("datetime64[M]")
+    day = (days - month.astype("datetime64[D]")).astype("int64")  # 0 = the 1st
+    target = month + n
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype("int64")
+    out = (target.astype("datetime64[D]") + np.minimum(day, length - 1)).astype("datetime64[ns]")
+    return pd.Series(np.where(ok, out, np.datetime64("NaT", "ns")), index=index, dtype="datetime64[ns]")
 
 
 def policy_terms(policies: pd.DataFrame, default_term_months: int = 12) -> np.ndarray:

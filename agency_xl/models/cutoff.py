@@ -1,0 +1,147 @@
+"""The exports as they stood on an earlier day: what a forecast made that day could have known.
+
+A backtest reruns a forecast as of a past month-end using only what was known then. Most exports
+are logs, one row per event with its date, so the past is their rows dated on or before the day
+(``rows_through``). Three hold a status that changed later, rebuilt here from their dates:
+
+- the book of business is a snapshot of today: ``book_as_of`` rebuilds what was on the books at
+  the end of the day from each policy's original effective, cancel and expiration dates (the rule
+  of ``households.on_books``). A lapsed policy without its end date makes that impossible
+  (``book_rebuild_note`` says so and names the column to add);
+- a referral or a lead sold after the day was still open on it (``log_as_of``). A lost one keeps
+  its status: the logs give no date for a loss, so a loss after the day is counted as known on it
+  (it lowers the conversion the forecast uses a little earlier than the owner saw it);
+- claims develop (paid, reserve): their amounts can only be those of the export.
+
+Cut-off days are whole days: a row dated on the day counts, whatever its time of day. A monthly
+report (growth & retention) is cut by its month's first day, so cut it at a month-end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from agency_xl.models.households import (
+    IN_FORCE,
+    on_books,
+    policy_end_dates,
+    unknown_end_note,
+    unknown_on,
+)
+from agency_xl.models.seasonality import add_months, policy_terms
+
+ON_THE_BOOKS = ("In Force", "Cancelled", "Expired")  # statuses of policies that were written
+OPEN = "Quoted"  # what a referral or lead sold after the day was on it
+
+
+def _end_of(day: dt.date) -> pd.Timestamp:
+    """The first moment after ``day``."""
+    return pd.Timestamp(day).normalize() + pd.Timedelta(days=1)
+
+
+def rows_through(table: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
+    """The rows of ``table`` whose ``column`` date is on or before ``day`` (a row without a date
+    is left out: nothing says it was known then)."""
+    dates = pd.to_datetime(table[column])
+    return table[(dates < _end_of(day)).fillna(False).to_numpy(bool)]
+
+
+def book_rebuild_note(policies: pd.DataFrame, day: dt.date, ends: pd.Series | None = None) -> str:
+    """"" when the book can be rebuilt as of ``day``; otherwise why not: a policy written by then
+    has lapsed since at a date the export does not give, so whether it was on the books is unknown
+    ("not measurable from this export (add Cancel Date)"). ``ends``: the book's
+    ``households.policy_end_dates`` when at hand already."""
+    return unknown_end_note(policies) if bool(unknown_on(policies, day, ends).any()) else ""
+
+
+class BookHistory:
+    """A book of business ready to be rebuilt as of any earlier day (``as_of``): what does not
+    depend on the day (each policy's end, term and expiration) is worked out once, for a backtest
+    that rebuilds the book at month-end after month-end."""
+
+    def __init__(self, policies: pd.DataFrame, default_term_months: int = 12) -> None:
+        self.policies = policies
+        self.ends = policy_end_dates(policies)
+        self.start = pd.to_datetime(policies["original_effective_date"])
+        self.written = policies["status"].isin(ON_THE_BOOKS).fillna(False).to_numpy(bool)
+        self.term = policy_terms(policies, default_term_months)
+        self.effective = pd.to_datetime(policies["effective_date"])
+        expiration = pd.to_datetime(policies["expiration_date"])
+        # Without an expiration date, the effective (else original effective) date plus one term.
+        self.expiration = expiration.fillna(add_months(self.effective, self.term)).fillna(
+            add_months(policies["original_effective_date"], self.term))
+
+    def note(self, day: dt.date) -> str:
+        """``book_rebuild_note`` of the book for ``day``."""
+        return book_rebuild_note(self.policies, day, self.ends)
+
+    def as_of(self, day: dt.date) -> pd.DataFrame:
+        """``book_as_of`` of the book for ``day``."""
+        note = self.note(day)
+        if note:
+            raise ValueError(f"the book of business cannot be rebuilt as of {day:%Y-%m-%d}: {note}")
+        t = pd.Timestamp(day)
+        written = self.written & (self.start <= t).fillna(False).to_numpy(bool)
+        on_day = on_books(self.policies, t, self.ends).to_numpy(bool) & written
+        book = self.policies[written]
+        if not on_day.any():
+            return book
+        on = on_day[written]
+        term, exp, eff = self.term[on_day], self.expiration[on_day], self.effective[on_day]
+        # Whole terms between day and the expiration: k0 = months ahead // term. Moving back k0
+        # terms lands in day's month or later; in day's own month on or before day, one term less.
+        ahead = ((exp.dt.year - t.year) * 12 + (exp.dt.month - t.month)).fillna(0).to_numpy(int)
+        k = np.maximum(ahead // term, 0)
+        back = add_months(exp, -k * term)
+        k = np.where((back <= t).to_numpy() & (k > 0), k - 1, k)
+
+        def replaced(column: str, values: np.ndarray) -> np.ndarray:
+            out = pd.to_datetime(book[column]).to_numpy("datetime64[ns]").copy()
+            out[on] = values
+            return out
+
+        status = book["status"].to_numpy(object).copy()
+        status[on] = IN_FORCE
+        return book.assign(
+            status=pd.array(status, dtype=book["status"].dtype),
+            effective_date=replaced("effective_date", add_months(eff, -k * term).to_numpy()),
+            expiration_date=replaced("expiration_date", add_months(exp, -k * term).to_numpy()),
+            cancel_date=replaced("cancel_date", np.datetime64("NaT", "ns")))
+
+
+def book_as_of(policies: pd.DataFrame, day: dt.date, default_term_months: int = 12) -> pd.DataFrame:
+    """The book of business as it stood at the end of ``day``, rebuilt from its dates.
+
+    Kept: the policies written on or before ``day`` (original effective date; Pending ones were
+    never written). A policy on the books then (``households.on_books``: started, not yet left)
+    gets status In Force, no cancel date, and the term it was in: its effective and expiration
+    dates (the expiration, when blank, is the effective or else the original effective date plus
+    one term) moved back by whole terms (``seasonality.policy_terms``) to the term running on
+    ``day``, so its next renewal is the one after ``day``. A policy that had left by then keeps
+    its row. The same columns as ``policies``; annual premium stays the export's (a past term's
+    premium is not in the book).
+
+    Raises ValueError when a lapsed policy's end date is missing (``book_rebuild_note``).
+    """
+    return BookHistory(policies, default_term_months).as_of(day)
+
+
+def log_as_of(log: pd.DataFrame, date_column: str, day: dt.date,
+              cleared: tuple[str, ...] = ("household_id",)) -> pd.DataFrame:
+    """A referral or lead log as it stood at the end of ``day``: its rows dated (``date_column``)
+    on or before ``day``; a row sold after ``day`` (its sold date later) was still open then, so
+    its status is Quoted and its sold date and the ``cleared`` columns (the new customer's
+    household, the incentive paid on the sale) are blank."""
+    out = rows_through(log, date_column, day).copy()
+    sold_later = ((out["status"] == "Sold") & (pd.to_datetime(out["sold_date"]) >= _end_of(day))).to_numpy(bool)
+    if sold_later.any():
+        out.loc[sold_later, "status"] = OPEN
+        out.loc[sold_later, "sold_date"] = pd.NaT
+        for column in cleared:
+            if column in out:
+                out.loc[sold_later, column] = np.nan
+    return out
+
