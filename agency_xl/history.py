@@ -237,6 +237,21 @@ def kpis_at(path: str | Path, as_of: dt.date) -> dict[str, float | str | None]:
                                  "WHERE s.as_of = ?", (as_of.isoformat(),)).fetchall())
 
 
+def kpi_table(path: str | Path) -> pd.DataFrame:
+    """Every KPI of every snapshot: one row per as-of date (``datetime.date``, oldest first), one
+    column per KPI name, NaN where a snapshot did not record that KPI; empty when there is no file."""
+    with _reading(path) as conn:
+        rows = [] if conn is None else conn.execute(
+            "SELECT s.as_of, k.name, k.value FROM kpis k JOIN snapshots s ON s.id = k.snapshot_id").fetchall()
+    if not rows:
+        return pd.DataFrame(index=pd.Index([], name="as_of", dtype="object"))
+    long = pd.DataFrame(rows, columns=["as_of", "name", "value"])
+    long["as_of"] = [dt.date.fromisoformat(a) for a in long["as_of"]]
+    table = long.pivot(index="as_of", columns="name", values="value").sort_index()
+    table.columns.name = None
+    return table
+
+
 # For each (series, month) the actual of the latest snapshot showing it (later exports are the more
 # complete: commissions and claims arrive late); for each forecast (series, made from, month) the
 # latest snapshot's, should two snapshots hold the same one.

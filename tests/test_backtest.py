@@ -404,18 +404,21 @@ def test_a_referral_sold_later_was_open_then():
 def test_forecasts_as_of_the_last_month_end_are_the_sheets(sample):
     from agency_xl.dashboards import cash_flow, rate_environment, referrals, seasonality
 
+    from agency_xl.figures import compute_figures
+
     s = Assumptions()
     made = forecasts_as_of(sample, s, sample.as_of)
-    projection = cash_flow.build(sample, s).block("projection").rows
+    figs = compute_figures(sample, s)
+    projection = cash_flow.build(figs.cash_flow).block("projection").rows
     assert made["commission_received"].values.tolist() == pytest.approx([r[5] for r in projection], rel=1e-12)
     assert made["net_cash_flow"].values.tolist() == pytest.approx([r[7] for r in projection], rel=1e-12)
-    season = seasonality.build(sample, s)
+    season = seasonality.build(figs.seasonality)
     assert made["policies_sold"].values.tolist() == pytest.approx([r[2] for r in season.block("staffing").rows])
     assert made["renewals_due"].values.tolist() == [r[1] for r in season.block("renewals").rows]
     assert made["referral_customers"].values.tolist() == pytest.approx(
-        [r[2] for r in referrals.build(sample, s).block("projection").rows], rel=1e-12)
+        [r[2] for r in referrals.build(figs.referrals).block("projection").rows], rel=1e-12)
     assert made["retention"].values.iloc[0] == pytest.approx(
-        rate_environment.build(sample, s).kpis["current_retention"], abs=1e-6)
+        figs.rate_environment.kpis()["current_retention"], abs=1e-6)
     assert str(made["policies_sold"].values.index[0]) == "2025-11"
 
 

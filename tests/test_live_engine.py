@@ -31,9 +31,10 @@ from uno_engine import EngineMissing, a1, parse_address, start_engine
 
 from agency_xl.ams import read_exports
 from agency_xl.assumptions import Assumptions
-from agency_xl.dashboards import build_all
 from agency_xl.dashboards.spec import Block, Sheet, cell_to_rc
 from agency_xl.excel import live
+from agency_xl.excel.refresh_history import figures_and_sheets
+from agency_xl.history import history_path
 from agency_xl.excel.workbook import write_dashboard
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -93,9 +94,15 @@ _READ: dict[str, Any] = {}
 def described(folder: Path, now: dt.datetime = NOW) -> list[Sheet]:
     """The sheet descriptions a refresh from ``folder`` writes (the same code the refresh uses to
     lay them out; the tests check where and how they land, not the figures)."""
+    return _refreshed(folder, now)[1]
+
+
+def _refreshed(folder: Path, now: dt.datetime) -> tuple:
+    """What ``live.figures_and_sheets`` gives for ``folder`` with the default Settings and no history."""
     key = (str(folder), now)
     if key not in _LAID_OUT:
-        _LAID_OUT[key] = build_all(read_exports(folder), Assumptions(), str(folder), now)
+        _LAID_OUT[key] = figures_and_sheets(Path(tempfile.gettempdir()) / "no history here.xlsm",
+                                            read_exports(folder), Assumptions(), str(folder), now)
     return _LAID_OUT[key]
 
 
@@ -113,14 +120,15 @@ def read_and_lay_out_once(monkeypatch):
             _READ[str(folder)] = read_exports(folder, progress=progress, **kwargs)
         return copy.deepcopy(_READ[str(folder)])
 
-    def lay_out(data, settings, exports_folder, refreshed_at=None):
+    def lay_out(workbook, data, settings, exports_folder, refreshed_at):
         first = _READ.get(exports_folder)
-        if settings != Assumptions() or first is None or data.health.notes != first.health.notes:
-            return build_all(data, settings, exports_folder, refreshed_at)
-        return described(Path(exports_folder), refreshed_at)
+        if (settings != Assumptions() or first is None or data.health.notes != first.health.notes
+                or history_path(workbook).exists()):
+            return figures_and_sheets(workbook, data, settings, exports_folder, refreshed_at)
+        return _refreshed(Path(exports_folder), refreshed_at)
 
     monkeypatch.setattr(live, "read_exports", read)
-    monkeypatch.setattr(live, "build_all", lay_out)
+    monkeypatch.setattr(live, "figures_and_sheets", lay_out)
 
 
 @functools.lru_cache(maxsize=None)

@@ -158,7 +158,7 @@ def test_an_unexpected_error_is_a_plain_message(owner_book, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(live, "build_all", boom)
+    monkeypatch.setattr(live, "figures_and_sheets", boom)
     done = live.refresh_book(book)
     assert done.error == "agency_xl stopped with an unexpected error (RuntimeError: boom)."
     assert "Traceback" not in book.app.alerts[0]["prompt"]

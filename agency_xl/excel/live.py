@@ -34,11 +34,10 @@ from typing import Any, Callable
 
 from agency_xl.ams import read_exports, require_reports
 from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
-from agency_xl.dashboards import build_all
+
 from agency_xl.dashboards.spec import Block, Sheet
 from agency_xl.excel import versions
-from agency_xl.excel.refresh_history import record_refresh
-from agency_xl.metrics import metrics_of_sheets
+from agency_xl.excel.refresh_history import figures_and_sheets, record_refresh
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 # Sheets whose content is the owner's input or live formulas: a refresh never writes there.
@@ -239,7 +238,8 @@ def refresh_book(book: Any, now: dt.datetime | None = None) -> Refreshed:
         data = require_reports(read_exports(done.folder, owner.mappings, progress=status))
         data.health.notes.extend(owner.problems)
         refreshed_at = now or dt.datetime.now()
-        sheets = build_all(data, owner.assumptions, str(done.folder), refreshed_at)
+        _, sheets, metrics = figures_and_sheets(book.fullname, data, owner.assumptions, str(done.folder),
+                                                refreshed_at)
         if not any(s.workbook_name(b) in book.names for s in sheets for b in s.blocks):
             raise ValueError(f"This workbook was built by an older agency_xl: its tables have no names, "
                              f"so the refresh cannot tell where they are. {REBUILD}")
@@ -247,7 +247,7 @@ def refresh_book(book: Any, now: dt.datetime | None = None) -> Refreshed:
         status(f"agency_xl: refreshed {done.blocks} blocks from {done.folder}")
         # The figures are recorded whatever sheet was refused: they are right either way. Never
         # raises; a history that cannot be written is a warning, the dashboards are filled.
-        done.history_problem = record_refresh(book.fullname, metrics_of_sheets(data, sheets), refreshed_at)
+        done.history_problem = record_refresh(book.fullname, metrics, refreshed_at)
     except (ValueError, OSError) as exc:  # the reader's and the settings' messages are the owner's
         done.error = str(exc)
     except Exception as exc:  # a bug: still a plain message, with what Python said

@@ -4,9 +4,13 @@
 are written. It never raises: when the history cannot be written it returns the problem (naming the
 file and what to do) for the refresh to show; the dashboards are filled either way.
 
-``history_rows`` turns today's ``agency-xl metrics`` dict into a ``history.Snapshot``. It is an
-adapter until the figures are typed results (issue 12): then each model's figures give their KPIs,
-forecasts and actual series directly, and this module shrinks to ``record_refresh``.
+``past_refreshes`` reads what earlier refreshes recorded, for the figures that compare with the
+past; ``figures_and_sheets`` is what both refreshes do between reading the exports and writing:
+the past read, the figures computed once, the sheets laid out from them and the metrics the
+history records.
+
+``history_rows`` turns the ``agency-xl metrics`` dict into a ``history.Snapshot``: the dict is
+what the owner sees under each KPI's name, so the history keeps those names.
 """
 
 from __future__ import annotations
@@ -20,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from agency_xl import history
+from agency_xl.ams import AmsData
+from agency_xl.assumptions import Assumptions
+from agency_xl.dashboards import build_all
+from agency_xl.dashboards.spec import Sheet
+from agency_xl.figures import Figures, compute_figures
+from agency_xl.figures.past import PastRefreshes
 from agency_xl.history import Actual, Forecast, Snapshot
+from agency_xl.metrics import metrics_of
 
 MONTH_KEY = re.compile(r"^\d{4}-\d{2}$")
 
@@ -47,6 +58,32 @@ MONTHLY_ACTUALS = {("sales_by_month",): "seasonality.policies_sold"}
 # What is true on the as-of date, kept as that month's actual: the households the referral
 # projection forecasts.
 POINT_ACTUALS = {("households",): "referral_growth.customers"}
+
+
+def past_refreshes(workbook: str | Path, as_of: dt.date) -> PastRefreshes:
+    """What the history file beside ``workbook`` recorded before ``as_of`` (this refresh's own
+    date and later ones left out). Never raises: a history that cannot be read gives no past, with
+    the problem in a sentence; the refresh goes on without it."""
+    try:
+        path = history.history_path(workbook)
+        kpis = history.kpi_table(path)
+        forecasts = history.forecast_vs_actual(path, pending=True)
+    except history.HistoryError as exc:
+        return PastRefreshes.none(f"History not read: {exc}.")
+    except Exception as exc:  # noqa: BLE001 - a fault here must not stop the dashboards
+        return PastRefreshes.none(f"History not read: {type(exc).__name__}: {exc} (a fault in agency_xl).")
+    kpis = kpis[[d < as_of for d in kpis.index]]
+    forecasts = forecasts[[d < as_of for d in forecasts["made_from"]]].reset_index(drop=True)
+    return PastRefreshes(kpis=kpis, forecasts=forecasts)
+
+
+def figures_and_sheets(workbook: str | Path, data: AmsData, settings: Assumptions, exports_folder: str,
+                       refreshed_at: dt.datetime) -> tuple[Figures, list[Sheet], dict[str, Any]]:
+    """One refresh's figures (computed once, with the past of ``workbook``'s history), every sheet
+    laid out from them, and its metrics (what ``record_refresh`` records)."""
+    figures = compute_figures(data, settings, past_refreshes(workbook, data.as_of))
+    sheets = build_all(data, settings, exports_folder, refreshed_at, figures)
+    return figures, sheets, metrics_of(figures, [s for s in sheets])
 
 
 def record_refresh(workbook: str | Path, metrics: Mapping[str, Any],

@@ -18,8 +18,7 @@ from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import build_all, home
 from agency_xl.dashboards.spec import Sheet
 from agency_xl.excel import builder, carry, vba, versions
-from agency_xl.excel.refresh_history import record_refresh
-from agency_xl.metrics import metrics_of_sheets
+from agency_xl.excel.refresh_history import figures_and_sheets, record_refresh
 
 UDF_MODULE = "agency_xl.excel.udfs"
 DEFAULT_WORKBOOK = Path("workbooks") / "agency_dashboard.xlsm"
@@ -119,13 +118,13 @@ def refresh_dashboard(
     settings_from: str | Path | None = None,
 ) -> tuple[Path, str | None]:
     """``write_dashboard`` with data, then the refresh recorded in the history file beside the
-    workbook (``refresh_history.record_refresh``, from the sheets just built). Returns the workbook
-    and None, or the history's problem: the workbook is written either way."""
+    workbook (``refresh_history.record_refresh``, the metrics of the figures the sheets show).
+    Returns the workbook and None, or the history's problem: the workbook is written either way."""
     out = Path(out)
     check_macro_path(out)
-    sheets = build_all(data, settings, exports_folder, refreshed_at)
+    _, sheets, metrics = figures_and_sheets(out, data, settings, exports_folder, refreshed_at)
     path = _write(out, sheets, settings, keep, settings_from)
-    return path, record_refresh(path, metrics_of_sheets(data, sheets), refreshed_at)
+    return path, record_refresh(path, metrics, refreshed_at)
 
 
 def _write(out: Path, sheets: list[Sheet], settings: Assumptions, keep: str | Path | None,

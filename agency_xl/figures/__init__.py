@@ -2,7 +2,7 @@
 read-only results: the one source for the sheets, `agency-xl metrics`, AMS_METRIC, the history of
 refreshes and the backtests. Between ``models`` (pure maths) and ``dashboards`` (layout only).
 
-``compute_figures(data, settings)`` computes what several models share (``common``) once, then
+``compute_figures(data, settings, past)`` computes what several models share (``common``) once, then
 each model's figures (``figures/<model>.py``: a frozen dataclass with a ``kpis()`` for `metrics`).
 """
 
@@ -14,6 +14,7 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import cash_flow, profitability, rate_environment, referrals, seasonality, segments
 from agency_xl.figures.common import Common, common_figures
+from agency_xl.figures.past import PastRefreshes
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Figures:
     data: AmsData
     settings: Assumptions
     common: Common
+    past: PastRefreshes
     profitability: profitability.ProfitabilityFigures
     rate_environment: rate_environment.RateEnvironmentFigures
     cash_flow: cash_flow.CashFlowFigures
@@ -31,12 +33,15 @@ class Figures:
     referrals: referrals.ReferralsFigures
 
 
-def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
+def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | None = None) -> Figures:
+    """Every model's figures from ``data`` and ``settings``. ``past``: what earlier refreshes
+    recorded (read from the history file by the refresh); none by default."""
     common = common_figures(data, settings)
     return Figures(
         data=data,
         settings=settings,
         common=common,
+        past=past if past is not None else PastRefreshes.none(),
         profitability=profitability.compute(data, settings, common),
         rate_environment=rate_environment.compute(data, settings, common),
         cash_flow=cash_flow.compute(data, settings, common),
