@@ -12,8 +12,17 @@ import pandas as pd
 
 from agency_xl.models import households as hh
 from agency_xl.models.cross_sell.conversion import observed_conversion
-from agency_xl.models.cross_sell.portfolio import combination_label, portfolio_by_combination, retention_for
-from agency_xl.models.cross_sell.sequence import DEFAULT_SEQUENCE, next_product, next_products, parse_sequence
+from agency_xl.models.cross_sell.portfolio import (
+    combination_label,
+    portfolio_by_combination,
+    retention_for,
+)
+from agency_xl.models.cross_sell.sequence import (
+    DEFAULT_SEQUENCE,
+    next_product,
+    next_products,
+    parse_sequence,
+)
 from agency_xl.models.ltv import lifetime_value
 from agency_xl.models.scalars import plain
 from agency_xl.models.segments import round_half_up

@@ -89,7 +89,12 @@ from agency_xl.models.leads.score import (
     score_from_probability,
     score_one,
 )
-from agency_xl.models.leads.vendors import Reallocation, cac_by_segment, reallocation, vendor_efficiency
+from agency_xl.models.leads.vendors import (
+    Reallocation,
+    cac_by_segment,
+    reallocation,
+    vendor_efficiency,
+)
 
 __all__ = [
     "BANDS", "CLOSED_STATUSES", "CONTACT_WITHIN", "EXCELLENT", "GOOD", "HIGH", "NORMAL",

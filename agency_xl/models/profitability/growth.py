@@ -10,7 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from agency_xl.models.profitability.book import exposure_by_month, in_lines, losses_by_month, month_starts
+from agency_xl.models.profitability.book import (
+    exposure_by_month,
+    in_lines,
+    losses_by_month,
+    month_starts,
+)
 from agency_xl.models.scalars import safe_ratio as _ratio
 
 

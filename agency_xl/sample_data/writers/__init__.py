@@ -24,7 +24,12 @@ import numpy as np
 import pandas as pd
 
 from agency_xl.sample_data.agency import SampleAgency, simulate_agency
-from agency_xl.sample_data.writers.cells import BOOK_NAME_OF, DASH, TEXT_NUMBER_STYLES, product_names
+from agency_xl.sample_data.writers.cells import (
+    BOOK_NAME_OF,
+    DASH,
+    TEXT_NUMBER_STYLES,
+    product_names,
+)
 from agency_xl.sample_data.writers.claims import write_claims
 from agency_xl.sample_data.writers.commissions import write_commission_csv, write_commission_xlsx
 from agency_xl.sample_data.writers.crm import write_leads, write_referrals
