@@ -11,15 +11,7 @@ import pandas as pd
 
 from agency_xl.sample_data import profile as pf
 from agency_xl.sample_data.agency import BONUS_POLICY, SampleAgency
-from agency_xl.sample_data.writers.cells import (
-    DASH,
-    _mdy,
-    _money_text,
-    _numbers,
-    _pick,
-    _policy_cells,
-    _serials,
-)
+from agency_xl.sample_data.writers.cells import DASH, _mdy, _money_text, _numbers, _pick, _policy_cells, _serials
 from agency_xl.sample_data.writers.sheets import Formats, Sheet, _run_date, _title_block, _workbook
 
 
