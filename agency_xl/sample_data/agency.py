@@ -7,6 +7,10 @@ new households; households add products; policies renew, lapse and cancel
 the snake_case field names of ``agency_xl.ams.reports`` and the types the AMS reader hands on
 (ids as text, money as float, dates as datetime64[ns], canonical products and statuses), so a
 test can compare what the reader makes of the messy export files against them.
+
+One job, and long for it: the drawing itself is done by ``book``, ``households``, ``marketing``,
+``claims`` and ``commissions``; this module runs them in order and lays their arrays out as the
+truth tables, every table keyed by the same household ids and policy numbers drawn here.
 """
 
 from __future__ import annotations
