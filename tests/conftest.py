@@ -6,6 +6,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 import workbook_validity  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Speed is measured by benchmarks/, not by tests: on a loaded machine (two cores shared by several
+# runs) one example can take longer than hypothesis' 200 ms deadline and fail a correct property.
+settings.register_profile("agency_xl", deadline=None)
+settings.load_profile("agency_xl")
 
 
 @pytest.fixture(scope="session", autouse=True)
