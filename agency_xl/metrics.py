@@ -97,7 +97,8 @@ def metrics_of(figures: Figures, sheets: list[Sheet] | None = None) -> dict[str,
     from agency_xl.dashboards import build_model_sheets
 
     out = base_facts(figures.data)
-    models = {"profitability": figures.profitability.kpis()}
+    models = {"profitability": figures.profitability.kpis(),
+              "cross_sell": figures.cross_sell.kpis()}
     for sheet in sheets if sheets is not None else build_model_sheets(figures):
         models.setdefault(sheet.key, sheet.kpis)  # sheets still computing their own figures
     for key, kpis in models.items():

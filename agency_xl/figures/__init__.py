@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import profitability
+from agency_xl.figures import cross_sell, profitability
 from agency_xl.figures.common import Common, common_figures
 
 
@@ -24,6 +24,7 @@ class Figures:
     settings: Assumptions
     common: Common
     profitability: profitability.ProfitabilityFigures
+    cross_sell: cross_sell.CrossSellFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
@@ -33,4 +34,5 @@ def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
         settings=settings,
         common=common,
         profitability=profitability.compute(data, settings, common),
+        cross_sell=cross_sell.compute(data, settings, common),
     )
