@@ -98,7 +98,8 @@ def metrics_of(figures: Figures, sheets: list[Sheet] | None = None) -> dict[str,
 
     out = base_facts(figures.data)
     models = {"profitability": figures.profitability.kpis(),
-              "cross_sell": figures.cross_sell.kpis()}
+              "cross_sell": figures.cross_sell.kpis(),
+              "leads": figures.leads.kpis()}
     for sheet in sheets if sheets is not None else build_model_sheets(figures):
         models.setdefault(sheet.key, sheet.kpis)  # sheets still computing their own figures
     for key, kpis in models.items():

@@ -128,13 +128,11 @@ def test_a_lead_log_without_household_id_values_sold_leads_at_the_books_new_cust
     assert k["sold_leads_valued_by_estimate"] == k["leads_sold"] == metrics["leads"]["leads_sold"]
     # The estimate: the average LTV of the book's households first written in the window, each
     # valued as on the Segments sheet.
-    from agency_xl.dashboards import shared
+    from agency_xl.figures.common import common_figures
     from agency_xl.models import segments as seg
 
-    with shared.once_per_refresh():
-        rate, _, _ = shared.commission_rate(sample, Assumptions())
-        used = shared.retention_used(sample, Assumptions())
-    homes = seg.value_households(shared.household_table(sample.policies, sample.as_of), rate, used.retention)
+    common = common_figures(sample, Assumptions())
+    homes = seg.value_households(common.households, common.commission.rate, common.retention.retention)
     new = homes[_in_window(homes["first_date"])]
     assert k["avg_ltv_sold"] == pytest.approx(new["ltv"].mean())
     spend, sold = k["lead_spend"], k["leads_sold"]

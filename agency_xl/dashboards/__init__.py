@@ -35,7 +35,7 @@ MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonalit
 
 
 # Sheets still computing their own figures (moving to agency_xl.figures, issue 12).
-FROM_DATA = [rate_environment, cash_flow, segments, seasonality, leads, referrals]
+FROM_DATA = [rate_environment, cash_flow, segments, seasonality, referrals]
 
 
 def build_model_sheets(data: AmsData | Figures, settings: Assumptions | None = None) -> list[Sheet]:

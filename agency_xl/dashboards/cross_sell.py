@@ -10,12 +10,11 @@ from typing import Any
 import numpy as np
 
 from agency_xl.dashboards.common import (
-    as_of_note,
     clean,
     kpi_block,
-    missing_text,
     rows_of,
     status_block,
+    status_line,
 )
 from agency_xl.dashboards.spec import (
     COUNT,
@@ -44,15 +43,11 @@ def _pct(x: float | None) -> str:
 
 def status_text(fig: CrossSellFigures) -> str:
     """The sheet's status line: what is missing, or the data date with what the book cannot measure."""
-    if fig.missing:
-        return missing_text(fig.missing)
-    status = as_of_note(fig.as_of, fig.window)
-    if fig.lift_note:
-        status = (f"Retention by product count and its lift are {fig.lift_note}; values use "
-                  f"the {fig.retention.fallback_source} retention. " + status)
-    if not fig.households:
-        status = "No household has a policy in force on the data date. " + status
-    return status
+    return status_line(
+        fig.missing, fig.as_of, fig.window,
+        "No household has a policy in force on the data date." if not fig.households else "",
+        f"Retention by product count and its lift are {fig.lift_note}; values use the "
+        f"{fig.retention.fallback_source} retention." if fig.lift_note else "")
 
 
 def build(fig: CrossSellFigures) -> Sheet:

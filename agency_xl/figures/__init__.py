@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import cross_sell, profitability
+from agency_xl.figures import cross_sell, leads, profitability
 from agency_xl.figures.common import Common, common_figures
 
 
@@ -25,6 +25,7 @@ class Figures:
     common: Common
     profitability: profitability.ProfitabilityFigures
     cross_sell: cross_sell.CrossSellFigures
+    leads: leads.LeadsFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
@@ -35,4 +36,5 @@ def compute_figures(data: AmsData, settings: Assumptions) -> Figures:
         common=common,
         profitability=profitability.compute(data, settings, common),
         cross_sell=cross_sell.compute(data, settings, common),
+        leads=leads.compute(data, settings, common),
     )

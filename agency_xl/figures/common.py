@@ -1,7 +1,8 @@
 """Figures several models start from, computed once per refresh.
 
 The Segments, Cross-Sell, Leads and Referrals figures all start from the household table of the
-book and from household retention by product count, and every LTV from one commission rate.
+book and from household retention by product count, and every LTV from one commission rate; the
+Segments and Leads figures both value each household (tier, retention, LTV) the same way.
 ``common_figures`` computes each once; every model's figures take the same ``Common``.
 """
 
@@ -15,7 +16,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.models import households as hh
-from agency_xl.models import ltv, rate_environment
+from agency_xl.models import ltv, rate_environment, segments
 from agency_xl.models.segments import RetentionUsed, retention_for_ltv
 
 GROWTH_RETENTION = "growth & retention report (policies renewed / offered, not households)"
@@ -40,12 +41,20 @@ class Common:
     retention_by_count: pd.DataFrame | None  # households.retention_by_product_count, 12 months
     retention: RetentionUsed  # household retention by product count every LTV uses
     commission: CommissionRate
+    # segments.segment_households of the book: each household in force with its tier, retention,
+    # LTV ($) and losses; None without the book.
+    valued_table: pd.DataFrame | None = None
 
     @property
     def households(self) -> pd.DataFrame | None:
         """The household table, as a new frame sharing the columns (copied on write), so a model
         may add columns to it without touching the others'."""
         return None if self.household_table is None else self.household_table.copy(deep=False)
+
+    @property
+    def valued_households(self) -> pd.DataFrame | None:
+        """``valued_table`` as a new frame sharing the columns (copied on write), like ``households``."""
+        return None if self.valued_table is None else self.valued_table.copy(deep=False)
 
 
 def commission_rate(data: AmsData, settings: Assumptions,
@@ -79,13 +88,31 @@ def retention_used(data: AmsData, settings: Assumptions, table: pd.DataFrame | N
     return retention_for_ltv(table, fallback, 1, source)
 
 
+def valued_households(data: AmsData, settings: Assumptions, households: pd.DataFrame, commission: float,
+                      retention: RetentionUsed) -> pd.DataFrame:
+    """Each household of the book in force (``households``: its household table) with its tier,
+    retention and LTV, one valuation for every sheet (``segments.segment_households`` with the
+    Segments settings): loss-making households marked from the claims of the 12 complete months
+    ending where the claims end, when the Settings ask and the claims are there."""
+    g = settings.segments
+    claims = data.claims if g.low_value_if_loss_making else None
+    return segments.segment_households(
+        data.policies, data.as_of, commission, retention.retention, settings.general.discount_rate,
+        g.low_value_premium, g.elite_min_products, g.premium_min_products, claims, g.loss_ratio_limit,
+        households=households, claims_through=data.window_end("claims") if claims is not None else None)
+
+
 def common_figures(data: AmsData, settings: Assumptions) -> Common:
     pol = data.policies
     table = None if pol is None else hh.retention_by_product_count(
         pol, data.window_end("policies"), RETENTION_MONTHS)
+    households = None if pol is None else hh.household_table(pol, data.as_of)
+    retention, commission = retention_used(data, settings, table), commission_rate(data, settings)
     return Common(
-        household_table=None if pol is None else hh.household_table(pol, data.as_of),
+        household_table=households,
         retention_by_count=table,
-        retention=retention_used(data, settings, table),
-        commission=commission_rate(data, settings),
+        retention=retention,
+        commission=commission,
+        valued_table=None if households is None else valued_households(
+            data, settings, households, commission.rate, retention),
     )
