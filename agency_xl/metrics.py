@@ -6,16 +6,13 @@ Definitions (issue #2): see ``base_facts``. Products appear under their canonica
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import Figures, compute_figures
-
-if TYPE_CHECKING:
-    from agency_xl.dashboards.spec import Sheet
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -91,27 +88,20 @@ def all_metrics(data: AmsData, settings: Assumptions) -> dict[str, Any]:
     return metrics_of(compute_figures(data, settings))
 
 
-def metrics_of(figures: Figures, sheets: list[Sheet] | None = None) -> dict[str, Any]:
-    """``all_metrics`` from the refresh's figures. ``sheets``: the model sheets already built from
-    them (the KPIs of the sheets that still compute their own figures are read from those)."""
-    from agency_xl.dashboards import build_model_sheets
-
+def metrics_of(figures: Figures) -> dict[str, Any]:
+    """``all_metrics`` from the refresh's figures (the ones its sheets show)."""
     out = base_facts(figures.data)
     models = {"profitability": figures.profitability.kpis(),
               "rate_environment": figures.rate_environment.kpis(),
               "cash_flow": figures.cash_flow.kpis(),
               "segments": figures.segments.kpis(),
               "seasonality": figures.seasonality.kpis(),
+              "cross_sell": figures.cross_sell.kpis(),
+              "leads": figures.leads.kpis(),
               "referral_growth": figures.referrals.kpis()}
-    for sheet in sheets if sheets is not None else build_model_sheets(figures):
-        models.setdefault(sheet.key, sheet.kpis)  # sheets still computing their own figures
     for key, kpis in models.items():
         if key in out:  # a model's KPIs must never hide a base fact
             raise ValueError(f"metrics: model key {key!r} clashes with a base fact")
         out[key] = kpis
     return out
 
-
-def metrics_of_sheets(data: AmsData, sheets: list[Sheet]) -> dict[str, Any]:
-    """``all_metrics`` from model sheets already built from ``data`` (a refresh has them)."""
-    return metrics_of(compute_figures(data, Assumptions()), sheets)

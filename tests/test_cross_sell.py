@@ -19,6 +19,7 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.cross_sell import CrossSellSettings
 from agency_xl.dashboards import cross_sell as dash
+from agency_xl.figures import cross_sell as figures
 from agency_xl.models import cross_sell as m
 from agency_xl.models import households as hh
 from agency_xl.models.ltv import lifetime_value
@@ -333,10 +334,11 @@ def test_sheet_from_hand_made_data():
     settings = Assumptions()
     settings.cross_sell.min_households = 3
     settings.cross_sell.min_conversions = 1  # a hand-made book: one convert is enough to judge here
-    sheet = dash.build(data, settings)
+    fig = figures.compute(data, settings)
+    sheet = dash.build(fig)
     sheet.validate()
     assert sheet.key == "cross_sell" and sheet.name == "Cross-Sell" and len(sheet.name) <= 31
-    k = sheet.kpis
+    k = fig.kpis()
     households = hh.household_table(data.policies, AS_OF)
     assert k["households"] == len(households)
     assert sum(k["households_by_product_count"].values()) == len(households)
@@ -361,11 +363,12 @@ def test_sheet_from_hand_made_data():
 
 
 def test_sheet_with_missing_book_names_the_export():
-    sheet = dash.build(AmsData(as_of=AS_OF), Assumptions())
+    fig = figures.compute(AmsData(as_of=AS_OF), Assumptions())
+    sheet = dash.build(fig)
     sheet.validate()
     assert "Book of business" in sheet.block("status").rows[0][0]
     assert sheet.block("opportunity").rows == [] and sheet.block("timing").rows == []
-    assert sheet.kpis == {}
+    assert fig.kpis() == {}
     f = {x.cell: x for x in sheet.formulas}
     assert f["B88"].value == pytest.approx(0.19)  # the plan's defaults when the cells are blank
 
@@ -373,7 +376,7 @@ def test_sheet_with_missing_book_names_the_export():
 def test_sheet_without_commissions_uses_settings_and_says_so():
     data = sheet_data()
     data.commissions = None
-    sheet = dash.build(data, Assumptions())
+    sheet = dash.build(figures.compute(data, Assumptions()))
     card = {r[0]: r for r in sheet.block("summary").rows}
     assert card["Commission rate used"][1] == 0.07 and "Commission statement" in card["Commission rate used"][2]
 
@@ -381,10 +384,11 @@ def test_sheet_without_commissions_uses_settings_and_says_so():
 def test_sheet_with_an_empty_book_builds():
     data = sheet_data()
     data.policies = data.policies.assign(status="Cancelled", cancel_date=pd.Timestamp("2023-01-01"))
-    sheet = dash.build(data, Assumptions())
+    fig = figures.compute(data, Assumptions())
+    sheet = dash.build(fig)
     sheet.validate()
-    assert sheet.kpis["households"] == 0
-    assert sheet.block("opportunity").rows == [] and sheet.kpis["best_window"] is None
+    assert fig.kpis()["households"] == 0
+    assert sheet.block("opportunity").rows == [] and fig.kpis()["best_window"] is None
 
 
 # --- worksheet functions -------------------------------------------------------------------------

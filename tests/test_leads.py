@@ -373,19 +373,21 @@ def test_queue_lists_fresh_open_leads_best_first():
 def test_sheet_from_hand_made_data(tmp_path):
     from agency_xl.dashboards import leads as d
     from agency_xl.excel.builder import build_workbook
+    from agency_xl.figures import leads as figures
 
     data = lead_agency()
     settings_ = Assumptions()
-    sheet = d.build(data, settings_)
+    fig = figures.compute(data, settings_)
+    sheet = d.build(fig)
     sheet.validate()
     assert sheet.key == "leads" and len(sheet.name) <= 31
     vendors = sheet.block("vendors")
-    assert vendors.n_rows == d.VENDOR_ROWS and len(vendors.rows) == len(VENDORS)
+    assert vendors.n_rows == figures.VENDOR_ROWS and len(vendors.rows) == len(VENDORS)
     assert [r[8] for r in vendors.rows] == sorted((r[8] for r in vendors.rows), reverse=True)  # by ROI
     assert sheet.block("queue").n_rows == 25 and 0 < len(sheet.block("queue").rows) <= 25
     assert [r[0] for r in sheet.block("bands").rows] == list(m.BANDS)
     assert [r[0] for r in sheet.block("segments").rows] == [*m.TIERS, "All"]
-    k = sheet.kpis
+    k = fig.kpis()
     assert sum(k["score_band_counts"].values()) == len(data.leads)
     assert k["leads"] == sum(r[2] for r in vendors.rows) and k["commission_rate_source"] == "measured"
     assert 0.08 < k["commission_rate"] < 0.10  # the statements pay 10% on new business, 8% on renewals
@@ -404,30 +406,61 @@ def test_sheet_from_hand_made_data(tmp_path):
 
 def test_sheet_groups_many_vendors_into_fixed_rows():
     from agency_xl.dashboards import leads as d
+    from agency_xl.figures import leads as figures
 
     data = lead_agency()
     names = [f"Vendor {i:02d}" for i in range(11)]
     leads = data.leads.assign(vendor=[names[i % 11] for i in range(len(data.leads))])
-    sheet = d.build(AmsData(policies=data.policies, leads=leads, as_of=AS_OF), Assumptions())
-    rows = sheet.block("vendors").rows
-    assert len(rows) == d.VENDOR_ROWS and any(r[0] == "Other vendors (4)" for r in rows)
-    assert sum(r[2] for r in rows) == sheet.kpis["leads"]
+    fig = figures.compute(AmsData(policies=data.policies, leads=leads, as_of=AS_OF), Assumptions())
+    rows = d.build(fig).block("vendors").rows
+    assert len(rows) == figures.VENDOR_ROWS and any(r[0] == "Other vendors (4)" for r in rows)
+    assert sum(r[2] for r in rows) == fig.kpis()["leads"]
     # without commission statements the Segments fallback rate is used, and the sheet says so
-    assert sheet.kpis["commission_rate_source"] == "setting"
-    assert sheet.kpis["commission_rate"] == Assumptions().general.commission_rate
+    assert fig.kpis()["commission_rate_source"] == "setting"
+    assert fig.kpis()["commission_rate"] == Assumptions().general.commission_rate
 
 
 @pytest.mark.parametrize("drop, name", [("leads", "Lead log"), ("policies", "Book of business")])
 def test_sheet_without_an_export_names_it(drop, name):
     from agency_xl.dashboards import leads as d
+    from agency_xl.figures import leads as figures
 
     data = lead_agency()
     setattr(data, drop, None)
-    sheet = d.build(data, Assumptions())
+    fig = figures.compute(data, Assumptions())
+    sheet = d.build(fig)
     sheet.validate()
     assert name in sheet.block("status").rows[0][0]
     assert sheet.block("vendors").rows == [] and sheet.block("queue").rows == []
-    assert len(sheet.block("bands").rows) == 4 and sheet.kpis == {}
+    assert len(sheet.block("bands").rows) == 4 and fig.kpis() == {}
+
+
+def test_households_are_valued_once_per_refresh_and_each_sheet_gets_its_own_frame(monkeypatch):
+    """The Leads figures value the book's households with the Segments valuation (tier, LTV),
+    computed once per refresh for every sheet that needs it (figures.common)."""
+    from agency_xl.figures import compute_figures
+
+    calls = []
+    valued = seg.segment_households
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls.append(args[1])
+        return valued(*args, **kwargs)
+
+    monkeypatch.setattr(seg, "segment_households", counted)
+    data = lead_agency()
+    figures = compute_figures(data, Assumptions())
+    assert calls == [AS_OF] and figures.leads.vendors is not None
+    mine = figures.common.valued_households
+    mine["ltv"] = 0.0  # a sheet changing its frame must not change what the next sheet gets
+    assert (figures.common.valued_households["ltv"] > 0).all()
+    # a sold lead is worth the LTV that valuation gave its household; one that has left the book
+    # brings nothing from now on (docs/models/leads.md)
+    ltv = figures.common.valued_households.set_index("household_id")["ltv"]
+    sold = data.leads[(data.leads["status"] == "Sold") & figures.leads.window.contains(data.leads["lead_date"])]
+    assert sold["household_id"].isin(data.policies["household_id"]).all()
+    assert 0 < sold["household_id"].isin(ltv.index).sum() < len(sold)  # both kinds are there
+    assert figures.leads.avg_ltv_sold == pytest.approx(sold["household_id"].map(ltv).fillna(0.0).mean())
 
 
 # --- worksheet functions ------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from agency_xl.ams import AmsData, read_exports
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import build_model_sheets
+from agency_xl.figures import compute_figures
 from agency_xl.metrics import all_metrics
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -82,7 +83,7 @@ def test_cross_sell_lift_counts_the_household_as_the_customer(sample, metrics):
 
 
 def test_where_policy_retention_is_used_the_sheet_says_so(sample):
-    sheets = {s.name: s for s in build_model_sheets(sample, Assumptions())}
+    sheets = {s.name: s for s in build_model_sheets(compute_figures(sample, Assumptions()))}
     headings = [lab.text for lab in sheets["Rate Environment"].labels]
     assert any(t.startswith("Policy retention by product") for t in headings)
     notes = {r[0]: r[2] for r in sheets["Rate Environment"].block("measured").rows}
@@ -99,7 +100,7 @@ def test_a_loss_ratio_on_few_claims_is_marked_too_few_to_judge(sample, metrics):
     expected = sorted(p for p in shown if claims_by_line.get(p, 0) < minimum)
     assert metrics["profitability"]["too_few_claims_to_judge"] == expected
     assert "Auto" not in expected and "Umbrella" in expected
-    rows = {r[0]: r for r in {s.name: s for s in build_model_sheets(sample, Assumptions())}[
+    rows = {r[0]: r for r in {s.name: s for s in build_model_sheets(compute_figures(sample, Assumptions()))}[
         "Profitability"].block("products").rows}
     assert "too few to judge" in rows["Umbrella"][8] and "too few" not in rows["Auto"][8]
 
@@ -113,7 +114,7 @@ def test_timing_windows_with_few_converts_are_too_few_to_judge(metrics):
 
 
 def test_recent_losses_are_said_to_be_immature(sample):
-    sheet = next(s for s in build_model_sheets(sample, Assumptions()) if s.name == "Profitability")
+    sheet = next(s for s in build_model_sheets(compute_figures(sample, Assumptions())) if s.name == "Profitability")
     card = {r[0]: r for r in sheet.block("bonus_card").rows}
     assert "immature" in card["Loss ratio (12 months)"][2]
 
@@ -128,18 +129,16 @@ def test_a_lead_log_without_household_id_values_sold_leads_at_the_books_new_cust
     assert k["sold_leads_valued_by_estimate"] == k["leads_sold"] == metrics["leads"]["leads_sold"]
     # The estimate: the average LTV of the book's households first written in the window, each
     # valued as on the Segments sheet.
-    from agency_xl.dashboards import shared
+    from agency_xl.figures.common import common_figures
     from agency_xl.models import segments as seg
 
-    with shared.once_per_refresh():
-        rate, _, _ = shared.commission_rate(sample, Assumptions())
-        used = shared.retention_used(sample, Assumptions())
-    homes = seg.value_households(shared.household_table(sample.policies, sample.as_of), rate, used.retention)
+    common = common_figures(sample, Assumptions())
+    homes = seg.value_households(common.households, common.commission.rate, common.retention.retention)
     new = homes[_in_window(homes["first_date"])]
     assert k["avg_ltv_sold"] == pytest.approx(new["ltv"].mean())
     spend, sold = k["lead_spend"], k["leads_sold"]
     assert k["roi_all_vendors"] == pytest.approx((sold * new["ltv"].mean() - spend) / spend)
-    sheet = next(s for s in build_model_sheets(data, Assumptions()) if s.name == "Leads")
+    sheet = next(s for s in build_model_sheets(compute_figures(data, Assumptions())) if s.name == "Leads")
     assert "an estimate" in sheet.block("status").rows[0][0]
 
 

@@ -20,6 +20,7 @@ from metric_compare import changed, flatten
 from agency_xl.ams import AmsData, read_exports
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import build_model_sheets
+from agency_xl.figures import compute_figures
 from agency_xl.metrics import all_metrics
 from agency_xl.models.periods import last_complete_month, window
 
@@ -73,14 +74,14 @@ def test_a_data_date_two_days_into_the_next_month_moves_no_twelve_month_figure(s
 def test_the_trend_shows_complete_months_only(sample):
     later = copy.deepcopy(sample)
     later.as_of = dt.date(2025, 11, 2)
-    sheets = {s.name: s for s in build_model_sheets(later, Assumptions())}
+    sheets = {s.name: s for s in build_model_sheets(compute_figures(later, Assumptions()))}
     months = [r[0] for r in sheets["Profitability"].block("trend").rows]
     assert months[0] == dt.datetime(2024, 11, 1) and months[-1] == dt.datetime(2025, 10, 1)
     assert len(months) == 12  # no 2-day November at the end
 
 
 def test_every_model_sheet_states_its_window(sample):
-    for sheet in build_model_sheets(sample, Assumptions()):
+    for sheet in build_model_sheets(compute_figures(sample, Assumptions())):
         status = sheet.block("status").rows[0][0]
         assert "12 months = Nov 2024 - Oct 2025 (complete months)" in status, sheet.name
 

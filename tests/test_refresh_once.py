@@ -1,5 +1,5 @@
 """A refresh computes shared figures once: the household table and retention by product count once
-for all model sheets, the exports read once (the What-If sheet's AMS_METRIC examples reuse the
+for all model sheets (agency_xl.figures.common), the exports read once (the What-If sheet's AMS_METRIC examples reuse the
 refresh's figures when they are the default-settings figures AMS_METRIC computes)."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from tiny_data import tiny_agency
 
 import agency_xl.ams
 from agency_xl.assumptions import Assumptions, with_values
-from agency_xl.dashboards import build_all, build_model_sheets, shared
+from agency_xl.dashboards import build_all, build_model_sheets
+from agency_xl.figures import compute_figures
 from agency_xl.functions import exports_cache
 from agency_xl.functions import ams as ams_functions
 from agency_xl.functions.catalog import CATALOG
@@ -33,48 +34,27 @@ def household_table_calls(monkeypatch):
     return calls
 
 
-def test_household_table_once_per_refresh_and_each_caller_gets_its_own_frame(household_table_calls):
+def test_the_figures_compute_the_household_table_once_and_each_reader_gets_its_own_frame(household_table_calls):
     data = tiny_agency()
-    with shared.once_per_refresh():
-        a = shared.household_table(data.policies, data.as_of)
-        b = shared.household_table(data.policies, data.as_of)
-        a["ltv"] = 1.0  # a sheet adding a column must not change what the next sheet gets
-        c = shared.household_table(data.policies, data.as_of)
-        shared.household_table(data.policies, dt.date(2024, 1, 1))
-    assert household_table_calls == [data.as_of, dt.date(2024, 1, 1)]  # once per (table, day)
-    assert "ltv" not in b.columns and "ltv" not in c.columns
+    figures = compute_figures(data, Assumptions())
+    assert household_table_calls == [data.as_of]  # once for every model of the refresh
+    a = figures.common.households
+    a["ltv"] = 1.0  # a figure adding a column must not change what the next one gets
+    b = figures.common.households
+    assert "ltv" not in b.columns
     pd.testing.assert_frame_equal(b, hh.household_table(data.policies, data.as_of))
 
 
-def test_outside_a_refresh_nothing_is_kept(household_table_calls):
+def test_laying_out_the_sheets_computes_nothing(household_table_calls):
+    """The sheets only lay the figures out: building them again from the same figures calls no model
+    and gives the same cells."""
     data = tiny_agency()
-    shared.household_table(data.policies, data.as_of)
-    shared.household_table(data.policies, data.as_of)
-    with shared.once_per_refresh():
-        shared.household_table(data.policies, data.as_of)
-    with shared.once_per_refresh():  # a later refresh computes afresh
-        shared.household_table(data.policies, data.as_of)
-    assert len(household_table_calls) == 4
-
-
-def test_model_sheets_share_one_household_table(household_table_calls):
-    data = tiny_agency()
-    sheets = build_model_sheets(data, Assumptions())
-    assert len(household_table_calls) == 1
-    # and the sheets are the ones built one by one, without sharing
+    figures = compute_figures(data, Assumptions())
+    first = build_model_sheets(figures)
     household_table_calls.clear()
-    from agency_xl.dashboards import FROM_DATA, MODEL_SHEETS
-    from agency_xl.figures import compute_figures
-
-    def built_alone(module):  # noqa: ANN001, ANN202
-        if module in FROM_DATA:
-            return module.build(data, Assumptions())
-        key = module.__name__.rsplit(".", 1)[1]
-        return module.build(getattr(compute_figures(data, Assumptions()), key))
-
-    alone = [built_alone(module) for module in MODEL_SHEETS]
-    assert len(household_table_calls) > 1
-    for s, t in zip(sheets, alone):
+    again = build_model_sheets(figures)
+    assert household_table_calls == []
+    for s, t in zip(first, again):
         assert [b.grid() for b in s.blocks] == [b.grid() for b in t.blocks], s.name
 
 

@@ -24,7 +24,6 @@ from agency_xl.dashboards import (
     seasonality,
     segments,
     settings_sheet,
-    shared,
     whatif,
 )
 from agency_xl.dashboards.spec import Sheet
@@ -34,18 +33,9 @@ from agency_xl.figures import Figures, compute_figures
 MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals]
 
 
-# Sheets still computing their own figures (moving to agency_xl.figures, issue 12).
-FROM_DATA = [cross_sell, leads]
-
-
-def build_model_sheets(data: AmsData | Figures, settings: Assumptions | None = None) -> list[Sheet]:
-    """The eight model sheets, from the refresh's figures (computed here from ``data`` and
-    ``settings`` when not given)."""
-    figures = data if isinstance(data, Figures) else compute_figures(data, settings)
-    with shared.once_per_refresh(figures):
-        return [module.build(figures.data, figures.settings) if module in FROM_DATA
-                else module.build(getattr(figures, module.__name__.rsplit(".", 1)[1]))
-                for module in MODEL_SHEETS]
+def build_model_sheets(figures: Figures) -> list[Sheet]:
+    """The eight model sheets, each laid out from its model's figures (``figures.<model>``)."""
+    return [module.build(getattr(figures, module.__name__.rsplit(".", 1)[1])) for module in MODEL_SHEETS]
 
 
 def build_all(
@@ -68,7 +58,7 @@ def build_all(
         # finds in the workbook's folder with its Settings): the folder is not read again.
         from agency_xl.metrics import metrics_of
 
-        metrics = metrics_of(figures, models)
+        metrics = metrics_of(figures)
     sheets += models
     sheets += [whatif.build(metrics), data_health.build(data)]
     return sheets

@@ -46,6 +46,14 @@ def as_of_note(as_of: dt.date, window: Window | None = None) -> str:
     return f"Data as of {as_of:%Y-%m-%d} from the exports folder.{span} Press Refresh to update."
 
 
+def status_line(missing: Iterable[str], as_of: dt.date, window: Window | None, *findings: str) -> str:
+    """A sheet's status line: which exports to add when any is ``missing``; else the ``findings``
+    that apply (blank ones are left out), in order, then the data date and the window."""
+    if missing:
+        return missing_text(missing)
+    return " ".join([*(f for f in findings if f), as_of_note(as_of, window)])
+
+
 def no_data_note(window: Window, what: str = "") -> str:
     """What a sheet says when its exports hold nothing in its window (never an error)."""
     return f"No data in the window ({window.label()}){': ' + what if what else ''}."

@@ -9,16 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from agency_xl.ams import AmsData
-from agency_xl.assumptions import Assumptions
-from agency_xl.dashboards import shared
 from agency_xl.dashboards.common import (
     clean,
-    data_note,
     kpi_block,
-    missing_note,
     rows_of,
     status_block,
+    status_line,
 )
 from agency_xl.dashboards.spec import (
     COUNT,
@@ -33,13 +29,11 @@ from agency_xl.dashboards.spec import (
     Sheet,
     rc_to_cell,
 )
+from agency_xl.figures.cross_sell import COMBO_ROWS, OPPORTUNITY_ROWS, SEQUENCE_ROWS, CrossSellFigures
 from agency_xl.functions import cross_sell as udf
-from agency_xl.models import cross_sell as m
-from agency_xl.models.periods import window
+from agency_xl.models.cross_sell import COUNT_LABELS
 
-NEEDS = ("policies",)
 TAB, BLUE, LIGHT, GREEN, GREY = "#00897B", "#1565C0", "#90CAF9", "#2E7D32", "#BDBDBD"
-COMBO_ROWS, OPPORTUNITY_ROWS, SEQUENCE_ROWS = 10, 8, 8
 COUNT_NAMES = {"1": "1 product", "2": "2 products", "3+": "3+ products"}
 
 
@@ -47,8 +41,17 @@ def _pct(x: float | None) -> str:
     return "-" if x is None or not np.isfinite(x) else f"{x:.0%}"
 
 
-def build(data: AmsData, settings: Assumptions) -> Sheet:
-    s, g = settings.cross_sell, settings.general
+def status_text(fig: CrossSellFigures) -> str:
+    """The sheet's status line: what is missing, or the data date with what the book cannot measure."""
+    return status_line(
+        fig.missing, fig.as_of, fig.window,
+        "No household has a policy in force on the data date." if not fig.households else "",
+        f"Retention by product count and its lift are {fig.lift_note}; values use the "
+        f"{fig.retention.fallback_source} retention." if fig.lift_note else "")
+
+
+def build(fig: CrossSellFigures) -> Sheet:
+    s, retention, lift_note = fig.settings, fig.retention, fig.lift_note
     sheet = Sheet("cross_sell", "Cross-Sell", "Cross-sell", tab_color=TAB)
     sheet.labels = [
         Label("A1", "Cross-sell: what to offer next, when, and what it is worth", "title"),
@@ -68,70 +71,26 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
         Label("A81", "Calculators: type in the yellow cells (the functions need Import Functions once, "
                      "Home sheet)", "heading"),
     ]
-    missing = missing_note(data, *NEEDS)
-    w = window(data.window_end("policies"))
-    status = missing or data_note(data, w)
-
-    rate, rate_source, _ = shared.commission_rate(data, settings)
-    retention = m.retention_by_count(None, data.as_of, settings.segments.retention_fallback())
-    households = combos = by_count = timing = best = opportunities = sequence = retention_table = None
-    timing_note = ""
-    if not missing:
-        pol, as_of = data.policies, data.as_of
-        sales = None if data.sales_derived else data.sales
-        retention_table = shared.retention_by_product_count(pol, data.window_end("policies"), 12)
-        retention = shared.retention_used(data, settings)
-        if retention.not_measurable:
-            status = (f"Retention by product count and its lift are {retention.not_measurable}; values use "
-                      f"the {retention.fallback_source} retention. " + status)
-        households = shared.household_table(pol, as_of)
-        if not len(households):
-            status = "No household has a policy in force on the data date. " + status
-        by_count = m.portfolio_by_count(households)
-        combos = m.portfolio_by_combination(households)
-        additions = m.first_additions(pol, sales)
-        # "Now" for the timing and conversion cohorts: the last day of the last complete month, the
-        # boundary of every window (a 2 November data date measures what a 31 October one does).
-        now = w.last.date()
-        timing = m.timing_buckets(additions, now, rate, retention.retention, g.discount_rate,
-                                  s.timing_last_day, s.history_months)
-        timing_note = timing.attrs.get("not_measurable", "")
-        best = m.best_bucket(timing, s.min_households, s.min_conversions)
-        heads = [step[0] for step in m.parse_sequence(s.product_sequence)]
-        matrix = m.conversion_matrix(pol, now, heads, s.conversion_window_months, sales, s.history_months)
-        premiums = m.product_premiums(pol, as_of)
-        opportunities = m.opportunity_table(
-            households, matrix, premiums, rate, retention.retention, g.discount_rate, s.product_sequence,
-            s.default_conversion_rate, s.min_households, min_customers=s.min_households,
-        )
-        sequence = m.sequence_table(households, matrix, retention.retention, s.product_sequence,
-                                    choices=2, sets=SEQUENCE_ROWS // 2, min_households=s.min_households)
-
-    sheet.blocks.append(status_block("A2", status))
+    sheet.blocks.append(status_block("A2", status_text(fig)))
 
     # --- summary -----------------------------------------------------------------------------
-    shown = opportunities.head(OPPORTUNITY_ROWS) if opportunities is not None else None
-    total = float(np.nansum(shown["total"])) if shown is not None else None
-    lift_12 = retention.lift(1, 2)
-    lift_note = retention.not_measurable
-    avg_products = m.average_products(households) if households is not None else None
-    singles = int(by_count["households"].iloc[0]) if by_count is not None else None
+    best = fig.best_window
     sheet.blocks.append(kpi_block("summary", "A6", [
-        ("Households in force", len(households) if households is not None else None, COUNT,
-         "With at least one policy in force"),
-        ("Average products per household", avg_products, "0.00", "The plan's target: 1.8 or more"),
-        ("One-product households", singles, COUNT, "The first cross-sell prospects"),
+        ("Households in force", fig.households, COUNT, "With at least one policy in force"),
+        ("Average products per household", fig.average_products, "0.00", "The plan's target: 1.8 or more"),
+        ("One-product households", fig.one_product_households, COUNT, "The first cross-sell prospects"),
         ("Best contact window", best["bucket"] + " days" if best is not None else None, "@",
          "Highest conversion per 30 days x LTV of converts"),
         ("Conversion in that window", best["conversion_rate"] if best is not None else None, PCT,
          "Of customers who had not added a product yet"),
-        ("Opportunity (table below)", total, MONEY, "Expected converts x LTV increase, summed"),
-        ("Retention lift 1 -> 2 products", lift_12 if not lift_note else lift_note, PCT if not lift_note else "@",
+        ("Opportunity (table below)", fig.opportunity_total, MONEY, "Expected converts x LTV increase, summed"),
+        ("Retention lift 1 -> 2 products", fig.lifts["2"] if not lift_note else lift_note,
+         PCT if not lift_note else "@",
          "Households kept (at least one policy): "
          + f"{_pct(retention.retention['1'])} -> {_pct(retention.retention['2'])}"
          + ("" if retention.measured["1"] and retention.measured["2"] else f" ({retention.fallback_source})")),
-        ("Commission rate used", rate, PCT, rate_source),
-        ("Discount rate", g.discount_rate, PCT, "Settings"),
+        ("Commission rate used", fig.commission.rate, PCT, fig.commission.source),
+        ("Discount rate", fig.discount_rate, PCT, "Settings"),
     ]))
     sheet.charts.append(Chart(
         "pie", "Households by product count", "K5",
@@ -141,17 +100,17 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     # --- portfolio ---------------------------------------------------------------------------
     count_rows: list[list[Any]] = []
-    if by_count is not None:
-        for r in by_count.itertuples(index=False):
+    if fig.by_count is not None:
+        for r in fig.by_count.itertuples(index=False):
             count_rows.append([COUNT_NAMES[r.products], clean(r.households), clean(r.share), clean(r.avg_premium),
                                clean(retention.retention[r.products]), retention.source(r.products)])
     sheet.blocks.append(Block(
         "by_count", "A18", ["Products", "Households", "Share", "Avg premium", "Retention", "Source"],
         count_rows, n_rows=3, formats=["@", COUNT, PCT, MONEY, PCT, "@"],
     ))
-    combo_rows = ([[m.combination_label(r[0])] + r[1:] for r in
-                   rows_of(combos.head(COMBO_ROWS), ["product_list", "products", "households", "share",
-                                                     "avg_premium"])] if combos is not None else [])
+    combo_rows = (rows_of(fig.combinations.head(COMBO_ROWS), ["label", "products", "households", "share",
+                                                              "avg_premium"])
+                  if fig.combinations is not None else [])
     sheet.blocks.append(Block(
         "combos", "A24", ["Product combination", "Products", "Households", "Share", "Avg premium"],
         combo_rows, n_rows=COMBO_ROWS, formats=["@", COUNT, COUNT, PCT, MONEY],
@@ -163,11 +122,10 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     # --- opportunity -------------------------------------------------------------------------
     opp_rows = []
-    if shown is not None:
-        for r in shown.itertuples(index=False):
-            opp_rows.append([m.combination_label(r.segment), r.customers, r.next_product, clean(r.conversion),
-                             r.measured_on, clean(r.expected_converts), clean(r.ltv_increase), clean(r.total),
-                             r.source])
+    if fig.opportunities is not None:
+        for r in fig.opportunities.itertuples(index=False):
+            opp_rows.append([r.label, r.customers, r.next_product, clean(r.conversion), r.measured_on,
+                             clean(r.expected_converts), clean(r.ltv_increase), clean(r.total), r.source])
     sheet.blocks.append(Block(
         "opportunity", "A38",
         ["Segment", "Customers", "Next product", "Conversion", "Measured on", "Converts",
@@ -182,21 +140,15 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # --- timing ------------------------------------------------------------------------------
-    timing_rows = []
-    if timing is not None:
-        for r in timing.itertuples(index=False):
-            mark = timing_note or (f"too few to judge ({r.converted} added one)"
-                                   if r.converted < s.min_conversions else "")
-            timing_rows.append([r.bucket, clean(r.at_risk), clean(r.converted), clean(r.conversion_rate),
-                                clean(r.rate_30d), clean(r.avg_ltv), clean(r.value_30d), mark])
+    timing_rows = rows_of(fig.timing, ["bucket", "at_risk", "converted", "conversion_rate", "rate_30d", "avg_ltv",
+                                       "value_30d", "note"]) if fig.timing is not None else []
     sheet.blocks.append(Block(
         "timing", "A49",
         ["Days after first policy", "At risk", "Added one", "Conversion", "Per 30 days", "Avg LTV",
          "LTV per 30 days", "Note"],
         timing_rows, n_rows=5, formats=["@", COUNT, COUNT, PCT, PCT, MONEY, MONEY, "@"],
     ))
-    advice = (f"Timing is {timing_note}." if timing_note else
-              m.timing_recommendation(best, s.min_households, s.min_conversions)) if timing is not None else None
+    advice = fig.timing_advice
     sheet.blocks.append(Block("recommendation", "A56", ["Recommendation"], [[advice]] if advice else [],
                               n_rows=1, header=False, formats=["@"]))
     sheet.labels.append(Label(
@@ -211,14 +163,14 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     ))
 
     # --- sequence ----------------------------------------------------------------------------
-    seq_rows = rows_of(sequence, ["current_products", "households", "priority", "next_product", "conversion",
-                                  "retention_now", "retention_after", "retention_lift", "why"]
-                       ) if sequence is not None else []
+    seq_rows = rows_of(fig.sequence, ["current_products", "households", "priority", "next_product", "conversion",
+                                      "retention_now", "retention_after", "retention_lift", "why"]
+                       ) if fig.sequence is not None else []
     sheet.blocks.append(Block(
         "sequence", "A61",
         ["Current products", "Households", "Priority", "Next product", "Conversion", "Retention now",
          "Retention after", "Retention lift", "Why"],
-        seq_rows[:SEQUENCE_ROWS], n_rows=SEQUENCE_ROWS,
+        seq_rows, n_rows=SEQUENCE_ROWS,
         formats=["@", COUNT, COUNT, "@", PCT, PCT, PCT, PCT, "@"],
     ))
     sheet.labels.append(Label(
@@ -226,20 +178,18 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
 
     # --- retention lift ----------------------------------------------------------------------
     ret_rows = []
-    if retention_table is not None:
-        sizes = retention_table.set_index("products")
-        for label in m.COUNT_LABELS:
-            lift = retention.lift(1, {"1": 1, "2": 2, "3+": 3}[label])
+    if fig.retention_table is not None:
+        sizes = fig.retention_table.set_index("products")
+        for label in COUNT_LABELS:
             ret_rows.append([COUNT_NAMES[label], clean(sizes.loc[label, "households"]),
                              clean(sizes.loc[label, "retained"]) if not lift_note else None,
-                             retention.retention[label], clean(lift), retention.source(label)])
+                             retention.retention[label], clean(fig.lifts[label]), retention.source(label)])
     retention_block = Block(
         "retention", "A72", ["Products", "Households", "Still customers", "Retention", "Lift vs 1", "Source"],
         ret_rows, n_rows=3, formats=["@", COUNT, COUNT, PCT, PCT, "@"],
     )
     sheet.blocks.append(retention_block)
-    kept = m.customers_kept(100, lift_12)
-    highlight = (f"Moving 100 households from 1 to 2 products keeps {kept:.0f} more a year "
+    highlight = (f"Moving 100 households from 1 to 2 products keeps {fig.kept_per_100:.0f} more a year "
                  f"(household retention {_pct(retention.retention['1'])} -> {_pct(retention.retention['2'])})."
                  if not lift_note else f"The retention lift is {lift_note}.")
     sheet.blocks.append(Block("highlight", "A77", ["Highlight"], [[highlight]] if ret_rows else [],
@@ -254,29 +204,6 @@ def build(data: AmsData, settings: Assumptions) -> Sheet:
     # --- calculators -------------------------------------------------------------------------
     _calculators(sheet, s.product_sequence, retention_block, retention.retention if ret_rows else None)
     sheet.column_widths = {0: 28, 1: 13, 2: 13, 3: 13, 4: 13, 5: 13, 6: 14, 7: 14, 8: 34}
-
-    if households is not None:
-        sheet.kpis = {
-            "window": w.label(),
-            "households": len(households),
-            "average_products": clean(avg_products),
-            "households_by_product_count": {k: r[1] for k, r in zip(m.COUNT_LABELS, count_rows)},
-            "households_by_combination": {r[0]: r[2] for r in combo_rows},
-            "commission_rate": clean(rate),
-            "retention_by_product_count": {k: clean(v) for k, v in retention.retention.items()},
-            "retention_source": {k: retention.source(k) for k in retention.retention},
-            "retention_lift_1_to_2": clean(lift_12) if not lift_note else lift_note,
-            "retention_lift_2_to_3": clean(retention.lift(2, 3)) if not lift_note else lift_note,
-            "timing": {r[0]: {"at_risk": r[1], "converted": r[2], "conversion_rate": r[3],
-                              "per_30_days": r[4], "avg_ltv": r[5]} for r in timing_rows},
-            "best_window": best["bucket"] if best is not None else (timing_note or None),
-            "timing_too_few_to_judge": [r[0] for r in timing_rows if r[7].startswith("too few")],
-            "timing_recommendation": advice,
-            "opportunities": [{"segment": r[0], "customers": r[1], "next_product": r[2], "conversion": r[3],
-                               "expected_converts": r[5], "ltv_increase": r[6], "total": r[7], "rate_from": r[8]}
-                              for r in opp_rows],
-            "opportunity_total": clean(total),
-        }
     return sheet
 
 

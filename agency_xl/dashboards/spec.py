@@ -239,7 +239,6 @@ class Sheet:
     labels: list[Label] = field(default_factory=list)
     inputs: list[Input] = field(default_factory=list)
     formulas: list[Formula] = field(default_factory=list)
-    kpis: dict[str, Any] = field(default_factory=dict)  # for `agency-xl metrics`
     column_widths: dict[int, float] = field(default_factory=dict)  # zero-based column -> chars
     tab_color: str | None = None
     # The owner's cells kept from the workbook being overwritten, written last: (row, col) zero-based.

@@ -83,13 +83,13 @@ def figures_and_sheets(workbook: str | Path, data: AmsData, settings: Assumption
     laid out from them, and its metrics (what ``record_refresh`` records)."""
     figures = compute_figures(data, settings, past_refreshes(workbook, data.as_of))
     sheets = build_all(data, settings, exports_folder, refreshed_at, figures)
-    return figures, sheets, metrics_of(figures, [s for s in sheets])
+    return figures, sheets, metrics_of(figures)
 
 
 def record_refresh(workbook: str | Path, metrics: Mapping[str, Any],
                    refreshed_at: dt.datetime | None = None) -> str | None:
-    """Record this refresh (``metrics``: ``agency_xl.metrics.all_metrics`` of the refresh, or
-    ``metrics_of_sheets`` of the sheets it built) in the history file beside ``workbook``.
+    """Record this refresh (``metrics``: ``agency_xl.metrics.metrics_of`` its figures) in the
+    history file beside ``workbook``.
 
     Returns None when recorded; otherwise what went wrong, in a sentence that names the file and
     says what to do (``history.HistoryError``), or names an unexpected error. Never raises: it runs

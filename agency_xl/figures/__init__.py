@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import cash_flow, profitability, rate_environment, referrals, seasonality, segments
+from agency_xl.figures import (cash_flow, cross_sell, leads, profitability, rate_environment, referrals,
+                               seasonality, segments)
 from agency_xl.figures.common import Common, common_figures
 from agency_xl.figures.past import PastRefreshes
 
@@ -30,6 +31,8 @@ class Figures:
     cash_flow: cash_flow.CashFlowFigures
     segments: segments.SegmentsFigures
     seasonality: seasonality.SeasonalityFigures
+    cross_sell: cross_sell.CrossSellFigures
+    leads: leads.LeadsFigures
     referrals: referrals.ReferralsFigures
 
 
@@ -47,5 +50,7 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
         cash_flow=cash_flow.compute(data, settings, common),
         segments=segments.compute(data, settings, common),
         seasonality=seasonality.compute(data, settings, common),
+        cross_sell=cross_sell.compute(data, settings, common),
+        leads=leads.compute(data, settings, common),
         referrals=referrals.compute(data, settings, common),
     )

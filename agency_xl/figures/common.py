@@ -4,7 +4,9 @@ The Segments, Cross-Sell, Leads and Referrals figures all start from the househo
 book and from household retention by product count, and every LTV from one commission rate. The
 Rate Environment and Cash Flow figures both count the households in force and take the policy
 growth the growth & retention report measures; that report's retention is also every LTV's
-fallback. ``common_figures`` computes each once; every model's figures take the same ``Common``.
+fallback.
+The Segments and Leads figures both value each household (tier, retention, LTV) the same way.
+``common_figures`` computes each once; every model's figures take the same ``Common``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.models import households as hh
-from agency_xl.models import ltv, rate_environment
+from agency_xl.models import ltv, rate_environment, segments
 from agency_xl.models.rate_environment import MeasuredRetention
 from agency_xl.models.segments import RetentionUsed, retention_for_ltv
 
@@ -48,6 +50,9 @@ class Common:
     # (annual growth as a decimal, the months it was measured over).
     growth_retention: MeasuredRetention | None
     policy_growth: tuple[float, int] | None
+    # segments.segment_households of the book: each household in force with its tier, retention,
+    # LTV ($) and losses; None without the book.
+    valued_table: pd.DataFrame | None = None
 
     @property
     def households(self) -> pd.DataFrame | None:
@@ -59,6 +64,11 @@ class Common:
     def households_in_force(self) -> int:
         """Households with at least one policy in force today (the status decides); 0 without the book."""
         return 0 if self.household_table is None else len(self.household_table)
+
+    @property
+    def valued_households(self) -> pd.DataFrame | None:
+        """``valued_table`` as a new frame sharing the columns (copied on write), like ``households``."""
+        return None if self.valued_table is None else self.valued_table.copy(deep=False)
 
 
 def commission_rate(data: AmsData, settings: Assumptions,
@@ -100,17 +110,35 @@ def growth_retention(data: AmsData) -> MeasuredRetention:
     return rate_environment.measured_retention(data.growth, 12, data.window_end("growth"))
 
 
+def valued_households(data: AmsData, settings: Assumptions, households: pd.DataFrame, commission: float,
+                      retention: RetentionUsed) -> pd.DataFrame:
+    """Each household of the book in force (``households``: its household table) with its tier,
+    retention and LTV, one valuation for every sheet (``segments.segment_households`` with the
+    Segments settings): loss-making households marked from the claims of the 12 complete months
+    ending where the claims end, when the Settings ask and the claims are there."""
+    g = settings.segments
+    claims = data.claims if g.low_value_if_loss_making else None
+    return segments.segment_households(
+        data.policies, data.as_of, commission, retention.retention, settings.general.discount_rate,
+        g.low_value_premium, g.elite_min_products, g.premium_min_products, claims, g.loss_ratio_limit,
+        households=households, claims_through=data.window_end("claims") if claims is not None else None)
+
+
 def common_figures(data: AmsData, settings: Assumptions) -> Common:
     pol, growth = data.policies, data.growth
     table = None if pol is None else hh.retention_by_product_count(
         pol, data.window_end("policies"), RETENTION_MONTHS)
     measured = None if growth is None else growth_retention(data)
+    households = None if pol is None else hh.household_table(pol, data.as_of)
+    retention, commission = retention_used(data, settings, table, measured), commission_rate(data, settings)
     return Common(
-        household_table=None if pol is None else hh.household_table(pol, data.as_of),
+        household_table=households,
         retention_by_count=table,
-        retention=retention_used(data, settings, table, measured),
-        commission=commission_rate(data, settings),
+        retention=retention,
+        commission=commission,
         growth_retention=measured,
         policy_growth=None if growth is None else rate_environment.measured_policy_growth(
             growth, 12, data.window_end("growth")),
+        valued_table=None if households is None else valued_households(
+            data, settings, households, commission.rate, retention),
     )
