@@ -43,6 +43,7 @@ def lead_agency(seed: int = 3, n_leads: int = 900, n_book: int = 300) -> AmsData
                 "policy_number": f"{hid}-{k}", "household_id": hid, "product": PRODUCTS[k],
                 "status": "Cancelled" if cancelled else "In Force",
                 "original_effective_date": start,
+                "effective_date": start,  # the term in force started then (renewals roll it forward)
                 "expiration_date": pd.NaT,
                 "cancel_date": ts(AS_OF) - pd.Timedelta(days=int(rng.integers(10, 300))) if cancelled else pd.NaT,
                 "annual_premium": float(rng.choice([400.0, 1200.0, 1800.0, 2600.0])),

@@ -191,11 +191,7 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
         return SegmentsFigures(**base)
     used = common.retention
     claims = data.claims if s.low_value_if_loss_making else None
-    valued = m.segment_households(
-        data.policies, data.as_of, common.commission.rate, used.retention, settings.general.discount_rate,
-        s.low_value_premium, s.elite_min_products, s.premium_min_products, claims, s.loss_ratio_limit,
-        households=common.households, claims_through=data.window_end("claims") if claims is not None else None,
-    )
+    valued = common.valued_households  # the one valuation of the book, shared with Leads
     tiers = m.tier_summary(valued, s.target_ltv_cac)
 
     ltv = tiers["avg_ltv"].to_numpy(float)
