@@ -13,6 +13,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import Figures, compute_figures
+from agency_xl.figures.backtest import forecast_accuracy
 
 if TYPE_CHECKING:
     from agency_xl.dashboards.spec import Sheet
@@ -102,7 +103,8 @@ def metrics_of(figures: Figures, sheets: list[Sheet] | None = None) -> dict[str,
               "cash_flow": figures.cash_flow.kpis(),
               "segments": figures.segments.kpis(),
               "seasonality": figures.seasonality.kpis(),
-              "referral_growth": figures.referrals.kpis()}
+              "referral_growth": figures.referrals.kpis(),
+              "forecast_accuracy": forecast_accuracy(figures.backtests)}
     for sheet in sheets if sheets is not None else build_model_sheets(figures):
         models.setdefault(sheet.key, sheet.kpis)  # sheets still computing their own figures
     for key, kpis in models.items():
