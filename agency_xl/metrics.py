@@ -13,6 +13,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import Figures, compute_figures
+from agency_xl.figures.backtest import forecast_accuracy
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -98,7 +99,8 @@ def metrics_of(figures: Figures) -> dict[str, Any]:
               "seasonality": figures.seasonality.kpis(),
               "cross_sell": figures.cross_sell.kpis(),
               "leads": figures.leads.kpis(),
-              "referral_growth": figures.referrals.kpis()}
+              "referral_growth": figures.referrals.kpis(),
+              "forecast_accuracy": forecast_accuracy(figures.backtests)}
     for key, kpis in models.items():
         if key in out:  # a model's KPIs must never hide a base fact
             raise ValueError(f"metrics: model key {key!r} clashes with a base fact")

@@ -1,6 +1,7 @@
 """From each model's figures to a description of every sheet of the workbook: layout only.
 
-``build_all`` is the whole dashboard: Home, Settings, one sheet per model, What-If, Data Health.
+``build_all`` is the whole dashboard: Home, Settings, one sheet per model, Accuracy, What-If, Data
+Health.
 Each model sheet module has ``build(figures) -> Sheet`` reading its model's figures
 (``agency_xl.figures``) and fills only what its reports allow; a missing report disables only the
 sheets that need it, each saying which export to add.
@@ -13,6 +14,7 @@ import datetime as dt
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.dashboards import (
+    accuracy,
     cash_flow,
     cross_sell,
     data_health,
@@ -60,5 +62,6 @@ def build_all(
 
         metrics = metrics_of(figures)
     sheets += models
+    sheets.append(accuracy.build(figures.backtests, figures.live_forecasts))
     sheets += [whatif.build(metrics), data_health.build(data)]
     return sheets

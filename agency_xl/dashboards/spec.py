@@ -138,6 +138,7 @@ class Series:
     secondary: bool = False  # plot on the secondary axis
     color: str | None = None  # "#2E7D32"
     points: list[str] | None = None  # one colour per point (pie/doughnut slices)
+    dash: bool = False  # a dashed line (a band's edge, a threshold), not the data itself
     # Name the series by its column's header cell, so a refresh that rewrites the header (a year,
     # a vendor) renames it in the legend; ``name`` is then only the template's fallback text.
     name_from_header: bool = False

@@ -159,6 +159,8 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
         if s.color:
             key = "line" if (s.kind or kind) == "line" else "fill"
             series[key] = {"color": s.color, **({"width": 2.25} if key == "line" else {})}
+            if key == "line" and s.dash:
+                series[key].update(width=1.25, dash_type="dash")
             if key == "line":
                 series["marker"] = {"type": "none"}
         if s.points:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import (cash_flow, cross_sell, leads, profitability, rate_environment, referrals,
-                               seasonality, segments)
+from agency_xl.figures import (cash_flow, cross_sell, leads, live_forecasts, profitability, rate_environment,
+                               referrals, seasonality, segments)
+from agency_xl.figures.backtest import Backtests, backtests
 from agency_xl.figures.common import Common, common_figures
 from agency_xl.figures.past import PastRefreshes
 
@@ -34,17 +35,21 @@ class Figures:
     cross_sell: cross_sell.CrossSellFigures
     leads: leads.LeadsFigures
     referrals: referrals.ReferralsFigures
+    backtests: Backtests
+    live_forecasts: live_forecasts.LiveForecasts
 
 
 def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | None = None) -> Figures:
     """Every model's figures from ``data`` and ``settings``. ``past``: what earlier refreshes
     recorded (read from the history file by the refresh); none by default."""
     common = common_figures(data, settings)
+    past = past if past is not None else PastRefreshes.none()
+    tested = backtests(data, settings)
     return Figures(
         data=data,
         settings=settings,
         common=common,
-        past=past if past is not None else PastRefreshes.none(),
+        past=past,
         profitability=profitability.compute(data, settings, common),
         rate_environment=rate_environment.compute(data, settings, common),
         cash_flow=cash_flow.compute(data, settings, common),
@@ -53,4 +58,6 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
         cross_sell=cross_sell.compute(data, settings, common),
         leads=leads.compute(data, settings, common),
         referrals=referrals.compute(data, settings, common),
+        backtests=tested,
+        live_forecasts=live_forecasts.compute(past, tested),
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -74,12 +74,30 @@ class ModelBacktest:
     horizons: tuple[HorizonAccuracy, ...]
     note: str  # why it cannot be backtested at all ("" when some horizon has a number)
     sentence: str  # the owner's words
+    # What the exports show happened in each month they fully cover (monthly pd.Period index,
+    # oldest first; empty when a report is missing): the actuals the comparisons read.
+    actuals: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
 
     def at(self, horizon: int) -> HorizonAccuracy:
         for h in self.horizons:
             if h.horizon == horizon:
                 return h
         raise KeyError(f"{self.key} was not checked {horizon} months ahead")
+
+    def by_month(self, horizons: tuple[int, ...], months: int, tolerance: float) -> pd.DataFrame:
+        """The last ``months`` months the exports show (oldest first): month (first day), actual,
+        the band actual -/+ tolerance x |actual| (a forecast inside it is within the plan's
+        tolerance that month), and per horizon h the forecast made h months before (column
+        ``forecast_<h>``; NaN where that month was not backtested at that horizon)."""
+        recent = self.actuals.iloc[-months:] if months else self.actuals.iloc[:0]
+        out = pd.DataFrame({"month": [p.start_time for p in recent.index],
+                            "actual": recent.to_numpy(dtype=float)})
+        out["low"] = out["actual"] - tolerance * out["actual"].abs()
+        out["high"] = out["actual"] + tolerance * out["actual"].abs()
+        for h in horizons:
+            made = self.comparisons[self.comparisons["horizon"] == h].set_index("month")["forecast"]
+            out[f"forecast_{h}"] = out["month"].map(made).astype(float)
+        return out
 
     @property
     def overall_bias(self) -> float:
@@ -195,9 +213,10 @@ def _model_backtest(m: ForecastModel, data: AmsData, settings: Assumptions,
                     missing: str, months_held: int) -> ModelBacktest:
     a = settings.accuracy
     rows = []
+    actual = pd.Series(dtype=float)
     if not missing:
         months = covered_months(data, m.actual_from)
-        actual = m.actual(data, settings, months)
+        actual = m.actual(data, settings, months).astype(float)
         for h, cutoffs in plan.items():
             for c in cutoffs:
                 f = made[c]
@@ -227,7 +246,7 @@ def _model_backtest(m: ForecastModel, data: AmsData, settings: Assumptions,
     note = "" if any(h.n for h in horizons) else next((h.note for h in horizons if h.note), "")
     overall = bias(table["forecast"], table["actual"])
     return ModelBacktest(m.key, m.name, m.subject, m.unit, table, horizons, note,
-                         accuracy_sentence(m.subject, horizons, overall, a.tolerance, note))
+                         accuracy_sentence(m.subject, horizons, overall, a.tolerance, note), actual)
 
 
 def backtests(data: AmsData, settings: Assumptions, models: tuple[ForecastModel, ...] = MODELS) -> Backtests:
