@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import cash_flow, profitability, rate_environment, referrals, seasonality, segments
+from agency_xl.figures import (
+    cash_flow,
+    profitability,
+    rate_environment,
+    referrals,
+    scorecard,
+    seasonality,
+    segments,
+)
 from agency_xl.figures.common import Common, common_figures
 from agency_xl.figures.past import PastRefreshes
 
@@ -31,21 +39,24 @@ class Figures:
     segments: segments.SegmentsFigures
     seasonality: seasonality.SeasonalityFigures
     referrals: referrals.ReferralsFigures
+    scorecard: scorecard.ScorecardFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | None = None) -> Figures:
     """Every model's figures from ``data`` and ``settings``. ``past``: what earlier refreshes
     recorded (read from the history file by the refresh); none by default."""
     common = common_figures(data, settings)
-    return Figures(
-        data=data,
-        settings=settings,
-        common=common,
-        past=past if past is not None else PastRefreshes.none(),
+    past = past if past is not None else PastRefreshes.none()
+    models = dict(
         profitability=profitability.compute(data, settings, common),
         rate_environment=rate_environment.compute(data, settings, common),
         cash_flow=cash_flow.compute(data, settings, common),
         segments=segments.compute(data, settings, common),
         seasonality=seasonality.compute(data, settings, common),
         referrals=referrals.compute(data, settings, common),
+    )
+    return Figures(
+        data=data, settings=settings, common=common, past=past, **models,
+        scorecard=scorecard.compute(data, settings, common, past, models["profitability"],
+                                    models["rate_environment"], models["segments"], models["referrals"]),
     )
