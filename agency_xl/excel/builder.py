@@ -163,8 +163,10 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
             if key == "line":
                 series["marker"] = ({"type": "circle", "size": 6, "fill": {"color": s.color},
                                      "border": {"color": s.color}} if s.markers else {"type": "none"})
-                if s.dashed:
+                if s.dashed:  # a target: a dash at each point, so a single point shows it too
                     series["line"]["dash_type"] = "dash"
+                    series["marker"] = {"type": "dash", "size": 9, "fill": {"color": s.color},
+                                        "border": {"color": s.color}}
         if s.points:
             series["points"] = [{"fill": {"none": True}} if p == "none" else {"fill": {"color": p}}
                                 for p in s.points]
