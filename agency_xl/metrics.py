@@ -100,7 +100,8 @@ def metrics_of(figures: Figures) -> dict[str, Any]:
               "cross_sell": figures.cross_sell.kpis(),
               "leads": figures.leads.kpis(),
               "referral_growth": figures.referrals.kpis(),
-              "forecast_accuracy": forecast_accuracy(figures.backtests)}
+              "forecast_accuracy": forecast_accuracy(figures.backtests),
+              "scorecard": figures.scorecard.kpis()}
     for key, kpis in models.items():
         if key in out:  # a model's KPIs must never hide a base fact
             raise ValueError(f"metrics: model key {key!r} clashes with a base fact")

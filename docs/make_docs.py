@@ -8,6 +8,7 @@ refreshed, rendered by LibreOffice).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -186,13 +187,18 @@ def as_excel_shows(sheets: list) -> list:
     return sheets
 
 
+EARLIER_REFRESH = dt.date(2025, 8, 31)  # the sample as of this date is refreshed first, for the Scorecard's past
+
+
 def screenshots() -> list[Path]:
     """Refresh the sample into a temporary workbook, render every sheet with LibreOffice, keep one
-    PNG per sheet under docs/img/ named after the sheet."""
+    PNG per sheet under docs/img/ named after the sheet. The workbook's history holds one earlier
+    refresh (the same agency generated as of EARLIER_REFRESH), so the Scorecard shows a past point."""
     from agency_xl.ams import read_exports
     from agency_xl.assumptions import Assumptions
-    from agency_xl.dashboards import build_all
     from agency_xl.excel.builder import build_workbook
+    from agency_xl.excel.refresh_history import figures_and_sheets, record_refresh
+    from agency_xl.sample_data import write_sample_exports
 
     if not shutil.which("soffice") or not shutil.which("pdftoppm"):
         sys.exit("screenshots need LibreOffice and poppler: apt-get install -y libreoffice-calc-nogui poppler-utils")
@@ -200,11 +206,17 @@ def screenshots() -> list[Path]:
     img.mkdir(exist_ok=True)
     sample = ROOT / "data" / "sample"
     data = read_exports(sample)
-    sheets = as_excel_shows(build_all(data, Assumptions(), "data/sample"))
-    names = [s.name for s in sheets]
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        book = build_workbook(sheets, t / "agency_dashboard.xlsx")
+        workbook = t / "agency_dashboard.xlsx"
+        earlier = t / "earlier"
+        write_sample_exports(earlier, as_of=EARLIER_REFRESH)
+        _, _, metrics = figures_and_sheets(workbook, read_exports(earlier), Assumptions(), str(earlier), None)
+        record_refresh(workbook, metrics)
+        _, sheets, _ = figures_and_sheets(workbook, data, Assumptions(), "data/sample", None)
+        sheets = as_excel_shows(sheets)
+        names = [s.name for s in sheets]
+        book = build_workbook(sheets, workbook)
         subprocess.run(["soffice", f"-env:UserInstallation=file://{t}/profile", "--headless", "--convert-to",
                         'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
                         "--outdir", str(t), str(book)], check=True, capture_output=True)

@@ -22,6 +22,7 @@ from agency_xl.assumptions.rate_environment import RateEnvironmentSettings
 from agency_xl.assumptions.referrals import ReferralsSettings
 from agency_xl.assumptions.seasonality import SeasonalitySettings
 from agency_xl.assumptions.segments import SegmentsSettings
+from agency_xl.assumptions.targets import TargetsSettings
 
 
 class Assumptions(BaseModel):
@@ -37,6 +38,7 @@ class Assumptions(BaseModel):
     leads: LeadsSettings = LeadsSettings()
     referrals: ReferralsSettings = ReferralsSettings()
     accuracy: AccuracySettings = AccuracySettings()
+    targets: TargetsSettings = TargetsSettings()
 
 
 def settings_rows(assumptions: Assumptions | None = None) -> list[tuple[str, str, Any, str, str]]:

@@ -1,7 +1,7 @@
 """From each model's figures to a description of every sheet of the workbook: layout only.
 
-``build_all`` is the whole dashboard: Home, Settings, one sheet per model, Accuracy, What-If, Data
-Health.
+``build_all`` is the whole dashboard: Home, the Scorecard, Settings, one sheet per model, Accuracy,
+What-If, Data Health.
 Each model sheet module has ``build(figures) -> Sheet`` reading its model's figures
 (``agency_xl.figures``) and fills only what its reports allow; a missing report disables only the
 sheets that need it, each saying which export to add.
@@ -23,6 +23,7 @@ from agency_xl.dashboards import (
     profitability,
     rate_environment,
     referrals,
+    scorecard,
     seasonality,
     segments,
     settings_sheet,
@@ -64,4 +65,6 @@ def build_all(
     sheets += models
     sheets.append(accuracy.build(figures.backtests, figures.live_forecasts))
     sheets += [whatif.build(metrics), data_health.build(data)]
+    # The Scorecard right after Home; it links to the sheets that explain each target.
+    sheets.insert(1, scorecard.build(figures.scorecard, [s.name for s in sheets]))
     return sheets

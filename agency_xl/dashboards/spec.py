@@ -80,6 +80,8 @@ class Block:
     header: bool = True
     heatmap_column: int | None = None  # colour scale on this column (seasonality, concentration)
     status_column: int | None = None  # green/yellow/red text colouring on OK/WATCH/ALERT words
+    # Other words for the status column: word -> fill colour of a cell that begins with it.
+    status_words: dict[str, str] | None = None
     widths: list[float] | None = None  # column widths in characters, applied by the template
 
     def __post_init__(self) -> None:
@@ -142,6 +144,8 @@ class Series:
     # Name the series by its column's header cell, so a refresh that rewrites the header (a year,
     # a vendor) renames it in the legend; ``name`` is then only the template's fallback text.
     name_from_header: bool = False
+    markers: bool = False  # a line with a marker at each point (a lone point still shows)
+    dashed: bool = False  # a dashed line (a target drawn beside the values)
 
 
 @dataclass
@@ -161,6 +165,9 @@ class Chart:
     legend: str | None = "bottom"  # None hides the legend
     y_min: float | None = None
     y_max: float | None = None
+    # The title read from a cell the refresh rewrites: (block name, data row), the block's first
+    # column; ``title`` is then only the template's fallback text.
+    title_cell: tuple[str, int] | None = None
 
 
 @dataclass
@@ -180,6 +187,7 @@ class Formula:
     column_formats: list[str | None] | None = None  # one per spilled column (a row format wins)
     header: bool = False  # style the first spilled row as a table header
     name: str | None = None  # names a spilled table (header row first) that charts can read
+    style: str = "cell"  # "link": shown as a link (``sheet_link``)
 
     @property
     def n_rows(self) -> int:
@@ -194,6 +202,14 @@ class Formula:
         """(first_row, col, last_row, col) zero-based, the data cells of one spilled column."""
         r0, c0 = cell_to_rc(self.cell)
         return r0 + 1, c0 + col, r0 + self.n_rows, c0 + col
+
+
+def sheet_link(cell: str, sheet: str, text: str | None = None) -> Formula:
+    """A link to cell A1 of the workbook's sheet ``sheet``: a HYPERLINK formula the template
+    writes (a refresh never rewrites it), shown as ``text`` (default the sheet's name)."""
+    target = "'" + sheet.replace("'", "''") + "'!A1"
+    shown = text or sheet
+    return Formula(cell, f'=HYPERLINK("#{target}","{shown.replace(chr(34), chr(34) * 2)}")', shown, style="link")
 
 
 @dataclass
@@ -315,3 +331,8 @@ class Sheet:
                 width = len(src.columns) if isinstance(src, Block) else src.width
                 if not (0 <= s.values < width and 0 <= s.categories < width):
                     raise ValueError(f"sheet {self.name}: chart {ch.title!r} column out of block {s.block!r}")
+            if ch.title_cell is not None:
+                block, row = ch.title_cell
+                if block not in {b.name for b in self.blocks} or not 0 <= row < self.block(block).n_rows:
+                    raise ValueError(f"sheet {self.name}: chart {ch.title!r} takes its title from a cell "
+                                     f"outside the blocks ({block!r}, row {row})")

@@ -42,6 +42,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "input": {"bg_color": INPUT_FILL, "border": 1, "border_color": "#BF9000"},
     "cell": {},
     "status": {"italic": True, "font_color": "#1F3864", "bold": True},
+    "link": {"font_color": "#0563C1", "underline": 1},
 }
 
 
@@ -118,7 +119,7 @@ def _conditional_formats(ws: Worksheet, block: Block, fmts: _Formats) -> None:
             "type": "3_color_scale", "min_color": "#63BE7B", "mid_color": "#FFEB84",
             "max_color": "#F8696B"})
     if block.status_column is not None:
-        colours = {"OK": "#C6EFCE", "WATCH": "#FFEB9C", "ALERT": "#FFC7CE"}
+        colours = block.status_words or {"OK": "#C6EFCE", "WATCH": "#FFEB9C", "ALERT": "#FFC7CE"}
         for word, colour in colours.items():
             fmt = fmts.wb.add_format({"bg_color": colour, "bold": True})
             ws.conditional_format(*block.column_range(block.status_column), {
@@ -162,7 +163,12 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
             if key == "line" and s.dash:
                 series[key].update(width=1.25, dash_type="dash")
             if key == "line":
-                series["marker"] = {"type": "none"}
+                series["marker"] = ({"type": "circle", "size": 6, "fill": {"color": s.color},
+                                     "border": {"color": s.color}} if s.markers else {"type": "none"})
+                if s.dashed:  # a target: a dash at each point, so a single point shows it too
+                    series["line"]["dash_type"] = "dash"
+                    series["marker"] = {"type": "dash", "size": 9, "fill": {"color": s.color},
+                                        "border": {"color": s.color}}
         if s.points:
             series["points"] = [{"fill": {"none": True}} if p == "none" else {"fill": {"color": p}}
                                 for p in s.points]
@@ -182,7 +188,12 @@ def add_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, chart: Chart) -> None:
             other.set_rotation(270)
     for other in others.values():
         main.combine(other)
-    main.set_title({"name": chart.title, "name_font": {"size": 11}})
+    title: Any = chart.title
+    if chart.title_cell is not None:  # the text of a cell the refresh rewrites
+        block, row = chart.title_cell
+        b = sheet.block(block)
+        title = [sheet.name, b.first_data_row + row, b.top_left[1]]
+    main.set_title({"name": title, "name_font": {"size": 11}})
     if chart.legend:
         main.set_legend({"position": chart.legend})
     else:
@@ -291,7 +302,7 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
                     if i or j:
                         write_value(ws, r + i, c + j, v, fmts, *_spill_style(f, i, j))
         else:
-            write_formula(ws, r, c, f.formula, f.value, fmts.get("cell", f.format))
+            write_formula(ws, r, c, f.formula, f.value, fmts.get(f.style, f.format))
     write_carried(ws, sheet, fmts)
     for chart in sheet.charts:
         add_chart(wb, ws, sheet, chart)

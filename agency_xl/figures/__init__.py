@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import (cash_flow, cross_sell, leads, live_forecasts, profitability, rate_environment,
-                               referrals, seasonality, segments)
+                               referrals, scorecard, seasonality, segments)
 from agency_xl.figures.backtest import Backtests, backtests
 from agency_xl.figures.common import Common, common_figures
 from agency_xl.figures.past import PastRefreshes
@@ -37,6 +37,7 @@ class Figures:
     referrals: referrals.ReferralsFigures
     backtests: Backtests
     live_forecasts: live_forecasts.LiveForecasts
+    scorecard: scorecard.ScorecardFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | None = None) -> Figures:
@@ -45,11 +46,7 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
     common = common_figures(data, settings)
     past = past if past is not None else PastRefreshes.none()
     tested = backtests(data, settings)
-    return Figures(
-        data=data,
-        settings=settings,
-        common=common,
-        past=past,
+    models = dict(
         profitability=profitability.compute(data, settings, common),
         rate_environment=rate_environment.compute(data, settings, common),
         cash_flow=cash_flow.compute(data, settings, common),
@@ -58,6 +55,12 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
         cross_sell=cross_sell.compute(data, settings, common),
         leads=leads.compute(data, settings, common),
         referrals=referrals.compute(data, settings, common),
+    )
+    return Figures(
+        data=data, settings=settings, common=common, past=past, **models,
         backtests=tested,
         live_forecasts=live_forecasts.compute(past, tested),
+        scorecard=scorecard.compute(data, settings, common, past, models["profitability"],
+                                    models["rate_environment"], models["segments"], models["referrals"],
+                                    backtests=tested),
     )
