@@ -1,6 +1,6 @@
 """From each model's figures to a description of every sheet of the workbook: layout only.
 
-``build_all`` is the whole dashboard: Home, Settings, one sheet per model, What-If, Data Health.
+``build_all`` is the whole dashboard: Home, Summary, Settings, one sheet per model, What-If, Data Health.
 Each model sheet module has ``build(figures) -> Sheet`` reading its model's figures
 (``agency_xl.figures``) and fills only what its reports allow; a missing report disables only the
 sheets that need it, each saying which export to add.
@@ -25,6 +25,7 @@ from agency_xl.dashboards import (
     segments,
     settings_sheet,
     shared,
+    summary,
     whatif,
 )
 from agency_xl.dashboards.spec import Sheet
@@ -60,6 +61,7 @@ def build_all(
     if figures is None:
         figures = compute_figures(data if data is not None else AmsData(as_of=dt.date.today()), settings)
     sheets = [home.build(data, refreshed_at, settings.general.agency_name),
+              summary.build(figures.summary),
               settings_sheet.build(settings, exports_folder)]
     models = build_model_sheets(figures)
     metrics = None

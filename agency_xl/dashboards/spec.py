@@ -67,7 +67,8 @@ class Block:
     """A rectangle of cells the refresh owns: an optional header row, then ``n_rows`` data rows.
 
     ``formats`` gives one number format per column; ``row_formats`` (optional) one per row for
-    column 1, the value column of label/value lists such as KPI cards.
+    the columns in ``row_format_columns`` (column 1 by default), the value columns of label/value
+    lists such as KPI cards.
     """
 
     name: str
@@ -81,6 +82,9 @@ class Block:
     heatmap_column: int | None = None  # colour scale on this column (seasonality, concentration)
     status_column: int | None = None  # green/yellow/red text colouring on OK/WATCH/ALERT words
     widths: list[float] | None = None  # column widths in characters, applied by the template
+    row_format_columns: tuple[int, ...] = (1,)  # the columns ``row_formats`` applies to
+    # Text colouring of "better" (green) and "worse" (red) in this column: the Summary's arrows.
+    arrow_column: int | None = None
 
     def __post_init__(self) -> None:
         width = len(self.columns)
