@@ -7,7 +7,7 @@ import ast
 import re
 from typing import Any
 
-from agency_xl.dashboards.spec import Block, Formula, Label, Sheet
+from agency_xl.dashboards.spec import COUNT, MONEY, NUMBER1, PCT, Block, Formula, Label, Sheet
 from agency_xl.functions import CATALOG  # importing the package registers every function
 from agency_xl.functions.ams import RefreshMetrics, flatten
 from agency_xl.functions.catalog import WorksheetFunction
@@ -32,6 +32,58 @@ def excel_args(example: str) -> list[Any]:
     text = re.sub(r"(^|,)\s*(?=,|$)", r"\1None", text) if text.strip() else text
     text = re.sub(r"\bTRUE\b", "True", re.sub(r"\bFALSE\b", "False", text))
     return list(ast.literal_eval(f"[{text}]"))
+
+
+# A scalar result's number format by the function's unit (issue 15.6: no 9097.1260021128).
+UNIT_FORMATS = {"ratio": "0.00%", "$": '"$"#,##0', "x": "0.0", "months": NUMBER1, "households": COUNT,
+                "customers": COUNT, "people": NUMBER1, "score": "0", "customers per customer": "0.0000"}
+DECIMALS = "#,##0.00"  # a number of no known kind: two decimals, never a long tail
+# A table column's (or a metric's) format by the words of its name, the first rule that matches:
+# durations and indexes, factors, shares and ratios, dollars, counts.
+NAME_RULES: list[tuple[tuple[str, ...], str]] = [
+    (("days", "month", "months", "years", "index", "lag"), NUMBER1),
+    (("coefficient",), "0.000"),
+    (("factor", "seasonality", "sensitivity", "ltv cac", "ltv to cac", "per 100", "products", "staff",
+      "per referrer"), "0.00"),
+    (("%", "share", "ratio", "retention", "churn", "conversion", "rate", "growth", "contribution", "roi",
+      "lift", "tolerance", "probability"), PCT),
+    (("premium", "commission", "expenses", "expense", "profit", "cash", "ltv", "$", "amount", "cac", "chargeback",
+      "chargebacks", "value", "cost", "budget", "bonus", "losses", "incurred", "provision", "spend", "change",
+      "burn", "buffer", "need", "total", "shortfall", "capital", "severity", "incentive", "position"), MONEY),
+]
+
+
+# Words that say when, not what: "accrual profit next month" is dollars, not months.
+WHEN = re.compile(r" (next|last|this|same) month( last year)?| month \d+| \d+m | last year")
+
+
+def format_for(name: str, values: list[Any]) -> str | None:
+    """The number format of a table column (or a metric) called ``name`` holding ``values``: by the
+    words of its name (``NAME_RULES``; a metric's path from its last part back, the model's key
+    left out), else whole numbers as a count and others with two decimals; None when it holds no
+    number."""
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not numbers:
+        return None
+    whole = all(float(v).is_integer() for v in numbers)
+    parts = str(name).split(".")
+    for part in reversed(parts[1:] if len(parts) > 1 else parts):
+        words = WHEN.sub(" ", " " + re.sub(r"[_\-/()]+", " ", part.lower()) + " ")
+        for keys, fmt in NAME_RULES:
+            if any(f" {k} " in words or (k in ("%", "$") and k in words) for k in keys):
+                return COUNT if fmt == NUMBER1 and whole else fmt
+    return COUNT if whole else DECIMALS
+
+
+def table_formats(table: list[list[Any]]) -> tuple[list[str | None] | None, list[str | None] | None]:
+    """Column formats of a spilled table with a header row (by each header), or, for a table of
+    (name, value, ...) rows such as AMS_METRICS, a format per row by the name in its first cell."""
+    if len(table) < 2 or not isinstance(table[0][0], str):
+        return None, None
+    head = [str(h) for h in table[0]]
+    if head[:2] == ["Name", "Value"]:
+        return [None] + [format_for(r[0], [r[1]]) for r in table[1:]], None
+    return None, [format_for(h, [r[j] for r in table[1:]]) for j, h in enumerate(head)]
 
 
 def takes_caller(f: WorksheetFunction) -> bool:
@@ -100,7 +152,9 @@ def build(metrics: dict[str, Any] | None = None) -> Sheet:
             Label(f"B{row + 1}", f.help),
             Label(f"C{row + 1}", f.example_formula(), "note"),
         ]
-        fmt = {"ratio": "0.00%", "$": '"$"#,##0', "x": "0.0"}.get(f.unit)
+        fmt = UNIT_FORMATS.get(f.unit)
+        if fmt is None and f.unit == "as the metric":  # AMS_METRIC("retention"): by the metric's name
+            fmt = format_for(str(excel_args(f.example)[0]), [value]) if value is not None else None
         shown = AFTER_REFRESH if value is None and takes_caller(f) else value
         if reads_history(f):
             shown = IN_EXCEL
@@ -113,8 +167,10 @@ def build(metrics: dict[str, Any] | None = None) -> Sheet:
                 shown = f"a table of {rows - 1} rows (right)"
             sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"], [[shown]], header=False,
                                       formats=["@"]))
+            row_formats, column_formats = table_formats(table)
             sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), table[0][0], spill=(rows, cols),
-                                          values=table))
+                                          values=table,
+                                          row_formats=row_formats, column_formats=column_formats))
             row += rows + 1
         else:
             sheet.labels.append(Label(f"F{row + 1}", f.unit))
