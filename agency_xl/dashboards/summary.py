@@ -51,8 +51,10 @@ def build(fig: SummaryFigures) -> Sheet:
         Label("A25", "At stake: the yearly value or the one-off amount the reason names. Cross-Sell and Leads "
                      "actions are not ranked here yet.", "note"),
     ]
-    sheet.blocks.append(Block("status", "A2", ["Status"], [[f"{as_of_note(fig.as_of)} {fig.past_note}"]],
-                              n_rows=1, header=False, formats=["@"]))
+    status = (f"{as_of_note(fig.as_of)} {fig.past_note}" if fig.refreshed else
+              "Not refreshed yet: put your exports folder on the Settings sheet and press Refresh (Home). "
+              "Until then the lines below show what Settings alone gives.")
+    sheet.blocks.append(Block("status", "A2", ["Status"], [[status]], n_rows=1, header=False, formats=["@"]))
 
     heads = list(fig.headlines)[:HEADLINE_ROWS]
     rows = [[h.label, h.value, arrow_text(h), h.last, h.note] for h in heads]

@@ -104,6 +104,7 @@ class SummaryFigures:
     candidates: int  # actions found before keeping the first ACTIONS_SHOWN
     compared_with: dt.date | None  # the earlier refresh the arrows compare with
     past_note: str  # why there are no arrows, or which refresh they compare with
+    refreshed: bool = True  # False: no export read yet (the empty template)
 
     def headline(self, key: str) -> Headline:
         for h in self.headlines:
@@ -306,7 +307,7 @@ def compute(fig: Figures) -> SummaryFigures:
         "retention", "Policy retention (carrier's definition)" if kept.measured else "Policy retention (Settings)",
         kept.value, "pct", RATE,
         ("Renewals kept / offered, growth & retention report, 12 complete months"
-         if kept.measured else f"{kept.note}: not measured"), "up",
+         if kept.measured else kept.note), "up",
         ("summary.retention", "rate_environment.current_retention")))
 
     summary = p.summary
@@ -360,4 +361,4 @@ def compute(fig: Figures) -> SummaryFigures:
     found = action_candidates(fig)
     return SummaryFigures(as_of=data.as_of, headlines=tuple(lines), new_policies=new,
                           actions=rank_actions(found), candidates=len(found), compared_with=compared,
-                          past_note=past_note)
+                          past_note=past_note, refreshed=bool(data.health.files))
