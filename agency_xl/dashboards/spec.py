@@ -211,7 +211,8 @@ class Input:
 
 @dataclass
 class Label:
-    """Static text (titles, captions, explanations). ``style``: title | subtitle | heading | note | text."""
+    """Static text (titles, captions, explanations). ``style``: title | subtitle | heading | note | text |
+    wrap (wrapped in its cell, top-aligned: give the row a height in ``Sheet.row_heights``)."""
 
     cell: str
     text: str
@@ -245,6 +246,7 @@ class Sheet:
     formulas: list[Formula] = field(default_factory=list)
     kpis: dict[str, Any] = field(default_factory=dict)  # for `agency-xl metrics`
     column_widths: dict[int, float] = field(default_factory=dict)  # zero-based column -> chars
+    row_heights: dict[int, float] = field(default_factory=dict)  # zero-based row -> points (wrapped text)
     tab_color: str | None = None
     # The owner's cells kept from the workbook being overwritten, written last: (row, col) zero-based.
     # Never inside a block or one of the sheet's formulas (``validate`` checks).

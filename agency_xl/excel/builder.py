@@ -43,6 +43,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "cell": {},
     "status": {"italic": True, "font_color": "#1F3864", "bold": True},
     "link": {"font_color": "#0563C1", "underline": 1},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "note_wrap": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
 }
 
 
@@ -283,6 +285,8 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
                 tall_rows.add(r0)
     for r in tall_rows:
         ws.set_row(r, 30)
+    for r, points in sheet.row_heights.items():
+        ws.set_row(r, points)
     for f in sheet.formulas:
         r, c = cell_to_rc(f.cell)
         if f.spill:
