@@ -101,7 +101,8 @@ def metrics_of(figures: Figures) -> dict[str, Any]:
               "leads": figures.leads.kpis(),
               "referral_growth": figures.referrals.kpis(),
               "forecast_accuracy": forecast_accuracy(figures.backtests),
-              "scorecard": figures.scorecard.kpis()}
+              "scorecard": figures.scorecard.kpis(),
+              "summary": figures.summary.kpis()}
     for key, kpis in models.items():
         if key in out:  # a model's KPIs must never hide a base fact
             raise ValueError(f"metrics: model key {key!r} clashes with a base fact")

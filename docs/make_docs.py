@@ -180,8 +180,10 @@ def as_excel_shows(sheets: list) -> list:
                 block = Block(f.name or f"value_{f.cell}", f.cell, [str(v) for v in rows[0]], rows[1:],
                               formats=formats, header=True)
             else:
+                # A table's value column formatted by row (AMS_METRICS), else by its column's format.
+                by_row = [r or formats[1] for r in f.row_formats] if f.row_formats and width > 1 else None
                 block = Block(f.name or f"value_{f.cell}", f.cell, [""] * width, rows, formats=formats,
-                              header=False, row_formats=[fmt] * len(rows) if width > 1 else None)
+                              header=False, row_formats=by_row)
             sheet.blocks.append(block)
         sheet.formulas = []
     return sheets

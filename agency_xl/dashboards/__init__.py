@@ -1,7 +1,7 @@
 """From each model's figures to a description of every sheet of the workbook: layout only.
 
-``build_all`` is the whole dashboard: Home, the Scorecard, Settings, one sheet per model, Accuracy,
-What-If, Data Health.
+``build_all`` is the whole dashboard: Home, Summary, the Scorecard, Settings, one sheet per model,
+Accuracy, What-If, Data Health.
 Each model sheet module has ``build(figures) -> Sheet`` reading its model's figures
 (``agency_xl.figures``) and fills only what its reports allow; a missing report disables only the
 sheets that need it, each saying which export to add.
@@ -27,6 +27,7 @@ from agency_xl.dashboards import (
     seasonality,
     segments,
     settings_sheet,
+    summary,
     whatif,
 )
 from agency_xl.dashboards.spec import Sheet
@@ -53,6 +54,7 @@ def build_all(
     if figures is None:
         figures = compute_figures(data if data is not None else AmsData(as_of=dt.date.today()), settings)
     sheets = [home.build(data, refreshed_at, settings.general.agency_name),
+              summary.build(figures.summary),
               settings_sheet.build(settings, exports_folder)]
     models = build_model_sheets(figures)
     metrics = None
@@ -65,6 +67,6 @@ def build_all(
     sheets += models
     sheets.append(accuracy.build(figures.backtests, figures.live_forecasts))
     sheets += [whatif.build(metrics), data_health.build(data)]
-    # The Scorecard right after Home; it links to the sheets that explain each target.
-    sheets.insert(1, scorecard.build(figures.scorecard, [s.name for s in sheets]))
+    # The Scorecard right after the Summary; it links to the sheets that explain each target.
+    sheets.insert(2, scorecard.build(figures.scorecard, [s.name for s in sheets]))
     return sheets

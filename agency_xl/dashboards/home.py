@@ -7,7 +7,7 @@ import datetime as dt
 
 from agency_xl.ams import AmsData
 from agency_xl.ams.reports import REPORTS
-from agency_xl.dashboards.spec import Block, Label, Sheet
+from agency_xl.dashboards.spec import Block, Formula, Label, Sheet
 
 REFRESH_BUTTON_CELL = "B9"
 IMPORT_BUTTON_CELL = "B13"
@@ -49,6 +49,10 @@ def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: s
         Label("A17", "Last refresh", "heading"),
         Label("A23", "Reports found", "heading"),
     ]
+    # The owner's Monday page: the Summary, one click away.
+    sheet.formulas.append(Formula("A3", '=HYPERLINK("#\'Summary\'!A1","Start here each week: the Summary sheet, '
+                                        'how the agency is doing and what to do ›")',
+                                  "Start here each week: the Summary sheet, how the agency is doing and what to do ›"))
     files = data.health.files if data else []
     used = [f for f in files if f.report and not f.rejected]
     rejected = [f for f in files if f.rejected]

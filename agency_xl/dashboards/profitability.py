@@ -161,10 +161,10 @@ def build(fig: ProfitabilityFigures) -> Sheet:
     ]))
     sheet.block("growth_card").status_column = 1
     sheet.charts.append(Chart(
-        "column", "Revenue growth vs profit growth", "G33",
+        "column", "Revenue growth vs profit growth", "K33",
         [Series("Revenue growth", "growth", 1, color="#1565C0"),
          Series("Profit growth", "growth", 2, color=GREEN)],
-        width=420, height=200, y_format="0%",
+        width=420, height=190, y_format="0%",
     ))
 
     # Monthly trend

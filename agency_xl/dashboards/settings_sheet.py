@@ -38,8 +38,11 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
         ]
         if isinstance(value, bool):
             value = "yes" if value else "no"
+        # Ratios and other plain numbers: up to four decimals, so no digit the owner typed is hidden.
         fmt = {"%": "0.0%", "% of premium": "0.0%", "text": "@", "$": '"$"#,##0',
-               "households": "#,##0", "days": "0", "months": "0.0"}.get(unit)  # ratios: General, no digits hidden
+               "households": "#,##0", "days": "0", "months": "0.0"}.get(unit)
+        if fmt is None and isinstance(value, (int, float)) and not isinstance(value, bool):
+            fmt = "#,##0" if isinstance(value, int) else "#,##0.0###"
         sheet.inputs.append(Input(rc_to_cell(row, 2), value, fmt))
         row += 1
 

@@ -67,7 +67,8 @@ class Block:
     """A rectangle of cells the refresh owns: an optional header row, then ``n_rows`` data rows.
 
     ``formats`` gives one number format per column; ``row_formats`` (optional) one per row for
-    column 1, the value column of label/value lists such as KPI cards.
+    the columns in ``row_format_columns`` (column 1 by default), the value columns of label/value
+    lists such as KPI cards.
     """
 
     name: str
@@ -83,6 +84,9 @@ class Block:
     # Other words for the status column: word -> fill colour of a cell that begins with it.
     status_words: dict[str, str] | None = None
     widths: list[float] | None = None  # column widths in characters, applied by the template
+    row_format_columns: tuple[int, ...] = (1,)  # the columns ``row_formats`` applies to
+    # Text colouring of "better" (green) and "worse" (red) in this column: the Summary's arrows.
+    arrow_column: int | None = None
 
     def __post_init__(self) -> None:
         width = len(self.columns)
@@ -224,7 +228,8 @@ class Input:
 
 @dataclass
 class Label:
-    """Static text (titles, captions, explanations). ``style``: title | subtitle | heading | note | text."""
+    """Static text (titles, captions, explanations). ``style``: title | subtitle | heading | note | text |
+    wrap (wrapped in its cell, top-aligned: give the row a height in ``Sheet.row_heights``)."""
 
     cell: str
     text: str
@@ -257,6 +262,7 @@ class Sheet:
     inputs: list[Input] = field(default_factory=list)
     formulas: list[Formula] = field(default_factory=list)
     column_widths: dict[int, float] = field(default_factory=dict)  # zero-based column -> chars
+    row_heights: dict[int, float] = field(default_factory=dict)  # zero-based row -> points (wrapped text)
     tab_color: str | None = None
     # The owner's cells kept from the workbook being overwritten, written last: (row, col) zero-based.
     # Never inside a block or one of the sheet's formulas (``validate`` checks).

@@ -4,15 +4,19 @@ formula's text, so the owner sees how to type each one and what it returns."""
 from __future__ import annotations
 
 import ast
+import math
 import re
 from typing import Any
 
-from agency_xl.dashboards.spec import Block, Formula, Label, Sheet
+from agency_xl.dashboards.spec import COUNT, MONEY, NUMBER1, PCT, Block, Formula, Label, Sheet
 from agency_xl.functions import CATALOG  # importing the package registers every function
 from agency_xl.functions.ams import RefreshMetrics, flatten
 from agency_xl.functions.catalog import WorksheetFunction
 
 FIRST_ROW = 6  # zero-based
+HELP_CHARS, EXAMPLE_CHARS = 60, 44  # widths of the help and example columns, characters
+LINE_POINTS = 15  # a wrapped line's height
+MAX_WIDTH = 60  # a spilled column is widened for its text up to this
 # Column D of an example that reads the exports folder, in the empty template.
 AFTER_REFRESH = "after a Refresh"
 # Column D of an example that reads the history file beside the workbook: only Excel knows where.
@@ -32,6 +36,81 @@ def excel_args(example: str) -> list[Any]:
     text = re.sub(r"(^|,)\s*(?=,|$)", r"\1None", text) if text.strip() else text
     text = re.sub(r"\bTRUE\b", "True", re.sub(r"\bFALSE\b", "False", text))
     return list(ast.literal_eval(f"[{text}]"))
+
+
+# A scalar result's number format by the function's unit (issue 15.6: no 9097.1260021128).
+UNIT_FORMATS = {"ratio": "0.00%", "$": '"$"#,##0', "x": "0.0", "months": NUMBER1, "households": COUNT,
+                "customers": COUNT, "people": NUMBER1, "score": "0", "customers per customer": "0.0000"}
+DECIMALS = "#,##0.00"  # a number of no known kind: two decimals, never a long tail
+# A table column's (or a metric's) format by the words of its name, the first rule that matches:
+# durations and indexes, factors, shares and ratios, dollars, counts.
+NAME_RULES: list[tuple[tuple[str, ...], str]] = [
+    (("days", "month", "months", "years", "index", "runway"), NUMBER1),
+    (("coefficient",), "0.000"),
+    (("factor", "seasonality", "sensitivity", "ltv cac", "ltv to cac", "per 100", "products", "staff",
+      "per referrer"), "0.00"),
+    (("%", "share", "ratio", "retention", "churn", "conversion", "rate", "growth", "contribution", "roi",
+      "lift", "tolerance", "probability"), PCT),
+    (("premium", "commission", "expenses", "expense", "profit", "cash", "ltv", "$", "amount", "cac", "chargeback",
+      "chargebacks", "value", "cost", "budget", "bonus", "losses", "incurred", "provision", "spend", "change",
+      "burn", "buffer", "need", "total", "shortfall", "capital", "severity", "incentive", "position"), MONEY),
+]
+
+
+# Words that say when, not what: "accrual profit next month" is dollars, not months.
+WHEN = re.compile(r" (next|last|this|same) month( last year)?| month \d+| \d+m | last year")
+
+
+def named_format(name: str) -> str | None:
+    """The format ``NAME_RULES`` give the words of ``name`` (a metric's path from its last part
+    back, the model's key left out), or None when no rule speaks of it."""
+    parts = str(name).split(".")
+    for part in reversed(parts[1:] if len(parts) > 1 else parts):
+        words = WHEN.sub(" ", " " + re.sub(r"[_\-/()]+", " ", part.lower()) + " ")
+        # A phrase of the rules ("ltv cac"); else the last word, which names the thing ("growth
+        # buffer" is dollars, "commission rate" a share); else any word, the rules in order.
+        last = words.split()[-1:] or [""]
+        for text, phrases in ((words, True), (f" {last[0]} ", False), (words, False)):
+            for keys, fmt in NAME_RULES:
+                if any((" " in k) == phrases and (f" {k} " in text or (k in ("%", "$") and k in text))
+                       for k in keys):
+                    return fmt
+    return None
+
+
+def format_for(name: str, values: list[Any]) -> str | None:
+    """The number format of a table column (or a metric) called ``name`` holding ``values``: by the
+    words of its name (``NAME_RULES``; a metric's path from its last part back, the model's key
+    left out), else whole numbers as a count and others with two decimals; None when it holds no
+    number."""
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not numbers:
+        return None
+    whole = all(float(v).is_integer() for v in numbers)
+    fmt = named_format(name)
+    if fmt is None:
+        return COUNT if whole else DECIMALS
+    return COUNT if fmt == NUMBER1 and whole else fmt
+
+
+def table_formats(table: list[list[Any]]) -> tuple[list[str | None] | None, list[str | None] | None]:
+    """Column formats of a spilled table with a header row (by each header), or, for a table of
+    (name, value, ...) rows such as AMS_METRICS, a format per row by the name in its first cell."""
+    if len(table) < 2 or not isinstance(table[0][0], str):
+        return None, None
+    head = [str(h) for h in table[0]]
+    if head[:2] == ["Name", "Value"]:
+        return [None] + [format_for(r[0], [r[1]]) for r in table[1:]], None
+    columns = [format_for(h, [r[j] for r in table[1:]]) for j, h in enumerate(head)]
+    if len(head) == 2 and all(isinstance(r[0], str) for r in table[1:]):
+        # (part, amount) rows: a row whose name says otherwise ("Months of runway") has its own format.
+        return [None] + [named_format(r[0]) or columns[1] if _is_number(r[1]) else None
+                         for r in table[1:]], columns
+    return None, columns
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def takes_caller(f: WorksheetFunction) -> bool:
@@ -92,15 +171,22 @@ def build(metrics: dict[str, Any] | None = None) -> Sheet:
     sheet.blocks.append(Block("header", "A5", ["Function", "What it does", "Example (as typed)",
                                                "Python's result", "Result (live)", "Unit"], [], n_rows=0))
     row = FIRST_ROW
+    widths: dict[int, float] = {}
     for name in sorted(CATALOG, key=lambda n: (CATALOG[n].category, n)):
         f = CATALOG[name]
         value = example_value(f, metrics)
         sheet.labels += [
             Label(f"A{row + 1}", f.name, "heading"),
-            Label(f"B{row + 1}", f.help),
-            Label(f"C{row + 1}", f.example_formula(), "note"),
+            Label(f"B{row + 1}", f.help, "wrap"),
+            Label(f"C{row + 1}", f.example_formula(), "note_wrap"),
         ]
-        fmt = {"ratio": "0.00%", "$": '"$"#,##0', "x": "0.0"}.get(f.unit)
+        # Wrapped in their cells (the next column is filled): the row tall enough for the longer.
+        lines = max(math.ceil(len(f.help) / HELP_CHARS), math.ceil(len(f.example_formula()) / EXAMPLE_CHARS))
+        if lines > 1:
+            sheet.row_heights[row] = LINE_POINTS * lines
+        fmt = UNIT_FORMATS.get(f.unit)
+        if fmt is None and f.unit == "as the metric":  # AMS_METRIC("retention"): by the metric's name
+            fmt = format_for(str(excel_args(f.example)[0]), [value]) if value is not None else None
         shown = AFTER_REFRESH if value is None and takes_caller(f) else value
         if reads_history(f):
             shown = IN_EXCEL
@@ -113,8 +199,14 @@ def build(metrics: dict[str, Any] | None = None) -> Sheet:
                 shown = f"a table of {rows - 1} rows (right)"
             sheet.blocks.append(Block(f"expected_{name}", f"D{row + 1}", ["x"], [[shown]], header=False,
                                       formats=["@"]))
+            row_formats, column_formats = table_formats(table)
+            for j in range(cols):  # room for the longest text of each spilled column
+                longest = max(len(str(r[j])) for r in table if isinstance(r[j], str)) if any(
+                    isinstance(r[j], str) for r in table) else 0
+                widths[4 + j] = max(widths.get(4 + j, 0), min(longest + 2, MAX_WIDTH))
             sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), table[0][0], spill=(rows, cols),
-                                          values=table))
+                                          values=table,
+                                          row_formats=row_formats, column_formats=column_formats))
             row += rows + 1
         else:
             sheet.labels.append(Label(f"F{row + 1}", f.unit))
@@ -122,5 +214,6 @@ def build(metrics: dict[str, Any] | None = None) -> Sheet:
                                       formats=[fmt or "General"]))
             sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), value, fmt))
             row += 2
-    sheet.column_widths = {0: 26, 1: 60, 2: 44, 3: 22, 4: 16, 5: 16, 6: 16, 7: 16, 8: 16}
+    sheet.column_widths = {0: 26, 1: HELP_CHARS, 2: EXAMPLE_CHARS, 3: 26,
+                           **{c: max(16, w) for c, w in widths.items()}}
     return sheet

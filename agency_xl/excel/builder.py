@@ -43,6 +43,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "cell": {},
     "status": {"italic": True, "font_color": "#1F3864", "bold": True},
     "link": {"font_color": "#0563C1", "underline": 1},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "note_wrap": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
 }
 
 
@@ -107,7 +109,7 @@ def write_block(ws: Worksheet, block: Block, fmts: _Formats) -> None:
                 write_value(ws, r0 + i, c0 + j, value, fmts, "header")
                 continue
             fmt = formats[j]
-            if block.row_formats and j == 1:
+            if block.row_formats and j in block.row_format_columns:
                 fmt = block.row_formats[data_index]
             write_value(ws, r0 + i, c0 + j, value, fmts, "cell", fmt)
     _conditional_formats(ws, block, fmts)
@@ -124,6 +126,11 @@ def _conditional_formats(ws: Worksheet, block: Block, fmts: _Formats) -> None:
             fmt = fmts.wb.add_format({"bg_color": colour, "bold": True})
             ws.conditional_format(*block.column_range(block.status_column), {
                 "type": "text", "criteria": "begins with", "value": word, "format": fmt})
+    if block.arrow_column is not None:
+        for word, colour in {"better": "#2E7D32", "worse": "#C62828"}.items():
+            fmt = fmts.wb.add_format({"font_color": colour, "bold": True})
+            ws.conditional_format(*block.column_range(block.arrow_column), {
+                "type": "text", "criteria": "containing", "value": word, "format": fmt})
 
 
 def _series_ref(sheet: Sheet, source: Block | Formula, col: int) -> list[Any]:
@@ -290,6 +297,8 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
                 tall_rows.add(r0)
     for r in tall_rows:
         ws.set_row(r, 30)
+    for r, points in sheet.row_heights.items():
+        ws.set_row(r, points)
     for f in sheet.formulas:
         r, c = cell_to_rc(f.cell)
         if f.spill:
@@ -302,7 +311,8 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
                     if i or j:
                         write_value(ws, r + i, c + j, v, fmts, *_spill_style(f, i, j))
         else:
-            write_formula(ws, r, c, f.formula, f.value, fmts.get(f.style, f.format))
+            style = "link" if "HYPERLINK(" in f.formula.upper() else f.style
+            write_formula(ws, r, c, f.formula, f.value, fmts.get(style, f.format))
     write_carried(ws, sheet, fmts)
     for chart in sheet.charts:
         add_chart(wb, ws, sheet, chart)

@@ -9,11 +9,13 @@ each model's figures (``figures/<model>.py``: a frozen dataclass with a ``kpis()
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import (cash_flow, cross_sell, leads, live_forecasts, profitability, rate_environment,
                                referrals, scorecard, seasonality, segments)
+from agency_xl.figures import summary as summary_figures
 from agency_xl.figures.backtest import Backtests, backtests
 from agency_xl.figures.common import Common, common_figures
 from agency_xl.figures.past import PastRefreshes
@@ -38,6 +40,12 @@ class Figures:
     backtests: Backtests
     live_forecasts: live_forecasts.LiveForecasts
     scorecard: scorecard.ScorecardFigures
+
+    @cached_property
+    def summary(self) -> summary_figures.SummaryFigures:
+        """The Summary sheet's figures: read from the others (and ``past``), so computed after them,
+        once."""
+        return summary_figures.compute(self)
 
 
 def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | None = None) -> Figures:
