@@ -102,7 +102,8 @@ def metrics_of(figures: Figures, sheets: list[Sheet] | None = None) -> dict[str,
               "cash_flow": figures.cash_flow.kpis(),
               "segments": figures.segments.kpis(),
               "seasonality": figures.seasonality.kpis(),
-              "referral_growth": figures.referrals.kpis()}
+              "referral_growth": figures.referrals.kpis(),
+              "producers": figures.producers.kpis()}
     for sheet in sheets if sheets is not None else build_model_sheets(figures):
         models.setdefault(sheet.key, sheet.kpis)  # sheets still computing their own figures
     for key, kpis in models.items():

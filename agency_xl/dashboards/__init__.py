@@ -18,6 +18,7 @@ from agency_xl.dashboards import (
     data_health,
     home,
     leads,
+    producers,
     profitability,
     rate_environment,
     referrals,
@@ -31,7 +32,8 @@ from agency_xl.dashboards.spec import Sheet
 from agency_xl.figures import Figures, compute_figures
 
 # The model sheets, in tab order.
-MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals]
+MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals,
+                producers]  # after the plan's eight models: a view across them (issue 15.3)
 
 
 # Sheets still computing their own figures (moving to agency_xl.figures, issue 12).
@@ -39,7 +41,7 @@ FROM_DATA = [cross_sell, leads]
 
 
 def build_model_sheets(data: AmsData | Figures, settings: Assumptions | None = None) -> list[Sheet]:
-    """The eight model sheets, from the refresh's figures (computed here from ``data`` and
+    """The model sheets (the eight models and Producers), from the refresh's figures (computed here from ``data`` and
     ``settings`` when not given)."""
     figures = data if isinstance(data, Figures) else compute_figures(data, settings)
     with shared.once_per_refresh(figures):

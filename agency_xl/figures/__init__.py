@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.figures import cash_flow, profitability, rate_environment, referrals, seasonality, segments
+from agency_xl.figures import producers
 from agency_xl.figures.common import Common, common_figures
 from agency_xl.figures.past import PastRefreshes
 
@@ -31,6 +32,7 @@ class Figures:
     segments: segments.SegmentsFigures
     seasonality: seasonality.SeasonalityFigures
     referrals: referrals.ReferralsFigures
+    producers: producers.ProducersFigures
 
 
 def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | None = None) -> Figures:
@@ -48,4 +50,5 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
         segments=segments.compute(data, settings, common),
         seasonality=seasonality.compute(data, settings, common),
         referrals=referrals.compute(data, settings, common),
+        producers=producers.compute(data, settings, common),
     )
