@@ -65,6 +65,7 @@ COUNTS = ["retention_households", "retained", "households_2plus", "leads_decided
 ADDITIVE = ["new_items", "premium_written", "policies_in_force", "premium_in_force", "households", "leads",
             "leads_sold", "commissions", "pay", *COUNTS]
 WHOLE = {"new_items", "policies_in_force", "households", "leads", "leads_sold", *COUNTS}  # counts
+MONEY = {"premium_written", "premium_in_force", "commissions", "pay"}  # $, reported to the cent
 REPORT_OF = {"sales": "sales", "book": "policies", "leads": "leads", "commissions": "commissions"}
 
 
@@ -114,7 +115,9 @@ class ProducersFigures:
         """The figures `agency-xl metrics` reports under "producers"."""
         def value(c: str, v: Any) -> Any:
             v = clean(v)
-            return int(v) if c in WHOLE and v is not None else v
+            if v is None or isinstance(v, str):
+                return v
+            return int(v) if c in WHOLE else round(v, 2) if c in MONEY else v
 
         def row(r: dict[str, Any]) -> dict[str, Any]:
             return {c: (self.reason(c) or value(c, r[c])) if c != "pay" else value(c, r[c]) for c in COLUMNS[1:]}
