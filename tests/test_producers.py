@@ -375,3 +375,20 @@ def test_the_built_sheet_has_filter_buttons_and_a_chart_over_the_whole_table(tmp
     last = 6 + sheet_module.PRODUCER_ROWS
     assert f"'Producers'!$C$7:$C${last}" in chart.replace("Producers!", "'Producers'!")
     assert f"'Producers'!$A$7:$A${last}" in chart.replace("Producers!", "'Producers'!")
+
+
+def test_more_producers_than_rows_are_one_other_row_that_still_adds_up(agency, tmp_path):
+    hires = {f"Hire {i:02d}": 1000.0 * i for i in range(1, 11)}
+    fig = compute_figures(read_exports(_write(tmp_path / "many", agency)),
+                          with_values({"producers.pay": hires})).producers
+    assert len(fig.table) == 14
+    shown = fig.shown(sheet_module.PRODUCER_ROWS)
+    assert len(shown) == sheet_module.PRODUCER_ROWS
+    assert list(shown["producer"][-2:]) == ["Other producers (5)", fp.NO_PRODUCER]
+    for column in ("new_items", "premium_in_force", "households", "commissions", "retained", "pay"):
+        assert shown[column].sum() == pytest.approx(fig.table[column].sum()), column
+    other = shown.iloc[-2]
+    small = fig.table[~fig.table["producer"].isin(shown["producer"])]
+    assert other["pay"] == pytest.approx(small["pay"].sum())
+    assert other["commission_to_pay"] == pytest.approx(small["commissions"].sum() / small["pay"].sum())
+    sheet_module.build(fig).validate()

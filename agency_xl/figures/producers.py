@@ -155,10 +155,13 @@ def _names(data: AmsData, settings: ProducersSettings) -> dict[str, str]:
     return {key: min(names) for key, names in spellings.items()}
 
 
-def _label(values: pd.Series, names: dict[str, str]) -> pd.Series:
-    """Each row's producer as shown ("(no producer)" for a blank)."""
+def _label(table: pd.DataFrame, names: dict[str, str]) -> pd.Series:
+    """Each row's producer as shown ("(no producer)" for a blank, and for a table without the
+    column)."""
+    values = table["producer"] if "producer" in table else pd.Series(None, index=table.index, dtype=object)
     keys = values.map(producer_key)
-    return keys.map(names).fillna(NO_PRODUCER).where(keys != "", NO_PRODUCER).astype(object)
+    shown = keys.map(names).astype(object)
+    return shown.where(shown.notna() & (keys != ""), NO_PRODUCER)
 
 
 def household_producer(policies: pd.DataFrame, names: dict[str, str]) -> pd.Series:
@@ -166,7 +169,7 @@ def household_producer(policies: pd.DataFrame, names: dict[str, str]) -> pd.Seri
     date, then lowest policy number), the one who won the customer. Indexed by household id."""
     first = policies.sort_values(["household_id", "original_effective_date", "policy_number"],
                                  na_position="last", kind="mergesort").drop_duplicates("household_id")
-    return pd.Series(_label(first["producer"], names).to_numpy(), index=first["household_id"].to_numpy())
+    return pd.Series(_label(first, names).to_numpy(), index=first["household_id"].to_numpy())
 
 
 # --- the groups of columns -----------------------------------------------------------------------
@@ -175,7 +178,7 @@ def _sales(data: AmsData, w: Window, names: dict[str, str]) -> tuple[pd.DataFram
     s = data.sales
     sold = s[w.contains(s["issue_date"])]
     premium = pd.to_numeric(sold["premium"], errors="coerce").fillna(0.0)
-    by = pd.DataFrame({"producer": _label(sold["producer"], names), "premium": premium})
+    by = pd.DataFrame({"producer": _label(sold, names), "premium": premium})
     g = by.groupby("producer")
     out = pd.DataFrame({"new_items": g.size(), "premium_written": g["premium"].sum()})
     return out, {"new_items": len(sold), "premium_written": float(premium.sum())}
@@ -185,7 +188,7 @@ def _book(data: AmsData, common: Common, names: dict[str, str], through: dt.date
           ) -> tuple[pd.DataFrame, dict[str, float], str | None]:
     pol = data.policies
     inf = pol[hh.in_force(pol)]
-    g = pd.DataFrame({"producer": _label(inf["producer"], names), "policy": inf["policy_number"],
+    g = pd.DataFrame({"producer": _label(inf, names), "policy": inf["policy_number"],
                       "premium": inf["annual_premium"].astype(float)}).groupby("producer")
     out = pd.DataFrame({"policies_in_force": g["policy"].nunique(), "premium_in_force": g["premium"].sum()})
     owner = household_producer(pol, names)
@@ -216,7 +219,7 @@ def _book(data: AmsData, common: Common, names: dict[str, str], through: dt.date
 
 def _leads(data: AmsData, settings: Assumptions, names: dict[str, str]) -> tuple[pd.DataFrame, dict[str, float]]:
     dated = leads.in_window(data.leads, data.window_end("leads"), settings.leads.window_months)
-    who = _label(dated["producer"], names)
+    who = _label(dated, names)
     rows = {}
     for producer, part in dated.groupby(who):
         sold, decided, _ = leads.decided_conversion(part["status"])
@@ -232,7 +235,7 @@ def policy_producers(data: AmsData, names: dict[str, str]) -> pd.Series:
     for table in (data.policies, data.sales):  # the book first: it wins
         if _has_producer(table):
             known = table[table["producer"].map(producer_name) != ""]
-            mine = pd.Series(_label(known["producer"], names).to_numpy(), index=known["policy_number"].to_numpy())
+            mine = pd.Series(_label(known, names).to_numpy(), index=known["policy_number"].to_numpy())
             mine = mine[~mine.index.duplicated()]
             out = pd.concat([out, mine[~mine.index.isin(out.index)]])
     return out
@@ -242,7 +245,8 @@ def _commissions(data: AmsData, w: Window, names: dict[str, str]) -> tuple[pd.Da
     cm = data.commissions
     rows = cm[w.contains(cm["statement_date"])]
     amount = pd.to_numeric(rows["commission_amount"], errors="coerce").fillna(0.0)
-    who = rows["policy_number"].map(policy_producers(data, names)).fillna(NO_PRODUCER)
+    who = rows["policy_number"].map(policy_producers(data, names)).astype(object)
+    who = who.where(who.notna(), NO_PRODUCER)
     out = amount.groupby(who.to_numpy()).sum().to_frame("commissions")
     return out, {"commissions": float(amount.sum())}
 
