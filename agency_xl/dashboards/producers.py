@@ -69,9 +69,9 @@ def build(fig: ProducersFigures) -> Sheet:
     sheet.labels = [
         Label("A1", "Producers: what each producer writes, holds, keeps and earns, and whether it covers his pay",
               "title"),
-        Label("A3", f"New items and premium written: sales issued in the 12 complete months (status line); "
-                    f"commissions: statements dated in the 12 complete months ending where they end; leads: "
-                    f"dated in the Leads sheet's window. Book: in force today.", "note"),
+        Label("A3", "New items and premium written: sales issued in the 12 complete months (status line); "
+                    "commissions: statements dated in the 12 complete months ending where they end; leads: "
+                    "dated in the Leads sheet's window. Book: in force today.", "note"),
         Label("A5", "By producer (sort or filter with the buttons in the header row)", "heading"),
         Label(f"A{9 + PRODUCER_ROWS}", "Notes", "heading"),
         Label(f"A{11 + PRODUCER_ROWS + NOTE_ROWS}", "Premium written by producer (12 complete months)", "heading"),
