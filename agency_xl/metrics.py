@@ -100,6 +100,7 @@ def metrics_of(figures: Figures) -> dict[str, Any]:
               "cross_sell": figures.cross_sell.kpis(),
               "leads": figures.leads.kpis(),
               "referral_growth": figures.referrals.kpis(),
+              "producers": figures.producers.kpis(),
               "forecast_accuracy": forecast_accuracy(figures.backtests),
               "scorecard": figures.scorecard.kpis(),
               "summary": figures.summary.kpis()}

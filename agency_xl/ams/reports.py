@@ -213,6 +213,7 @@ LEADS = Report(
         C("Vehicles", "int", False, most=100.0),
         C("Current Carrier", "text", False),
         C("ZIP", "text", False),
+        C("Producer", "text", False, "Assigned To"),
     ),
     ("lead_id",),
     {s: (s,) for s in ("New", "Contacted", "Quoted", "Sold", "Lost", "Bad Lead")},

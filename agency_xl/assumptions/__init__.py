@@ -17,6 +17,7 @@ from agency_xl.assumptions.cash_flow import CashFlowSettings
 from agency_xl.assumptions.cross_sell import CrossSellSettings
 from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.assumptions.leads import LeadsSettings
+from agency_xl.assumptions.producers import TABLE, ProducersSettings
 from agency_xl.assumptions.profitability import ProfitabilitySettings
 from agency_xl.assumptions.rate_environment import RateEnvironmentSettings
 from agency_xl.assumptions.referrals import ReferralsSettings
@@ -39,16 +40,20 @@ class Assumptions(BaseModel):
     referrals: ReferralsSettings = ReferralsSettings()
     accuracy: AccuracySettings = AccuracySettings()
     targets: TargetsSettings = TargetsSettings()
+    producers: ProducersSettings = ProducersSettings()
 
 
 def settings_rows(assumptions: Assumptions | None = None) -> list[tuple[str, str, Any, str, str]]:
-    """(key, label, value, unit, explanation) for every setting, in sheet order."""
+    """(key, label, value, unit, explanation) for every setting, in sheet order; settings kept
+    in a table of their own on the sheet (unit ``table``: producer pay) are not rows."""
     a = assumptions or Assumptions()
     rows = []
     for group_name in Assumptions.model_fields:
         group: SettingsGroup = getattr(a, group_name)
         for name, info in type(group).model_fields.items():
             extra = info.json_schema_extra or {}
+            if extra.get("unit") == TABLE:  # kept in its own table on Settings (producer pay)
+                continue
             label = name.replace("_", " ").capitalize()
             rows.append(
                 (f"{group_name}.{name}", label, getattr(group, name), extra.get("unit", ""),

@@ -8,7 +8,8 @@ workbook: ``agency_xl.excel.live``) can give, so one parser serves both; it know
 - a table headed "Report | Your column name | Canonical column" (column mapping);
 - a table headed "Your product name | Canonical product" (product mapping);
 - a table headed "Report | Your status | Canonical status" (status mapping: a status the AMS
-  writes that the reader does not know, such as "Pending Cancel", mapped to one it does).
+  writes that the reader does not know, such as "Pending Cancel", mapped to one it does);
+- a table headed "Producer | Annual pay" (each producer's pay, ``producers.pay``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from pydantic import ValidationError
 
 from agency_xl.ams.data import Mappings
 from agency_xl.ams.reports import PRODUCTS, REPORTS
+from agency_xl.ams.sources.grid import column_letter
 from agency_xl.assumptions import Assumptions, settings_rows, with_values
 
 EXPORTS_LABEL = "Exports folder"
 COLUMN_MAP_HEADER = ("Report", "Your column name", "Canonical column")
 PRODUCT_MAP_HEADER = ("Your product name", "Canonical product")
 STATUS_MAP_HEADER = ("Report", "Your status", "Canonical status")
+PAY_TITLE = "Producer pay (annual $): what the Producers sheet checks commissions against"
+PAY_HEADER = ("Producer", "Annual pay")
 SETTINGS_SHEET = "Settings"
 EXAMPLE_NOTE = "Example:"  # the note under each mapping table starts so
 
@@ -109,7 +113,46 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
                 continue
             out.mappings.products[theirs] = match
     _status_mappings(rows, where, out)
+    _producer_pay(rows, where, out)
     return out
+
+
+def _producer_pay(rows: list[list[Any]], where: str, out: OwnerSettings) -> None:
+    """The producer pay table: producer name -> annual pay ($). A row with a name and no usable
+    amount (or an amount and no name) is reported with its cell and left out."""
+    pos = _find(rows, PAY_HEADER)
+    if not pos:
+        return
+    r0, c0 = pos
+    pay: dict[str, float] = {}
+    for r in range(r0 + 1, len(rows)):
+        row = list(rows[r]) + [None] * (c0 + 2)
+        name, amount = _text(row[c0]), row[c0 + 1]
+        if name.startswith(EXAMPLE_NOTE) or (not name and _text(amount) == ""):
+            continue
+        value = _amount(amount)
+        if not name or value is None:
+            cell = f"{where}!{column_letter(c0 + (1 if name else 0))}{r + 1}"
+            out.problems.append(f"{cell}: producer pay {name or '(no name)'!r} = {amount!r} not used (give the "
+                                f"producer's name and his annual pay in dollars, 0 or more)")
+            continue
+        pay[name] = value
+    if pay:
+        out.assumptions = with_values({"producers.pay": pay}, out.assumptions)
+
+
+def _amount(value: Any) -> float | None:
+    """A dollar amount typed in a cell ($52,000 as text too); None when it is not one or below 0."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        try:
+            number = float(_text(value).replace("$", "").replace(",", ""))
+        except ValueError:
+            return None
+    return number if number == number and 0 <= number < float("inf") else None
 
 
 def _report_key(report: str) -> str:

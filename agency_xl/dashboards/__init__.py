@@ -20,6 +20,7 @@ from agency_xl.dashboards import (
     data_health,
     home,
     leads,
+    producers,
     profitability,
     rate_environment,
     referrals,
@@ -34,11 +35,13 @@ from agency_xl.dashboards.spec import Sheet
 from agency_xl.figures import Figures, compute_figures
 
 # The model sheets, in tab order.
-MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals]
+MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals,
+                producers]  # after the plan's eight models: a view across them (issue 15.3)
 
 
 def build_model_sheets(figures: Figures) -> list[Sheet]:
-    """The eight model sheets, each laid out from its model's figures (``figures.<model>``)."""
+    """The model sheets (the eight models and Producers), each laid out from its figures
+    (``figures.<model>``)."""
     return [module.build(getattr(figures, module.__name__.rsplit(".", 1)[1])) for module in MODEL_SHEETS]
 
 

@@ -16,15 +16,15 @@ IMPORT_BUTTON_CELL = "B13"
 # change without it (tests/test_nothing_lost.py holds this list to what the sheets really read).
 NEEDED_BY = {
     "policies": "Profitability, Rate Environment, Cash Flow (households), Segments, Cross-Sell, Seasonality, "
-                "Leads, Referrals",
+                "Leads, Referrals, Producers",
     "growth": "Rate Environment, Cash Flow (growth), Segments, Cross-Sell, Leads, Referrals (retention "
               "where the book cannot measure it)",
     "claims": "Profitability, Segments (Low-Value tier), Leads (CAC by tier)",
-    "commissions": "Cash Flow, Profitability (revenue growth); the measured commission rate of Rate "
+    "commissions": "Cash Flow, Profitability (revenue growth), Producers; the measured commission rate of Rate "
                    "Environment, Segments, Cross-Sell, Leads, Referrals (else the one on Settings)",
-    "sales": "Seasonality, Cross-Sell (else taken from the book)",
+    "sales": "Seasonality, Cross-Sell, Producers (else taken from the book)",
     "leads": "Leads, Segments (marketing allocation), Referrals (paid-lead comparison), Cash Flow (cost "
-             "to win a household)",
+             "to win a household), Producers (lead conversion)",
     "referrals": "Referrals",
 }
 

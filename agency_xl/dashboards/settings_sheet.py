@@ -8,6 +8,8 @@ from agency_xl.assumptions import Assumptions, settings_rows
 from agency_xl.assumptions.sheet import (
     COLUMN_MAP_HEADER,
     EXPORTS_LABEL,
+    PAY_HEADER,
+    PAY_TITLE,
     PRODUCT_MAP_HEADER,
     STATUS_MAP_HEADER,
 )
@@ -59,6 +61,15 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
     for r in range(7, 7 + MAPPING_ROWS):
         for c in (6, 7, 8, 10, 11, 13, 14, 15):
             sheet.inputs.append(Input(rc_to_cell(r, c), None, "@"))
+    # Producer pay: one row per producer, what the Producers sheet checks his commissions against.
+    sheet.labels.append(Label("R6", PAY_TITLE, "heading"))
+    for i, h in enumerate(PAY_HEADER):
+        sheet.labels.append(Label(rc_to_cell(6, 17 + i), h, "header"))
+    pay = list(settings.producers.pay.items())[:MAPPING_ROWS]
+    for i, r in enumerate(range(7, 7 + MAPPING_ROWS)):
+        name, amount = pay[i] if i < len(pay) else (None, None)
+        sheet.inputs.append(Input(rc_to_cell(r, 17), name, "@"))
+        sheet.inputs.append(Input(rc_to_cell(r, 18), amount, '"$"#,##0'))
     sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 6),
                               'Example: Report "Book of business (All Purpose Audit)", your column '
                               '"Pol Ref", canonical column "Policy Number".', "note"))
@@ -67,6 +78,10 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
     sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 13),
                               'Example: Report "Book of business (All Purpose Audit)", your status '
                               '"Pending Cancel", canonical status "In Force".', "note"))
+    sheet.labels.append(Label(rc_to_cell(7 + MAPPING_ROWS, 17),
+                              'Example: "Dana Whitfield", 52000. The names as the Producers sheet lists '
+                              'them (case does not matter).', "note"))
     sheet.column_widths = {0: 30, 1: 34, 2: 14, 3: 12, 4: 120, 5: 3, 6: 34, 7: 22, 8: 26, 9: 3,
-                           10: 26, 11: 20, 12: 16, 13: 34, 14: 20, 15: 18}
+                           10: 26, 11: 20, 12: 16, 13: 34, 14: 20, 15: 18,
+                           16: 3, 17: 26, 18: 14}
     return sheet

@@ -87,6 +87,9 @@ class Block:
     row_format_columns: tuple[int, ...] = (1,)  # the columns ``row_formats`` applies to
     # Text colouring of "better" (green) and "worse" (red) in this column: the Summary's arrows.
     arrow_column: int | None = None
+    # Filter buttons on the header row (Excel's AutoFilter over the block), so the owner can sort
+    # and filter the rows; one block per sheet at most (Excel allows one AutoFilter per sheet).
+    filter_buttons: bool = False
 
     def __post_init__(self) -> None:
         width = len(self.columns)
@@ -328,6 +331,11 @@ class Sheet:
             what = owned.get((r, c), "")
             if what.startswith(("block", "formula")):
                 raise ValueError(f"sheet {self.name}: the owner's cell {rc_to_cell(r, c)} lies in {what}")
+        filtered = [b.name for b in self.blocks if b.filter_buttons]
+        if len(filtered) > 1:
+            raise ValueError(f"sheet {self.name}: filter buttons on {filtered}; Excel allows one block a sheet")
+        if any(not b.header for b in self.blocks if b.filter_buttons):
+            raise ValueError(f"sheet {self.name}: filter buttons need a header row")
         names = {b.name for b in self.blocks} | {f.name for f in self.formulas if f.name and f.spill}
         for ch in self.charts:
             for s in ch.series:

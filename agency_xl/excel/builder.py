@@ -112,6 +112,8 @@ def write_block(ws: Worksheet, block: Block, fmts: _Formats) -> None:
             if block.row_formats and j in block.row_format_columns:
                 fmt = block.row_formats[data_index]
             write_value(ws, r0 + i, c0 + j, value, fmts, "cell", fmt)
+    if block.filter_buttons:  # over the header and every fixed row, blank ones too: sorting keeps the shape
+        ws.autofilter(r0, c0, r0 + block.height - 1, c0 + len(block.columns) - 1)
     _conditional_formats(ws, block, fmts)
 
 

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
-from agency_xl.figures import (cash_flow, cross_sell, leads, live_forecasts, profitability, rate_environment,
-                               referrals, scorecard, seasonality, segments)
+from agency_xl.figures import (cash_flow, cross_sell, leads, live_forecasts, profitability, producers,
+                               rate_environment, referrals, scorecard, seasonality, segments)
 from agency_xl.figures import summary as summary_figures
 from agency_xl.figures.backtest import Backtests, backtests
 from agency_xl.figures.common import Common, common_figures
@@ -37,6 +37,7 @@ class Figures:
     cross_sell: cross_sell.CrossSellFigures
     leads: leads.LeadsFigures
     referrals: referrals.ReferralsFigures
+    producers: producers.ProducersFigures
     backtests: Backtests
     live_forecasts: live_forecasts.LiveForecasts
     scorecard: scorecard.ScorecardFigures
@@ -63,6 +64,7 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
         cross_sell=cross_sell.compute(data, settings, common),
         leads=leads.compute(data, settings, common),
         referrals=referrals.compute(data, settings, common),
+        producers=producers.compute(data, settings, common),
     )
     return Figures(
         data=data, settings=settings, common=common, past=past, **models,

@@ -440,4 +440,6 @@ def _leads_table(rng: np.random.Generator, leads: Leads, hh: Households, pol: Pl
         "vehicles": leads.vehicles.astype(np.int64),
         "current_carrier": _text(np.array(pf.CARRIERS, dtype=object)[leads.carrier]),
         "zip": _text(np.array([z for z, _ in pf.ZIPS], dtype=object)[leads.zip]),
+        # The sample's lead export carries no Producer column (the optional column stays blank).
+        "producer": pd.Series(np.nan, index=range(n), dtype="str"),
     })
