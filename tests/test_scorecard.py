@@ -175,14 +175,14 @@ def test_a_report_missing_says_why_and_the_others_still_show(sample):
     assert cac.reason == "needs the Referral log export"
     assert "growth & retention export is missing" in growth.reason  # not the Settings fallback as a value
     assert card.target("products_per_household").status != sc.NOT_MEASURABLE
-    sheet = build_all(data, Assumptions(), "x", figures=compute_figures(data, Assumptions()))[1]
+    sheet = next(s for s in build_all(data, Assumptions(), "x", figures=compute_figures(data, Assumptions())) if s.name == "Scorecard")
     assert row_value(sheet, cac.name, 5) == cac.reason
 
 
 def test_the_scorecard_follows_home_and_links_to_the_sheets(built):
     _, sheets = built
     names = list(sheets)
-    assert names[:2] == ["Home", "Scorecard"]
+    assert names[:3] == ["Home", "Summary", "Scorecard"]  # the Summary first (issue 15.1)
     card = sheets["Scorecard"]
     links = {f.cell: f for f in card.formulas if f.style == "link"}
     targets = card.block("targets")
@@ -192,9 +192,9 @@ def test_the_scorecard_follows_home_and_links_to_the_sheets(built):
         cell = f"G{r0 + i + 1}"
         if t.sheet in sheets:
             assert links[cell].formula == f'=HYPERLINK("#\'{t.sheet}\'!A1","{t.sheet}")', t.key
-        else:  # the Accuracy sheet is built on another branch
-            assert cell not in links and t.sheet == "Accuracy"
-    assert len(links) == 5
+        else:
+            raise AssertionError(f"{t.key} links to {t.sheet}, which the workbook does not have")
+    assert len(links) == 6  # every target, the Accuracy sheet included
 
 
 # --- past values ------------------------------------------------------------------------------
@@ -304,8 +304,8 @@ def test_blocks_keep_their_shape_whatever_the_past(built, sample):
     days = [dt.date(2024, 1, 31) + pd.offsets.MonthEnd(i) for i in range(15)]
     past = past_of({d.date(): {"profitability.combined_ratio": 0.80 + i / 100} for i, d in enumerate(days)})
     figures = compute_figures(sample, Assumptions(), past)
-    card = build_all(sample, Assumptions(), "x", figures=figures)[1]
-    empty = build_all(None, Assumptions(), "")[1]
+    card = next(s for s in build_all(sample, Assumptions(), "x", figures=figures) if s.name == "Scorecard")
+    empty = next(s for s in build_all(None, Assumptions(), "") if s.name == "Scorecard")
     for a, b in zip(card.blocks, empty.blocks):
         assert (a.name, a.address()) == (b.name, b.address())
     hist = card.block("history")

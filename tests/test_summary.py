@@ -97,7 +97,7 @@ def test_every_line_links_to_a_sheet_of_the_workbook(sample):
         assert row[2] in sheets
     assert any("#'Summary'!A1" in f.formula for f in sheets["Home"].formulas)
     names = list(sheets)
-    assert names[:3] == ["Home", "Summary", "Settings"]
+    assert names[:4] == ["Home", "Summary", "Scorecard", "Settings"]  # the Scorecard beside it (issue 13.4)
 
 
 def test_no_past_no_arrow(sample):
