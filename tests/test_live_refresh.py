@@ -99,7 +99,8 @@ def test_settings_are_read_from_the_open_workbook(owner_book):
     row = next(r for (r, c), v in settings.cells.items() if c == 0 and v == "profitability.expense_ratio")
     settings.cells[(row, 2)] = 0.30
     live.refresh_book(book, now=NOW)
-    card = build_all(tiny_agency(), Assumptions(), "x")[2].block("bonus_card")
+    card = next(s for s in build_all(tiny_agency(), Assumptions(), "x")
+                if s.name == "Profitability").block("bonus_card")  # by name: the Summary comes first
     r, c = card.top_left
     values = book.sheets["Profitability"].cells
     expense_row = next(i for i, row in enumerate(card.rows) if row[0] == "Expense ratio")
