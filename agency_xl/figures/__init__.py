@@ -38,14 +38,30 @@ class Figures:
     leads: leads.LeadsFigures
     referrals: referrals.ReferralsFigures
     producers: producers.ProducersFigures
-    backtests: Backtests
-    live_forecasts: live_forecasts.LiveForecasts
-    scorecard: scorecard.ScorecardFigures
+
+    # Figures read from the ones above (and ``past``): computed on first use, once per refresh.
+    # The backtests rerun the forecasts at past month-ends (seconds, not milliseconds): a caller
+    # that needs one model's figures does not pay for them.
+
+    @cached_property
+    def backtests(self) -> Backtests:
+        """Each forecast rerun as of past month-ends and compared with what happened (Accuracy sheet)."""
+        return backtests(self.data, self.settings)
+
+    @cached_property
+    def live_forecasts(self) -> live_forecasts.LiveForecasts:
+        """Earlier refreshes' forecasts against what happened (Accuracy sheet)."""
+        return live_forecasts.compute(self.past, self.backtests)
+
+    @cached_property
+    def scorecard(self) -> scorecard.ScorecardFigures:
+        """The plan's targets against now and the past refreshes (Scorecard sheet)."""
+        return scorecard.compute(self.data, self.settings, self.common, self.past, self.profitability,
+                                 self.rate_environment, self.segments, self.referrals, backtests=self.backtests)
 
     @cached_property
     def summary(self) -> summary_figures.SummaryFigures:
-        """The Summary sheet's figures: read from the others (and ``past``), so computed after them,
-        once."""
+        """The Summary sheet's figures: the headlines, arrows against the last refresh, the actions."""
         return summary_figures.compute(self)
 
 
@@ -54,8 +70,8 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
     recorded (read from the history file by the refresh); none by default."""
     common = common_figures(data, settings)
     past = past if past is not None else PastRefreshes.none()
-    tested = backtests(data, settings)
-    models = dict(
+    return Figures(
+        data=data, settings=settings, common=common, past=past,
         profitability=profitability.compute(data, settings, common),
         rate_environment=rate_environment.compute(data, settings, common),
         cash_flow=cash_flow.compute(data, settings, common),
@@ -65,12 +81,4 @@ def compute_figures(data: AmsData, settings: Assumptions, past: PastRefreshes | 
         leads=leads.compute(data, settings, common),
         referrals=referrals.compute(data, settings, common),
         producers=producers.compute(data, settings, common),
-    )
-    return Figures(
-        data=data, settings=settings, common=common, past=past, **models,
-        backtests=tested,
-        live_forecasts=live_forecasts.compute(past, tested),
-        scorecard=scorecard.compute(data, settings, common, past, models["profitability"],
-                                    models["rate_environment"], models["segments"], models["referrals"],
-                                    backtests=tested),
     )
