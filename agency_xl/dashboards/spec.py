@@ -81,6 +81,10 @@ class Block:
     heatmap_column: int | None = None  # colour scale on this column (seasonality, concentration)
     status_column: int | None = None  # green/yellow/red text colouring on OK/WATCH/ALERT words
     widths: list[float] | None = None  # column widths in characters, applied by the template
+    # An Excel table (header filter buttons, sort, banded rows) over the whole rectangle: the
+    # owner sorts and filters it; the live refresh writes it like any block (a filter left on
+    # hides rows, which the refresh refuses to write under).
+    table: bool = False
 
     def __post_init__(self) -> None:
         width = len(self.columns)
