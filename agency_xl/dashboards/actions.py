@@ -55,7 +55,8 @@ def action_note(count: int | None, what: str, shown: int, personal_data: bool, m
 def add_action_table(sheet: Sheet, name: str, heading: str, id_label: str, actions: pd.DataFrame | None,
                      count: int | None, what: str, personal_data: bool, missing: str = "",
                      value_label: str = "Value") -> Block:
-    """Lay out one action list at the bottom of ``sheet``: the heading, a note block
+    """Lay out one action list at the bottom of ``sheet`` (call it last, after the sheet's column
+    widths are set): the heading, a note block
     (``<name>_note``) and the table block ``name`` (ID, Name, Phone, Producer, Value, Reason;
     ``ACTION_ROWS`` rows). ``count``: the figure the sheet states for this action (None when the
     list cannot be made); ``actions``: its list (figures/actions.py ACTION_COLUMNS)."""
@@ -72,4 +73,7 @@ def add_action_table(sheet: Sheet, name: str, heading: str, id_label: str, actio
     block = Block(name, f"A{top + 3}", [id_label, "Name", "Phone", "Producer", value_label, "Reason"], rows,
                   n_rows=ACTION_ROWS, formats=["@", "@", "@", "@", MONEY, "@"], table=True)
     sheet.blocks.append(block)
+    # Room for a name, a phone and a producer (wider columns, never narrower than the sheet's).
+    for col, chars in ((1, 20), (2, 16), (3, 16)):
+        sheet.column_widths[col] = max(sheet.column_widths.get(col, 8.43), chars)
     return block
