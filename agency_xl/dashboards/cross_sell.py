@@ -5,6 +5,7 @@ and three small calculators using the worksheet functions."""
 
 from __future__ import annotations
 
+from agency_xl.dashboards.actions import add_action_table
 from typing import Any
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 from agency_xl.dashboards.common import (
     clean,
     kpi_block,
+    missing_text,
     rows_of,
     status_block,
     status_line,
@@ -204,6 +206,9 @@ def build(fig: CrossSellFigures) -> Sheet:
     # --- calculators -------------------------------------------------------------------------
     _calculators(sheet, s.product_sequence, retention_block, retention.retention if ret_rows else None)
     sheet.column_widths = {0: 28, 1: 13, 2: 13, 3: 13, 4: 13, 5: 13, 6: 14, 7: 14, 8: 34}
+    add_action_table(sheet, "offers", "Households to offer their next product (the opportunity segments above)",
+                     "Household ID", fig.offers, fig.offers_count, "households to offer their next product",
+                     fig.personal_data, missing_text(fig.missing), value_label="Expected value")
     return sheet
 
 

@@ -4,8 +4,10 @@ first."""
 
 from __future__ import annotations
 
+from agency_xl.dashboards.actions import add_action_table
 from agency_xl.dashboards.common import (
     kpi_block,
+    missing_text,
     no_data_note,
     rows_of,
     status_block,
@@ -87,8 +89,9 @@ def build(fig: LeadsFigures) -> Sheet:
         Label("A58", f"CAC by segment (tier of the household sold, last {window} months)", "heading"),
         Label("A66", f"Open leads to call first (New, Contacted, Quoted; at most {s.stale_after_days} "
                      "days old)", "heading"),
-        Label("A93", "The lead log has no names (personal data), so the queue shows vendor and ZIP; "
-                     "look the lead up in your CRM by its ID.", "note"),
+        Label("A93", "Names and phones (personal data) are in the full list below when the lead log has "
+                     "them and Show personal data is on (Settings); else look the lead up in your CRM by "
+                     "its ID.", "note"),
     ]
     sheet.blocks.append(status_block("A2", status_text(fig)))
     model, realloc, commission = fig.score, fig.reallocation, fig.commission
@@ -196,4 +199,7 @@ def build(fig: LeadsFigures) -> Sheet:
     ))
     sheet.column_widths = {0: 34, 1: 13, 2: 15, 3: 11, 4: 11, 5: 11, 6: 13, 7: 13, 8: 13, 9: 14,
                            10: 17}
+    add_action_table(sheet, "call_list", "Every open lead to call (the queue above, in full)", "Lead ID",
+                     fig.call_list, fig.open_leads if fig.call_list is not None else None, "open leads to call",
+                     fig.personal_data, missing_text(fig.missing), value_label="Est. LTV")
     return sheet

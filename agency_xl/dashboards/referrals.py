@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from agency_xl.dashboards.actions import add_action_table
 from agency_xl.dashboards.common import (
     as_of_note,
     clean,
@@ -138,5 +139,7 @@ def build(fig: ReferralsFigures) -> Sheet:
                               [Series("Customers", "projection", 1, color=BLUE)],
                               width=480, height=250, y_format="#,##0", legend=None))
     sheet.column_widths = {0: 34, 1: 13, 2: 13, 3: 13, 4: 13, 5: 13, 6: 10, 13: 12, 14: 12}
-
+    add_action_table(sheet, "asks", "Households to ask for a referral (the high-propensity households above)",
+                     "Household ID", fig.asks, high.count if high else None, "households to ask for a referral",
+                     fig.personal_data, missing_text(fig.missing), value_label="Expected value")
     return sheet

@@ -4,6 +4,7 @@ table and clustered chart) and the upgrade opportunity card, with two small calc
 
 from __future__ import annotations
 
+from agency_xl.dashboards.actions import add_action_table
 from typing import Any
 
 from agency_xl.dashboards.common import (
@@ -188,4 +189,7 @@ def build(fig: SegmentsFigures) -> Sheet:
     ]
     sheet.column_widths = {0: 32, 1: 14, 2: 22, 3: 20, 4: 14, 5: 14, 6: 19, 7: 14, 8: 16, 9: 24, 10: 28,
                            11: 13, 12: 14}
+    add_action_table(sheet, "upgrade_list", "Households to move up a tier (the upgrade paths above)",
+                     "Household ID", fig.upgrade_list, fig.upgrade_households, "households to move up a tier",
+                     fig.personal_data, missing_text(fig.missing), value_label="Expected value")
     return sheet

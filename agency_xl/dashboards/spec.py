@@ -90,6 +90,10 @@ class Block:
     # Filter buttons on the header row (Excel's AutoFilter over the block), so the owner can sort
     # and filter the rows; one block per sheet at most (Excel allows one AutoFilter per sheet).
     filter_buttons: bool = False
+    # An Excel table (header filter buttons, sort, banded rows) over the whole rectangle: the
+    # owner sorts and filters it; the live refresh writes it like any block (a filter left on
+    # hides rows, which the refresh refuses to write under).
+    table: bool = False
 
     def __post_init__(self) -> None:
         width = len(self.columns)

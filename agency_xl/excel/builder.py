@@ -117,6 +117,16 @@ def write_block(ws: Worksheet, block: Block, fmts: _Formats) -> None:
     _conditional_formats(ws, block, fmts)
 
 
+def add_table(ws: Worksheet, sheet: Sheet, block: Block, fmts: _Formats) -> None:
+    """An Excel table over ``block``'s rectangle (its cells already written): filter buttons on
+    the header, banded rows. Its name ("List_" + the block's workbook name) cannot clash with a
+    workbook name, which Excel requires of a table's name."""
+    r0, c0 = block.top_left
+    ws.add_table(r0, c0, r0 + block.height - 1, c0 + len(block.columns) - 1, {
+        "name": f"List_{sheet.workbook_name(block)}", "style": "Table Style Light 9",
+        "columns": [{"header": str(h), "header_format": fmts.get("header")} for h in block.columns]})
+
+
 def _conditional_formats(ws: Worksheet, block: Block, fmts: _Formats) -> None:
     if block.heatmap_column is not None:
         ws.conditional_format(*block.column_range(block.heatmap_column), {
@@ -292,6 +302,8 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
     tall_rows = set()
     for block in sheet.blocks:
         write_block(ws, block, fmts)
+        if block.table:
+            add_table(ws, sheet, block, fmts)
         if block.header:
             r0, c0 = block.top_left
             # Header text wraps in its cell; give the row a second line when a name is wider.

@@ -17,6 +17,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.cross_sell import CrossSellSettings
+from agency_xl.figures.actions import action_list, household_contacts
 from agency_xl.figures.common import CommissionRate, Common, common_figures
 from agency_xl.figures.values import clean
 from agency_xl.models import cross_sell as m
@@ -66,6 +67,16 @@ class CrossSellFigures:
     opportunities: pd.DataFrame | None = None
     opportunity_total: float | None = None  # $ lifetime value, those segments' totals added up
     sequence: pd.DataFrame | None = None  # sequence_table, SEQUENCE_ROWS rows
+    # The households to offer their next product (figures/actions.py ACTION_COLUMNS): every
+    # household of the opportunity segments above (offers_count = their customers added up);
+    # value = the segment's conversion x LTV gain each ($, expected; NaN where the gain is unknown).
+    offers: pd.DataFrame | None = None
+    personal_data: bool = False  # names and phones shown (Settings, general)
+
+    @property
+    def offers_count(self) -> int | None:
+        """Households in the opportunity segments: the rows of ``offers``."""
+        return None if self.opportunities is None else int(self.opportunities["customers"].sum())
 
     @property
     def lift_note(self) -> str:
@@ -117,6 +128,20 @@ def _timing_notes(timing: pd.DataFrame, not_measurable: str, min_conversions: in
     return timing.assign(note=notes)
 
 
+def cross_sell_offers(households: pd.DataFrame, opportunities: pd.DataFrame,
+                      contacts: pd.DataFrame | None) -> pd.DataFrame:
+    """Every household of the ``opportunities`` segments (its product combination in force is one
+    of them) with the reason ("Auto only: offer Home (conversion 12%)") and the value: the
+    segment's conversion x LTV gain each ($)."""
+    seg = opportunities.set_index("segment")
+    members = households[households["product_list"].isin(seg.index)]
+    rows = seg.loc[members["product_list"]]
+    reasons = [f"{m.combination_label(p)}: offer {n} (conversion {c:.0%})"
+               for p, n, c in zip(members["product_list"], rows["next_product"], rows["conversion"])]
+    values = (rows["conversion"] * rows["ltv_increase"]).to_numpy(float)
+    return action_list(members["household_id"], reasons, values, contacts)
+
+
 def compute(data: AmsData, settings: Assumptions, common: Common | None = None) -> CrossSellFigures:
     s, g = settings.cross_sell, settings.general
     common = common if common is not None else common_figures(data, settings)
@@ -152,6 +177,8 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
     ).head(OPPORTUNITY_ROWS)
     sequence = m.sequence_table(households, matrix, retention.retention, s.product_sequence,
                                 choices=2, sets=SEQUENCE_ROWS // 2, min_households=s.min_households)
+    offers = cross_sell_offers(households, opportunities,
+                               household_contacts(pol, g.show_personal_data))
     advice = f"Timing is {timing_note}." if timing_note else m.timing_recommendation(
         best, s.min_households, s.min_conversions)
     return CrossSellFigures(
@@ -163,4 +190,5 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
         best_window=best, timing_advice=advice,
         opportunities=opportunities.assign(label=[m.combination_label(p) for p in opportunities["segment"]]),
         opportunity_total=float(np.nansum(opportunities["total"])), sequence=sequence.head(SEQUENCE_ROWS),
+        offers=offers, personal_data=g.show_personal_data,
     )

@@ -17,6 +17,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.leads import LeadsSettings
+from agency_xl.figures.actions import action_list, lead_contacts
 from agency_xl.figures.common import CommissionRate, Common, common_figures
 from agency_xl.figures.values import clean
 from agency_xl.models import leads as m
@@ -70,6 +71,11 @@ class LeadsFigures:
     urgent_leads: int | None = None  # of them URGENT (None without a score)
     high_leads: int | None = None  # of them HIGH (None without a score)
     stale_leads: int | None = None  # open leads older than the Settings' days, left out
+    # The open leads to call (figures/actions.py ACTION_COLUMNS, id = lead ID): every lead counted
+    # in open_leads, with its priority, score and status as the reason; value = the estimated LTV
+    # of its predicted tier ($; NaN without a score, which predicts no tier).
+    call_list: pd.DataFrame | None = None
+    personal_data: bool = False  # names and phones shown (Settings, general)
 
     def kpis(self) -> dict[str, Any]:
         """The figures `agency-xl metrics` reports under "leads" (empty without the data)."""
@@ -139,6 +145,23 @@ def score_effects(model: m.ScoreModel) -> tuple[ScoreEffect, ...]:
     return tuple(effects)
 
 
+def call_list(leads: pd.DataFrame, queue: pd.DataFrame | None, open_rows: pd.Series,
+              contacts: pd.DataFrame) -> pd.DataFrame:
+    """The open leads to call, one row each (``actions.action_list``): from the scored ``queue``
+    when there is a score, in its order, best first (reason: priority, score, status, date and
+    vendor; value: estimated LTV), else the leads of ``open_rows`` (True: open and not stale),
+    oldest first, unscored and unvalued."""
+    if queue is not None:
+        reasons = [f"{p}: score {sc:.0f}, {st}, {d:%Y-%m-%d} from {v}; call within {w}"
+                   for p, sc, st, d, v, w in zip(queue["priority"], queue["score"], queue["status"],
+                                                 queue["lead_date"], queue["vendor"], queue["contact_within"])]
+        return action_list(queue["lead_id"], reasons, queue["estimated_ltv"], contacts, by_value=False)
+    part = leads[open_rows.to_numpy(bool)].sort_values(["lead_date", "lead_id"], kind="stable")
+    reasons = [f"{st}, {pd.Timestamp(d):%Y-%m-%d} from {v} (no score: too few closed leads)"
+               for st, d, v in zip(part["status"], part["lead_date"], part["vendor"])]
+    return action_list(part["lead_id"], reasons, [math.nan] * len(part), contacts, by_value=False)
+
+
 def compute(data: AmsData, settings: Assumptions, common: Common | None = None) -> LeadsFigures:
     s, months = settings.leads, settings.leads.window_months
     through = data.window_end("leads")
@@ -178,9 +201,11 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
         open_leads = len(queue)
         urgent = int((queue["priority"] == m.URGENT).sum())
         high = int((queue["priority"] == m.HIGH).sum())
-    else:
-        age = (pd.Timestamp(as_of) - pd.to_datetime(leads["lead_date"])).dt.days
-        open_leads = int((leads["status"].isin(m.OPEN_STATUSES) & (age <= s.stale_after_days)).sum())
+    age = (pd.Timestamp(as_of) - pd.to_datetime(leads["lead_date"])).dt.days
+    open_rows = leads["status"].isin(m.OPEN_STATUSES) & (age <= s.stale_after_days)
+    if model is None:
+        open_leads = int(open_rows.sum())
+    calls = call_list(leads, queue, open_rows, lead_contacts(leads, settings.general.show_personal_data))
     return LeadsFigures(
         **base, commission=common.commission, vendors=vendors,
         reallocation=m.reallocation(full, s.reallocation_share, s.min_decided_leads, s.reallocation_trigger),
@@ -191,6 +216,7 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
         conversion=m.conversion_rate(sold, decided) if decided else None, cac=clean(total["cac"]),
         avg_ltv_sold=all_ltv, roi_all_vendors=roi_all, ltv_cac=clean(total["ltv_cac"]), score=model,
         effects=score_effects(model) if model is not None else (), bands=bands, queue=queue,
-        open_leads=open_leads, urgent_leads=urgent, high_leads=high,
+        open_leads=open_leads, urgent_leads=urgent, high_leads=high, call_list=calls,
+        personal_data=settings.general.show_personal_data,
         stale_leads=int(leads["status"].isin(m.OPEN_STATUSES).sum()) - open_leads,
     )

@@ -17,6 +17,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.referrals import ReferralsSettings
+from agency_xl.figures.actions import action_list, household_contacts
 from agency_xl.figures.common import Common, common_figures
 from agency_xl.figures.values import clean
 from agency_xl.models import leads as lead_model
@@ -65,6 +66,11 @@ class ReferralsFigures:
     total_reach: float | None = None  # N / (1 - K), customers; None when K >= 1
     propensity: pd.DataFrame | None = None  # propensity_table: products, tenure, households, referrers, rate
     high_propensity: HighPropensity | None = None
+    # The households to ask (figures/actions.py ACTION_COLUMNS): one row per household counted in
+    # high_propensity.count; value = its group's referral rate x referrals per referrer x
+    # conversion x LTV of a referred customer ($, expected).
+    asks: pd.DataFrame | None = None
+    personal_data: bool = False  # names and phones shown (Settings, general)
     current_incentive: float | None = None  # $ per sold referral: paid in the log, else Settings
     scenarios: pd.DataFrame | None = None  # incentive_scenarios, one row per Settings level
     best_incentive: BestIncentive | None = None
@@ -108,8 +114,10 @@ def incentive_levels(text: str) -> list[float]:
 
 
 def high_propensity(data: AmsData, s: ReferralsSettings, homes: pd.DataFrame, prop: pd.DataFrame,
-                    prog: m.ReferralProgram, ltv: float) -> HighPropensity:
-    """``HighPropensity`` of the valued households ``homes`` (``homes`` gains a "group" column)."""
+                    prog: m.ReferralProgram, ltv: float,
+                    contacts: pd.DataFrame | None = None) -> tuple[HighPropensity, pd.DataFrame]:
+    """``HighPropensity`` of the valued households ``homes`` (``homes`` gains a "group" column),
+    and the list of those households (``actions.action_list`` with ``contacts``)."""
     overall = prop["referrers"].sum() / prop["households"].sum() if prop["households"].sum() else 0
     hot = prop[prop["rate"] >= s.high_propensity_lift * overall]
     recent = set(data.referrals.loc[data.referrals["referral_date"] > pd.Timestamp(data.as_of)
@@ -121,9 +129,18 @@ def high_propensity(data: AmsData, s: ReferralsSettings, homes: pd.DataFrame, pr
     targets = homes[homes["group"].isin(hot_keys) & ~homes["household_id"].isin(recent)]
     rate = float(hot["referrers"].sum() / hot["households"].sum()) if len(hot) else 0.0
     est_refs = len(targets) * rate * (prog.referrals_per_referrer if np.isfinite(prog.referrals_per_referrer) else 0)
-    conv = est_refs * (prog.conversion if np.isfinite(prog.conversion) else 0)
-    return HighPropensity(len(targets), est_refs, conv, conv * ltv,
-                          ", ".join(f"{r.products} products {r.tenure}" for r in hot.itertuples()) or "none")
+    per_referrer = prog.referrals_per_referrer if np.isfinite(prog.referrals_per_referrer) else 0
+    conversion = prog.conversion if np.isfinite(prog.conversion) else 0
+    conv = est_refs * conversion
+    figures = HighPropensity(len(targets), est_refs, conv, conv * ltv,
+                             ", ".join(f"{r.products} products {r.tenure}" for r in hot.itertuples()) or "none")
+    # Each household's value: its own group's rate (the card above pools the groups' rates).
+    names = {f"{r.products}|{r.tenure}": (f"{r.products} product{'s' if r.products != '1' else ''}, {r.tenure}",
+                                          r.rate) for r in hot.itertuples()}
+    reasons = [f"In a group that refers often ({names[g][0]}: {names[g][1]:.0%}); no referral in 12 months"
+               for g in targets["group"]]
+    values = [names[g][1] * per_referrer * conversion * ltv for g in targets["group"]]
+    return figures, action_list(targets["household_id"], reasons, values, contacts)
 
 
 def best_incentive(scenarios: pd.DataFrame) -> BestIncentive | None:
@@ -166,6 +183,8 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
         recent = lead_model.in_window(data.leads, data.window_end("leads"), settings.leads.window_months)
         lead_conversion = lead_model.decided_conversion(recent["status"])[2]
     prop = m.propensity_table(homes, data.referrals)
+    high, asks = high_propensity(data, s, homes, prop, prog, avg_ltv,
+                                 household_contacts(data.policies, g.show_personal_data))
     # Projection of households: their retention measured on the book (a household is kept
     # while it keeps a policy); where the book cannot measure it, the growth report's policy
     # retention, said so. Other new customers = new households of the window not brought by
@@ -191,7 +210,7 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
         referred_ltv_estimated=estimated,
         ltv_cac=avg_ltv / prog.cac if prog.cac and np.isfinite(prog.cac) else float("nan"),
         total_reach=m.total_reach(prog.households, prog.k) if prog.k < 1 else None,
-        propensity=prop, high_propensity=high_propensity(data, s, homes, prop, prog, avg_ltv),
+        propensity=prop, high_propensity=high, asks=asks, personal_data=g.show_personal_data,
         current_incentive=current, scenarios=scen, best_incentive=best_incentive(scen), projection=proj,
         projection_retention=annual_r, projection_retention_source=retention_note,
     )

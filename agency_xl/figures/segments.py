@@ -18,6 +18,7 @@ import pandas as pd
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.segments import SegmentsSettings
+from agency_xl.figures.actions import action_list, household_contacts
 from agency_xl.figures.common import Common, CommissionRate, common_figures
 from agency_xl.figures.values import clean
 from agency_xl.models import segments as m
@@ -62,6 +63,16 @@ class SegmentsFigures:
     upgrades_seen: dict[str, float] = field(default_factory=dict)  # share that moved up in 12 months
     upgrades_total: float | None = None  # households, every path
     upgrade_value_total: float | None = None  # $ of LTV, every path
+    # The households to move up a tier (figures/actions.py ACTION_COLUMNS): every household of
+    # each path's lower tier (upgrade_households = the paths' households added up); value = the
+    # path's upgrade rate (Settings) x LTV gain each ($, expected).
+    upgrade_list: pd.DataFrame | None = None
+    personal_data: bool = False  # names and phones shown (Settings, general)
+
+    @property
+    def upgrade_households(self) -> int | None:
+        """Households on the upgrade paths: the rows of ``upgrade_list``."""
+        return int(sum(o.customers for o in self.upgrades.values())) if self.upgrades else None
 
     def kpis(self) -> dict[str, Any]:
         """The figures `agency-xl metrics` reports under "segments" (empty without the book)."""
@@ -177,6 +188,21 @@ def upgrade_opportunities(data: AmsData, s: SegmentsSettings, tiers: pd.DataFram
     return ups, seen
 
 
+def upgrade_candidates(valued: pd.DataFrame, upgrades: dict[str, m.UpgradeOpportunity],
+                       contacts: pd.DataFrame | None) -> pd.DataFrame:
+    """Every household of each upgrade path's lower tier, with the reason ("Standard -> Premium:
+    1 product, $1,450 a year") and the value: the path's upgrade rate x LTV gain each ($)."""
+    ids, reasons, values = [], [], []
+    for label, lower, _, _ in UPGRADE_PATHS:
+        o = upgrades[label]
+        part = valued[valued["tier"] == lower]
+        ids += part["household_id"].tolist()
+        reasons += [f"{label}: {int(n)} product{'s' if n != 1 else ''}, ${p:,.0f} a year"
+                    for n, p in zip(part["products"], part["premium"])]
+        values += [o.upgrade_rate * o.ltv_gain] * len(part)
+    return action_list(ids, reasons, values, contacts)
+
+
 def compute(data: AmsData, settings: Assumptions, common: Common | None = None) -> SegmentsFigures:
     s = settings.segments
     common = common if common is not None else common_figures(data, settings)
@@ -213,6 +239,8 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
         avg_ltv=ltv, ltv_to_cac=tuple(ltv[i] / cac[i] if np.isfinite(ltv[i]) else math.nan for i in range(len(ltv))),
         allocation=alloc, allocation_error=alloc_error,
         roi_gain=(alloc.recommended_roi - alloc.current_roi) if alloc else None,
-        upgrades=ups, upgrades_seen=seen,
+        upgrades=ups, upgrades_seen=seen, personal_data=settings.general.show_personal_data,
+        upgrade_list=upgrade_candidates(valued, ups, household_contacts(data.policies,
+                                                                        settings.general.show_personal_data)),
         upgrades_total=sum(o.upgrades for o in ups.values()), upgrade_value_total=sum(o.value for o in ups.values()),
     )
