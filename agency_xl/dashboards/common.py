@@ -9,6 +9,7 @@ import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.dashboards.spec import Block
+from agency_xl.figures.sources import DEFAULT_NOTE, Source
 from agency_xl.figures.values import clean
 from agency_xl.models.periods import Window, window_text
 
@@ -59,12 +60,27 @@ def no_data_note(window: Window, what: str = "") -> str:
     return f"No data in the window ({window.label()}){': ' + what if what else ''}."
 
 
-def kpi_block(name: str, anchor: str, items: list[tuple[str, Any, str, str]], n_rows: int | None = None) -> Block:
-    """A KPI card: (label, value, number format, note) per row."""
-    rows = [[label, clean(value), note] for label, value, _, note in items]
-    fmts = [fmt for _, _, fmt, _ in items]
+def kpi_block(name: str, anchor: str, items: list[tuple], n_rows: int | None = None) -> Block:
+    """A KPI card: (label, value, number format, note) per row, optionally with a fifth item, the
+    ``Source`` of the value (figures.sources): a value computed from a Settings default is marked
+    (cell style) and its note says so."""
+    rows, marked = [], set()
+    for i, (label, value, _, note, *source) in enumerate(items):
+        if source and source[0] is not None and source[0].is_default and clean(value) is not None:
+            note = f"{note}; {DEFAULT_NOTE}" if note else DEFAULT_NOTE
+            marked.add((i, 1))
+        rows.append([label, clean(value), note])
+    fmts = [item[2] for item in items]
     n = n_rows or len(items)
     fmts += ["General"] * (n - len(fmts))
     return Block(name, anchor, ["Measure", "Value", "Note"], rows, n_rows=n,
-                 formats=["@", "General", "@"], row_formats=fmts, widths=[30, 14, 52])
+                 formats=["@", "General", "@"], row_formats=fmts, widths=[30, 14, 52], defaults=marked)
+
+
+def mark_defaults(block: Block, source: Source, *columns: int) -> Block:
+    """Mark ``columns`` of every data row of a table ``block`` when ``source`` is a Settings default."""
+    if source.is_default:
+        for col in columns:
+            block.mark_default(col)
+    return block
 

@@ -81,6 +81,9 @@ class Block:
     heatmap_column: int | None = None  # colour scale on this column (seasonality, concentration)
     status_column: int | None = None  # green/yellow/red text colouring on OK/WATCH/ALERT words
     widths: list[float] | None = None  # column widths in characters, applied by the template
+    # Data cells (row index among the data rows, column) whose figure was computed from a Settings
+    # default (figures.sources): the template styles them "default" with a note saying so.
+    defaults: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         width = len(self.columns)
@@ -95,6 +98,12 @@ class Block:
     @property
     def top_left(self) -> tuple[int, int]:
         return cell_to_rc(self.anchor)
+
+    def mark_default(self, col: int, rows: range | list[int] | None = None) -> None:
+        """Mark column ``col`` of the data rows ``rows`` (default: every row holding data) as
+        computed from a Settings default."""
+        for i in (range(len(self.rows)) if rows is None else rows):
+            self.defaults.add((i, col))
 
     @property
     def height(self) -> int:

@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from agency_xl.dashboards.spec import Block, Chart, Formula, Sheet, cell_to_rc
 from agency_xl.excel import vba
+from agency_xl.figures.sources import DEFAULT_NOTE
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_FILL = "#1F3864"
@@ -42,6 +43,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "input": {"bg_color": INPUT_FILL, "border": 1, "border_color": "#BF9000"},
     "cell": {},
     "status": {"italic": True, "font_color": "#1F3864", "bold": True},
+    # A figure computed from a Settings default (figures.sources): italic grey on a light grey fill.
+    "default": {"italic": True, "font_color": "#7F7F7F", "bg_color": "#EDEDED"},
 }
 
 
@@ -108,7 +111,10 @@ def write_block(ws: Worksheet, block: Block, fmts: _Formats) -> None:
             fmt = formats[j]
             if block.row_formats and j == 1:
                 fmt = block.row_formats[data_index]
-            write_value(ws, r0 + i, c0 + j, value, fmts, "cell", fmt)
+            marked = (data_index, j) in block.defaults
+            write_value(ws, r0 + i, c0 + j, value, fmts, "default" if marked else "cell", fmt)
+            if marked:
+                ws.write_comment(r0 + i, c0 + j, DEFAULT_NOTE.capitalize() + ".", {"x_scale": 1.6})
     _conditional_formats(ws, block, fmts)
 
 
