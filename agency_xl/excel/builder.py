@@ -114,7 +114,7 @@ def write_block(ws: Worksheet, block: Block, fmts: _Formats) -> None:
             marked = (data_index, j) in block.defaults
             write_value(ws, r0 + i, c0 + j, value, fmts, "default" if marked else "cell", fmt)
             if marked:
-                ws.write_comment(r0 + i, c0 + j, DEFAULT_NOTE.capitalize() + ".", {"x_scale": 1.6})
+                ws.write_comment(r0 + i, c0 + j, DEFAULT_NOTE[0].upper() + DEFAULT_NOTE[1:] + ".", {"x_scale": 1.6})
     _conditional_formats(ws, block, fmts)
 
 
