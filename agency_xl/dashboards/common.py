@@ -31,9 +31,18 @@ def missing_note(data: AmsData, *reports: str) -> str | None:
 
 
 def missing_text(titles: Iterable[str]) -> str:
-    """"Add the ... export to fill this sheet" for the reports of these titles ("" for none)."""
-    names = " and the ".join(titles)
-    return f"Add the {names} export to the exports folder, then Refresh, to fill this sheet." if names else ""
+    """"Add the ... export to fill this sheet" for the reports of these titles ("" for none); a
+    report whose file was there but rejected (``ams.data.MissingReport.rejected``) gets "the ...
+    was rejected — see Data Health" instead: adding it again would not help."""
+    titles = list(titles)
+    rejected = [t for t in titles if getattr(t, "rejected", False)]
+    absent = " and the ".join(t for t in titles if t not in rejected)
+    parts = [f"The {t} was rejected — see Data Health." for t in rejected]
+    if absent:
+        parts.append(f"Add the {absent} export to the exports folder, then Refresh, to fill this sheet.")
+    elif parts:
+        parts.append("Fix it (or map its columns on Settings), then Refresh, to fill this sheet.")
+    return " ".join(parts)
 
 
 def data_note(data: AmsData, window: Window | None = None) -> str:

@@ -79,7 +79,7 @@ def build(fig: CrossSellFigures) -> Sheet:
     best = fig.best_window
     sheet.blocks.append(kpi_block("summary", "A6", [
         ("Households in force", fig.households, COUNT, "With at least one policy in force"),
-        ("Average products per household", fig.average_products, "0.00", "The plan's target: 1.8 or more"),
+        ("Average products per household", fig.average_products, "0.00", "The plan's example target: 1.8 or more"),
         ("One-product households", fig.one_product_households, COUNT, "The first cross-sell prospects"),
         ("Best contact window", best["bucket"] + " days" if best is not None else None, "@",
          "Highest conversion per 30 days x LTV of converts"),

@@ -7,11 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 from agency_xl.ams import AmsData
+from agency_xl.ams.dates import MODIFICATION_TIME
 from agency_xl.ams.reports import REPORTS
 from agency_xl.dashboards.spec import Block, Label, Sheet
 
 FILE_ROWS = 40
 PROBLEM_ROWS = 300
+INFO_ROWS = 30
+# How the Files table names where a report date came from (ams.dates: title row, file name, or the
+# file's modification time, which the owner knows as the time he saved it).
+DATE_FROM = {MODIFICATION_TIME: "file's save time"}
 
 
 def _d(value: dt.date | None) -> dt.datetime | None:
@@ -35,7 +40,7 @@ def build(data: AmsData | None) -> Sheet:
         why = f.rejected or f.skipped or f.set_aside or (f"{len(f.problems)} problems" if f.problems else "")
         rows.append([
             f.path, REPORTS[f.report].title if f.report else None, f.sheet, f.header_row,
-            _d(f.report_date), f.report_date_source, f.rows_read, f.rows_rejected, state, why,
+            _d(f.report_date), DATE_FROM.get(f.report_date_source, f.report_date_source), f.rows_read, f.rows_rejected, state, why,
             ", ".join(f.columns_ignored) or None, ", ".join(f.products_to_other) or None,
             f"{f.period[0]:%Y-%m-%d} to {f.period[1]:%Y-%m-%d}" if f.period else None,
         ])
@@ -46,7 +51,7 @@ def build(data: AmsData | None) -> Sheet:
         rows, n_rows=FILE_ROWS,
         formats=["@", "@", "@", "0", "yyyy-mm-dd", "@", "#,##0", "#,##0", "@", "@", "@", "@", "@"],
     ))
-    problems = data.health.problems() if data else []
+    problems = data.problems() if data else []
     if data and len(problems) > PROBLEM_ROWS:
         problems = problems[:PROBLEM_ROWS - 1] + [f"... and {len(problems) - PROBLEM_ROWS + 1} more"]
     sheet.blocks.append(Block(
@@ -59,6 +64,14 @@ def build(data: AmsData | None) -> Sheet:
         _report_rows(data), n_rows=len(REPORTS),
         formats=["@", "#,##0", "#,##0", "yyyy-mm-dd", "yyyy-mm-dd"],
     ))
+    # Worth knowing, but no problem: nothing to fix.
+    info_at = 5 + len(REPORTS) + 3
+    info = data.health.info if data else []
+    if len(info) > INFO_ROWS:
+        info = info[:INFO_ROWS - 1] + [f"... and {len(info) - INFO_ROWS + 1} more"]
+    sheet.labels.append(Label(f"O{info_at}", "Information (not problems: nothing to fix)", "heading"))
+    sheet.blocks.append(Block("information", f"O{info_at + 1}", ["Information"], [[i] for i in info],
+                              n_rows=INFO_ROWS, formats=["@"]))
     sheet.column_widths = {0: 42, 1: 30, 2: 12, 3: 8, 4: 11, 5: 16, 6: 9, 7: 9, 8: 10, 9: 60, 10: 30,
                            11: 24, 12: 24, 13: 3, 14: 34, 15: 10, 16: 9, 17: 11, 18: 14}
     return sheet

@@ -212,6 +212,9 @@ class Input:
     value: Any
     format: str | None = None
     choices: list[str] | None = None  # a drop-down list of the values allowed
+    # A drop-down list read from cells of the sheet (e.g. "$R$8:$R$14"), for lists longer than the
+    # 255 characters a typed-in list may hold; a value not in it is warned about, not refused.
+    choices_from: str | None = None
 
 
 @dataclass

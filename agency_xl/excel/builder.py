@@ -273,6 +273,11 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
             ws.data_validation(r, c, r, c, {
                 "validate": "list", "source": list(inp.choices),
                 "error_title": "Not in the list", "error_message": "Pick one of: " + ", ".join(inp.choices)})
+        elif inp.choices_from:
+            ws.data_validation(r, c, r, c, {
+                "validate": "list", "source": "=" + inp.choices_from, "error_type": "warning",
+                "error_title": "Not in the list", "error_message": "Pick a name from the list (arrow at the "
+                "right of the cell); a name it does not hold is not used."})
     tall_rows = set()
     for block in sheet.blocks:
         write_block(ws, block, fmts)
