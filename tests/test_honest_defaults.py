@@ -191,3 +191,47 @@ def test_the_workbook_shows_the_mark_as_a_style_and_a_note(tmp_path):
     j = [r[0] for r in block.rows].index("Households in force")
     plain = ws.cell(r0 + 2 + j, c0 + 2)
     assert not plain.font.i and plain.comment is None
+
+
+def test_functions_with_the_plans_or_the_samples_defaults_say_so_in_their_help():
+    from agency_xl.functions import CATALOG
+
+    def words(name):
+        f = CATALOG[name]
+        return " ".join([f.help, *(a.help for a in f.args)])
+
+    assert "the plan's example" in words("RETENTION_LIFT") and "72/91/97%" in words("RETENTION_LIFT")
+    assert "not your agency's" in CATALOG["RETENTION_LIFT"].args[2].help
+    assert "the plan's example" in words("CROSS_SELL_LTV_GAIN")
+    assert "SAMPLE agency's lead log, not yours" in words("LEAD_SCORE")
+
+
+def test_settings_open_with_set_these_first_and_say_what_is_still_the_default():
+    from agency_xl.dashboards.settings_sheet import STILL_DEFAULT, YOURS, build
+    from agency_xl.dashboards.spec import cell_to_rc
+
+    def block(settings):
+        sheet = build(settings, "x")
+        key_rows = {lab.text: cell_to_rc(lab.cell)[0] for lab in sheet.labels if lab.cell.startswith("A")}
+        out = {}
+        for f in sheet.formulas:
+            r, c = cell_to_rc(f.cell)
+            if c == 2:
+                key = next(lab.text for lab in sheet.labels if lab.cell == f"B{r + 1}")
+                status = next(g for g in sheet.formulas if g.cell == f"D{r + 1}")
+                # The value formula reads the setting's own row (column A holds its key there).
+                assert f.formula == f"=$C${key_rows[key] + 1}"
+                out[key] = (f.value, status.value)
+        heading = next(lab for lab in sheet.labels if lab.text.startswith("Set these first"))
+        assert cell_to_rc(heading.cell)[0] < min(key_rows[k] for k in out)  # above the settings
+        return out
+
+    first = block(Assumptions())
+    assert {"cash_flow.monthly_expenses", "cash_flow.cash_on_hand", "seasonality.current_staff",
+            "segments.marketing_budget", "profitability.bonus_full_threshold",
+            "profitability.bonus_partial_threshold"} <= set(first)
+    assert all(status == STILL_DEFAULT for _, status in first.values())
+    mine = block(with_values({"cash_flow.monthly_expenses": 38_000.0, "seasonality.current_staff": 5.0}))
+    assert mine["cash_flow.monthly_expenses"] == (38_000.0, YOURS)
+    assert mine["seasonality.current_staff"] == (5.0, YOURS)
+    assert mine["cash_flow.cash_on_hand"] == (150_000.0, STILL_DEFAULT)
