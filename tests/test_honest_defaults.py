@@ -121,7 +121,7 @@ def check(sheets, settings: Assumptions) -> None:
         for b in s.blocks:
             for i, col in b.defaults:
                 if b.columns == ["Measure", "Value", "Note"]:
-                    assert DEFAULT_NOTE in b.rows[i][2]
+                    assert DEFAULT_NOTE.lower() in b.rows[i][2].lower()
 
 
 def test_sample_with_default_settings_marks_every_default_fed_figure(sample):

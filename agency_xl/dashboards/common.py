@@ -76,7 +76,9 @@ def kpi_block(name: str, anchor: str, items: list[tuple], n_rows: int | None = N
     rows, marked = [], set()
     for i, (label, value, _, note, *source) in enumerate(items):
         if source and source[0] is not None and source[0].is_default and clean(value) is not None:
-            note = f"{note}; {DEFAULT_NOTE}" if note else DEFAULT_NOTE
+            # A note that only said "Settings" becomes the mark's own words.
+            note = f"{note}; {DEFAULT_NOTE}" if note not in ("", "Settings", "From Settings") else \
+                DEFAULT_NOTE[0].upper() + DEFAULT_NOTE[1:]
             marked.add((i, 1))
         rows.append([label, clean(value), note])
     fmts = [item[2] for item in items]
