@@ -18,7 +18,7 @@ from agency_xl.assumptions.sheet import (
     STATUS_MAP_HEADER,
 )
 from agency_xl.dashboards.spec import Formula, Input, Label, Sheet, rc_to_cell
-from agency_xl.figures.sources import DEFAULT_NOTE, setting_source
+from agency_xl.figures.sources import setting_source
 
 MAPPING_ROWS = 25
 SET_FIRST_ROW = 6  # zero-based row of the "Set these first" heading
@@ -36,7 +36,7 @@ SET_FIRST = [
     ("Expense ratio (your carrier's)", "profitability.expense_ratio", "Profitability: combined ratio"),
     ("Annual growth goal", "targets.policy_growth_low", "Scorecard: on track or behind"),
 ]
-STILL_DEFAULT, YOURS = f"Still the default: {DEFAULT_NOTE.removeprefix('from Settings default — ')}", "Yours"
+STILL_DEFAULT, YOURS = "Still the default: set your own", "Yours"
 UNIT_FORMATS = {"%": "0.0%", "% of premium": "0.0%", "text": "@", "$": '"$"#,##0', "households": "#,##0",
                 "days": "0", "months": "0.0"}  # ratios: General, no digits hidden
 
