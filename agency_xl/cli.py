@@ -109,7 +109,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if key == "sales" and data.sales_derived:
             state += " (from the book of business)"
         print(f"  {key:<12} {state}")
-    problems = data.health.problems()
+    problems = data.problems()
     if problems:
         print(f"{len(problems)} data problems; see the Data Health sheet. First: {problems[0]}")
     kept = " (your own cells in it kept)" if previous is not None else ""

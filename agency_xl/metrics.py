@@ -80,7 +80,7 @@ def base_facts(data: AmsData) -> dict[str, Any]:
         out["referrals"] = int(len(r))
         out["referrals_sold"] = int((r["status"] == "Sold").sum())
     out["rows_rejected"] = data.health.rows_rejected()
-    out["problems"] = data.health.problems()
+    out["problems"] = data.problems()
     return out
 
 

@@ -313,6 +313,9 @@ def test_overlapping_commission_statements_count_each_transaction_once(tmp_path)
         "Commission statement: 12 transactions appear in more than one file with different values; "
         "the file with the later report date won: ytd statement.xlsx (report date 2025-10-31) "
         "for 12.",
+    ]
+    # Issue 15.5: identical rows counted once are information, not a problem.
+    assert data.health.info == [
         "Commission statement: 12 transactions appear identically in more than one file and were "
         "counted once.",
     ]
@@ -360,7 +363,7 @@ def test_the_latest_book_decides_what_is_in_force(tmp_path):
     book = data.policies
     assert sorted(book["policy_number"]) == ["P-000", "P-001", "P-002", "P-003", "P-009"]
     assert book["annual_premium"].sum() == 1000 + 1001 + 1002 + 1003 + 777
-    assert data.health.notes[0] == (
+    assert data.health.info[0] == (  # issue 15.5: information, not a problem
         "Book of business: 2 books in the folder; the latest, 2025-10 book.xlsx (report date "
         "2025-10-31), decides what is in force; not used: 2025-09 book.xlsx (2025-09-30)."
     )
@@ -583,7 +586,9 @@ def test_missing_required_columns_name_the_closest_report(tmp_path):
                titles=())
     assert health(read(tmp_path), "nb.xlsx").rejected == (
         "nb.xlsx: New business (sales) report, but missing required column 'Premium' (accepted: "
-        "Premium, Written Premium, Annual Premium, Trans Premium) in sheet 'Sheet1', header row 1"
+        "Premium, Written Premium, Annual Premium, Trans Premium) in sheet 'Sheet1', header row 1; its "
+        "columns are 'Written Date', 'Policy Number', 'Customer ID', 'Product Line', 'Producer', each read "
+        "as another column: add 'Premium' to the export in your AMS"  # issue 15.5
     )
 
 

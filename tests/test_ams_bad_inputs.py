@@ -175,7 +175,9 @@ def test_09_missing_required_column(tmp_path):
     fh = health(data, "claims.xlsx")
     assert fh.rejected == (
         "claims.xlsx: Claims detail report, but missing required column 'Paid Loss' (accepted: "
-        "Paid Loss, Loss Paid, Paid Amount, Indemnity Paid) in sheet 'Sheet1', header row 5"
+        "Paid Loss, Loss Paid, Paid Amount, Indemnity Paid) in sheet 'Sheet1', header row 5; its columns are "
+        "'Claim #', 'Policy #', 'LOB', 'Date of Loss', 'Status', 'Reserve', each read as another column: add "
+        "'Paid Loss' to the export in your AMS"  # issue 15.5: the file's own columns, and what to do
     )
     assert (fh.report, fh.sheet, fh.header_row) == ("claims", "Sheet1", 5)
     assert_good_claims_read(data)
@@ -439,7 +441,7 @@ def test_29_conflicting_duplicates_across_files(tmp_path):
     assert len(data.policies) == 4
     # Issue 10.6: the book is a snapshot, so the later one decides alone (it used to be merged
     # with the older one key by key).
-    assert data.health.notes[0] == (
+    assert data.health.info[0] == (
         "Book of business: 2 books in the folder; the latest, 2025-10 book.xlsx (report date "
         "2025-10-31), decides what is in force; not used: 2025-09 book.xlsx (2025-09-30)."
     )
@@ -455,10 +457,11 @@ def test_30_same_report_twice_under_different_names(tmp_path):
     write_csv(tmp_path / "Commission Statement (1).csv", header, rows)
     data = read(tmp_path)
     assert len(data.commissions) == 7
-    assert data.health.notes == [
+    assert data.health.info == [
         "Commission statement: 7 transactions appear identically in more than one file and were "
         "counted once."
     ]
+    assert data.health.notes == []  # issue 15.5: information, not a problem
 
 
 def test_31_owner_column_alias_pol_ref(tmp_path):

@@ -157,7 +157,7 @@ def test_book_of_business_and_sales_derived_from_it(tmp_path):
         "lead_source",
         "lead_id",
     ]
-    assert any("No sales export found" in n for n in data.health.notes)
+    assert any("No sales export found" in n for n in data.health.info)  # issue 15.5: information
 
 
 def test_sales_report_is_not_taken_for_the_book(tmp_path):
@@ -267,7 +267,10 @@ def test_owner_column_alias_and_product_mapping(tmp_path):
     assert _file(plain, "book.xlsx").rejected == (
         "book.xlsx: Book of business (All Purpose Audit) report, but missing required column "
         "'Policy Number' (accepted: Policy Number, Policy #, Policy No, PolicyNumber, Pol Num) in "
-        "sheet 'Sheet1', header row 1"
+        "sheet 'Sheet1', header row 1; its columns are 'Pol Ref', 'Customer ID', 'Product', 'Status', "
+        "'Inception Date', 'Premium'. If one of them is 'Policy Number' under another name, add on Settings "
+        "(Your column names): Report 'Book of business (All Purpose Audit)', your column 'Pol Ref', "
+        "canonical column 'Policy Number'"  # issue 15.5: the mapping the test adds next
     )
     m = Mappings(
         columns={("policies", "Pol Ref"): "Policy Number"}, products={"Boat Owners": "Specialty"}
@@ -387,9 +390,13 @@ def test_files_of_one_report_are_combined_and_the_later_report_wins(tmp_path):
     assert data.health.notes == [
         "Claims detail: 1 claim number appears in more than one file with different values; the "
         "file with the later report date won: claims nov.xlsx (report date 2025-11-30) for 1.",
+    ]
+    # Issue 15.5: identical rows counted once are information, listed apart from the problems.
+    assert data.health.info == [
         "Claims detail: 1 claim number appears identically in more than one file and was counted "
         "once.",
     ]
+    assert not any("identically" in p for p in data.problems())
 
 
 def test_a_transaction_repeated_within_one_file_counts_once(tmp_path):

@@ -128,12 +128,14 @@ def _shown(value: object) -> str:
 
 
 def combine_report(
-    report: Report, parts: list[tuple[FileHealth, pd.DataFrame, np.ndarray]], notes: list[str]
+    report: Report, parts: list[tuple[FileHealth, pd.DataFrame, np.ndarray]], notes: list[str],
+    info: list[str] | None = None,
 ) -> pd.DataFrame | None:
     """One table from the files of ``report``: (file, finished table, its rows' ``row_keys``),
     oldest report first.
 
-    Notes on the duplicates found go to ``notes``. ``parts`` is emptied, so the files' own
+    Conflicting duplicates (the same key with different values) go to ``notes``, a problem;
+    identical rows counted once to ``info`` (``notes`` when not given), which is no problem. ``parts`` is emptied, so the files' own
     tables can be freed while the combined one is built.
     """
     if not parts:
@@ -180,7 +182,7 @@ def combine_report(
             f"the file with the later report date won: {wins}."
         )
     if same:
-        notes.append(
+        (notes if info is None else info).append(
             f"{report.title}: {same:,} {one if same == 1 else many} "
             f"{'appears' if same == 1 else 'appear'} identically in more than one file and "
             f"{'was' if same == 1 else 'were'} counted once."

@@ -55,13 +55,28 @@ class FileHealth:
     period: tuple[dt.date, dt.date] | None = None  # earliest and latest date in the file
 
 
+class MissingReport(str):
+    """The title of a report that was not read (``AmsData.missing``), knowing whether a file of it
+    was there but rejected: the sheets then say to see Data Health, not to add the export."""
+
+    rejected: bool = False
+
+    def __new__(cls, title: str, rejected: bool = False) -> MissingReport:
+        out = super().__new__(cls, title)
+        out.rejected = rejected
+        return out
+
+
 @dataclass
 class DataHealth:
     """Everything the owner should know about what was read."""
 
     folder: str = ""
     files: list[FileHealth] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # cross-file notes (duplicates resolved, ...)
+    notes: list[str] = field(default_factory=list)  # cross-file problems (conflicting duplicates, ...)
+    # What is worth knowing but is no problem (identical rows counted once, sales taken from the
+    # book, a date taken from a file's save time): Data Health lists it apart from the problems.
+    info: list[str] = field(default_factory=list)
 
     def problems(self) -> list[str]:
         """Readable strings, each naming the file (and sheet/cell where it applies)."""
@@ -112,6 +127,24 @@ class AmsData:
         ends = [self.coverage[r][1] if r in self.coverage else self.as_of for r in reports]
         return min(ends) if ends else self.as_of
 
-    def missing(self, *reports: str) -> list[str]:
-        """Titles of the reports among ``reports`` that were not read, for "add this export" notes."""
-        return [REPORTS[r].title for r in reports if getattr(self, r) is None]
+    def missing(self, *reports: str) -> list[MissingReport]:
+        """Titles of the reports among ``reports`` that were not read, for "add this export" notes;
+        each says whether a file of it was rejected (``MissingReport.rejected``)."""
+        return [MissingReport(REPORTS[r].title, self.rejected(r)) for r in reports if getattr(self, r) is None]
+
+    def rejected(self, report: str) -> bool:
+        """A file of ``report`` was in the folder but rejected (and none of it was read)."""
+        return getattr(self, report) is None and any(f.report == report and f.rejected for f in self.health.files)
+
+    def problems(self) -> list[str]:
+        """Every problem, the most serious first: a missing (or rejected) book of business, which
+        most sheets need, then each file's problems and the cross-file ones (``DataHealth.problems``)."""
+        first = []
+        if self.policies is None:
+            title = REPORTS["policies"].title
+            first.append(
+                f"The {title} was rejected (see its file under Files): most sheets need it and stay empty. "
+                "Fix the file or map its columns on Settings, then Refresh." if self.rejected("policies") else
+                f"No {title} in the exports folder: most sheets need it and stay empty. Export it from your "
+                "AMS into the exports folder, then Refresh.")
+        return first + self.health.problems()

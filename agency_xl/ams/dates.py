@@ -244,3 +244,15 @@ def date_warnings(files: list[DatedFile], as_of: dt.date, book_dated: bool) -> l
                 f"{covered_until(f, as_of):%Y-%m-%d}; export it again for the months since."
             )
     return notes
+
+
+def save_time_notes(files: list[DatedFile]) -> list[str]:
+    """One line per file dated by its save time (no date in its title rows or file name), saying so:
+    copying or re-saving a file changes that time, so the owner should know where the date came from."""
+    return [
+        f"{f.health.path}: report date {f.health.report_date:%Y-%m-%d} taken from the file's save time "
+        "(no date in its title rows or file name); copying or re-saving the file changes it. Put the "
+        f"date in the file name (e.g. {f.health.report_date:%Y-%m-%d} {f.health.path}) to fix it."
+        for f in sorted(files, key=lambda f: f.health.path.lower())
+        if f.health.report_date_source == MODIFICATION_TIME and f.health.report_date
+    ]

@@ -21,6 +21,8 @@ of equally close names; the other is ignored, and both are named (``HeaderMatch.
 
 from __future__ import annotations
 
+import difflib
+
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -140,6 +142,27 @@ class HeaderMatch:
             for c in self.missing
         ]
         return f"{'column' if len(parts) == 1 else 'columns'} {' and '.join(parts)}"
+
+    def mapping_advice(self, most_listed: int = 30) -> str:
+        """The file's own column names, and for each missing column the mapping to add on Settings
+        (the closest unused name of the file, when one is close), so the owner can map it himself."""
+        names = list(self.labels.values())
+        listed = ", ".join(f"'{n}'" for n in names[:most_listed]) + (
+            f" and {len(names) - most_listed} more" if len(names) > most_listed else "")
+        unused = self.ignored
+        advice = []
+        for c in self.missing:
+            close = difflib.get_close_matches(c.canonical.lower(), [u.lower() for u in unused], 1, 0.5)
+            theirs = next((u for u in unused if close and u.lower() == close[0]), None)
+            advice.append(
+                f"Report '{self.report.title}', your column '{theirs or '<its name in this file>'}', "
+                f"canonical column '{c.canonical}'")
+        wanted = " or ".join(f"'{c.canonical}'" for c in self.missing)
+        if not unused:
+            return (f"its columns are {listed}, each read as another column: add {wanted} to the export "
+                    "in your AMS")
+        return (f"its columns are {listed}. If one of them is {wanted} under another name, add on "
+                f"Settings (Your column names): " + "; ".join(advice))
 
     def missing_message(self, sheet: str | None) -> str:
         """``missing required column 'Paid Loss' (accepted: ...) in sheet 'Sheet1', header row

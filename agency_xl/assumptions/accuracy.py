@@ -23,8 +23,8 @@ class AccuracySettings(SettingsGroup):
         "(1 = the month after the month-end it was made at; at most 12).",
     )
     tolerance: float = setting(
-        0.10, "%", "The plan's accuracy target: a forecast within +/-10% of what happened (mean "
-        "absolute percentage error).", gt=0, le=1,
+        0.10, "%", "Accuracy target: a forecast within +/-10% of what happened (mean absolute percentage "
+        "error). The default is the plan's example target: set your own.", gt=0, le=1,
     )
     before: float = setting(
         0.30, "%", "The accuracy the plan starts from (+/-30% before the models), shown beside the "

@@ -10,11 +10,13 @@ from agency_xl.assumptions.base import SettingsGroup, setting
 
 class CashFlowSettings(SettingsGroup):
     monthly_expenses: float = setting(
-        42_000.0, "$", "Operating expenses paid each month (payroll, rent, leads, everything).",
+        42_000.0, "$", "Operating expenses paid each month (payroll, rent, leads, everything). The default is the plan's "
+        "example agency's, not yours: set your own.",
         ge=0, le=1e9,
     )
     cash_on_hand: float = setting(
-        150_000.0, "$", "Cash in the agency's accounts today: the projection's starting cash.",
+        150_000.0, "$", "Cash in the agency's accounts today: the projection's starting cash. The default is a "
+        "placeholder: set your own.",
         ge=-1e9, le=1e10,
     )
     buffer_months: float = setting(
@@ -45,7 +47,7 @@ class CashFlowSettings(SettingsGroup):
     )
     fallback_monthly_commission: float = setting(
         21_500.0, "$", "Commission per month used only without the commission statement export "
-        "(the plan's ~$258k a year).", ge=0, le=1e9,
+        "(the plan's example: ~$258k a year).", ge=0, le=1e9,
     )
     fallback_new_business_share: float = setting(
         0.25, "%", "New business's share of commission; used only without the commission "

@@ -5,11 +5,13 @@ from agency_xl.assumptions.base import SettingsGroup, setting, text_list
 
 class ProfitabilitySettings(SettingsGroup):
     expense_ratio: float = setting(
-        0.25, "ratio", "Carrier expense ratio added to the loss ratio to give the combined ratio.",
+        0.25, "ratio", "Carrier expense ratio added to the loss ratio to give the combined ratio. The default is "
+        "the plan's example: set your carrier's.",
         ge=0, le=1,
     )
     bonus_full_threshold: float = setting(
-        0.95, "ratio", "Combined ratio below this earns the full profit-sharing bonus.", gt=0, le=2
+        0.95, "ratio", "Combined ratio below this earns the full profit-sharing bonus. The default is the plan's "
+        "example band: set your carrier's (your agency agreement).", gt=0, le=2
     )
     bonus_partial_threshold: float = setting(
         1.00, "ratio", "Combined ratio below this (but above the full threshold) earns a reduced bonus.",

@@ -43,7 +43,7 @@ class RateEnvironmentSettings(SettingsGroup):
     )
     ltv_premium_growth: float = setting(
         0.08, "%", "Annual premium growth (rate increases) expected in later years, for the "
-        "lifetime value with inflation (the plan's 8%).", ge=-0.5, le=1,
+        "lifetime value with inflation (the plan's example: 8%).", ge=-0.5, le=1,
     )
     severity_low_below: float = setting(
         0.005, "ratio", "Added churn (retention points lost) below this is LOW severity.",

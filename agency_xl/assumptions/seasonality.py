@@ -34,8 +34,8 @@ class SeasonalitySettings(SettingsGroup):
         0.15, "%", "Cut marketing spend by this share in low-season months.", ge=0, le=1
     )
     average_marketing_roi: float = setting(
-        8.5, "x", "Return of a marketing dollar in an average month (8.5 = 850%, the plan's blended "
-        "ROI; compare the Leads sheet). Each month's expected ROI scales it by the index.",
+        8.5, "x", "Return of a marketing dollar in an average month (8.5 = 850%, the plan's example "
+        "blended ROI, not yours; compare the Leads sheet). Each month's expected ROI scales it by the index.",
         ge=-1, le=1000,
     )
     renewals_per_staff_month: float = setting(
@@ -48,7 +48,8 @@ class SeasonalitySettings(SettingsGroup):
         "figure; the default is a placeholder.", gt=0, le=10_000,
     )
     current_staff: float = setting(
-        3.0, "people", "Staff today (full-time equivalents) who handle renewals and new sales.",
+        3.0, "people", "Staff today (full-time equivalents) who handle renewals and new sales. The default is a "
+        "placeholder: set your own.",
         ge=0, le=1000,
     )
     default_term_months: int = setting(

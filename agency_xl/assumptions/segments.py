@@ -47,7 +47,8 @@ class SegmentsSettings(SettingsGroup):
     )
     # Marketing allocation
     marketing_budget: float = setting(
-        50_000.0, "$", "Marketing budget to split over the tiers.", gt=0, le=1e9
+        50_000.0, "$", "Marketing budget (a year) to split over the tiers. The default is the plan's example: "
+        "set your own.", gt=0, le=1e9
     )
     current_share_elite: float = _share(0.20, "Share of the budget spent on Elite prospects today.")
     current_share_premium: float = _share(0.30, "Share of the budget spent on Premium prospects today.")

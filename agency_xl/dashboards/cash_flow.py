@@ -10,6 +10,7 @@ from agency_xl.dashboards.common import (
     as_of_note,
     clean,
     kpi_block,
+    mark_defaults,
     missing_text,
     rows_of,
     status_block,
@@ -29,6 +30,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
 )
 from agency_xl.figures.cash_flow import BREAK_EVEN_HORIZON, CashFlowFigures
+from agency_xl.figures.sources import weakest
 from agency_xl.functions import CATALOG  # the cached results are what Excel will show
 from agency_xl.models.cash_flow import ALERT, LAG_BUCKETS, OK, WATCH
 
@@ -62,16 +64,19 @@ def build(fig: CashFlowFigures) -> Sheet:
     level = fig.cash_vs_accrual_level
     meaning = {ALERT: "Burning cash, whatever the P&L says", WATCH: "Cash flow trails the P&L",
                OK: "Cash keeps up with the P&L"}[level]
+    src = fig.input_source
+    projected = fig.projection_source()
     sheet.blocks.append(kpi_block("cash_vs_accrual", "A6", [
         ("Accrual profit, next month", fig.accrual_profit_next_month, MONEY,
-         "Commission earned - provision for reversals - expenses"),
+         "Commission earned - provision for reversals - expenses", projected),
         ("Net cash flow, next month", fig.net_cash_flow_next_month, MONEY,
-         "Commission received - reversals paid - expenses"),
-        ("Warning level", level, "@", meaning),
-        ("Accrual profit, next 12 months", fig.accrual_profit_12m, MONEY, "What the P&L will show"),
-        ("Net cash flow, next 12 months", fig.net_cash_flow_12m, MONEY, "What the bank account will show"),
+         "Commission received - reversals paid - expenses", projected),
+        ("Warning level", level, "@", meaning, projected),
+        ("Accrual profit, next 12 months", fig.accrual_profit_12m, MONEY, "What the P&L will show", projected),
+        ("Net cash flow, next 12 months", fig.net_cash_flow_12m, MONEY, "What the bank account will show",
+         projected),
         ("Gap (accrual - cash), 12 months", fig.accrual_cash_gap_12m, MONEY,
-         "Commission still in transit, and chargeback timing"),
+         "Commission still in transit, and chargeback timing", projected),
     ]))
     sheet.block("cash_vs_accrual").status_column = 1
 
@@ -84,33 +89,36 @@ def build(fig: CashFlowFigures) -> Sheet:
     be_value = fig.months_to_break_even
     be_note = ("Cumulative cash flow back to $0" if be_value is not None
                else f"Not within {BREAK_EVEN_HORIZON} months at this growth")
+    need = weakest(projected, src("buffer_months"))
     burn_card = kpi_block("cash_burn", "A16", [
-        ("Cash-burn status", burn.status, "@", reason),
-        ("Cash on hand", burn.cash_on_hand, MONEY, "Settings"),
-        ("Monthly burn rate", burn.monthly_burn, MONEY, "Average outflow of the months losing cash"),
+        ("Cash-burn status", burn.status, "@", reason, need),
+        ("Cash on hand", burn.cash_on_hand, MONEY, "Settings", src("cash_on_hand")),
+        ("Monthly burn rate", burn.monthly_burn, MONEY, "Average outflow of the months losing cash", projected),
         ("Runway at that burn (months)", burn.runway_months if math.isfinite(burn.runway_months)
-         else None, NUMBER1, "Cash on hand / monthly burn" if burn.monthly_burn else "No burn"),
+         else None, NUMBER1, "Cash on hand / monthly burn" if burn.monthly_burn else "No burn", projected),
         ("Lowest projected cash", burn.lowest_cash, MONEY,
-         f"Month {burn.lowest_month} ({months[burn.lowest_month - 1]})"),
-        ("Months to break-even", be_value, NUMBER1, be_note),
-        ("Working-capital need", wc.total, MONEY, "Base + growth + lag buffers (calculator below)"),
-        ("Shortfall vs cash on hand", burn.shortfall, MONEY, "Need - cash on hand, at least $0"),
+         f"Month {burn.lowest_month} ({months[burn.lowest_month - 1]})", projected),
+        ("Months to break-even", be_value, NUMBER1, be_note, projected),
+        ("Working-capital need", wc.total, MONEY, "Base + growth + lag buffers (calculator below)", need),
+        ("Shortfall vs cash on hand", burn.shortfall, MONEY, "Need - cash on hand, at least $0", need),
     ])
     burn_card.status_column = 1
     sheet.blocks.append(burn_card)
 
     # Inputs used
     sheet.blocks.append(kpi_block("inputs", "A28", [
-        ("Monthly commission (baseline)", meas.monthly_commission, MONEY, meas.commission_note),
-        ("New business share", meas.new_business_share, PCT, meas.share_note),
-        ("Commission lag (days)", meas.lag_days, NUMBER1, meas.lag_note),
-        ("Reversals (share of commission)", meas.reversal_share, PCT2, meas.reversal_note),
-        ("Chargeback delay (days)", meas.chargeback_delay_days, NUMBER1, meas.delay_note),
-        ("Monthly expenses", s.monthly_expenses, MONEY, "Settings"),
-        ("Monthly growth rate", meas.growth_rate, PCT2, meas.growth_note),
-        ("Cost to win a household", meas.cost_per_household, MONEY, meas.cost_note),
+        ("Monthly commission (baseline)", meas.monthly_commission, MONEY, meas.commission_note,
+         src("monthly_commission")),
+        ("New business share", meas.new_business_share, PCT, meas.share_note, src("new_business_share")),
+        ("Commission lag (days)", meas.lag_days, NUMBER1, meas.lag_note, src("lag_days")),
+        ("Reversals (share of commission)", meas.reversal_share, PCT2, meas.reversal_note, src("reversal_share")),
+        ("Chargeback delay (days)", meas.chargeback_delay_days, NUMBER1, meas.delay_note,
+         src("chargeback_delay_days")),
+        ("Monthly expenses", s.monthly_expenses, MONEY, "Settings", src("monthly_expenses")),
+        ("Monthly growth rate", meas.growth_rate, PCT2, meas.growth_note, src("growth_rate")),
+        ("Cost to win a household", meas.cost_per_household, MONEY, meas.cost_note, src("cost_per_household")),
         ("Households in force", meas.households, COUNT, "Book of business (status In Force)"),
-        ("Buffer months", s.buffer_months, NUMBER1, "Settings"),
+        ("Buffer months", s.buffer_months, NUMBER1, "Settings", src("buffer_months")),
     ]))
 
     _calculator(sheet, fig)
@@ -191,6 +199,7 @@ def _projection(sheet: Sheet, fig: CashFlowFigures, months: list[str]) -> None:
         rows_of(table, cols), n_rows=12,
         formats=["@"] + [MONEY] * 9,
     ))
+    mark_defaults(sheet.block("projection"), fig.projection_source(), *range(1, 10))
     sheet.charts.append(Chart(
         "column", "Accrual profit vs cash flow, next 12 months", "H5",
         [Series("Accrual profit", "projection", 4, color=LIGHT_BLUE),

@@ -9,6 +9,7 @@ import pandas as pd
 
 from agency_xl.ams import AmsData
 from agency_xl.dashboards.spec import Block
+from agency_xl.figures.sources import DEFAULT_NOTE, Source
 from agency_xl.figures.values import clean
 from agency_xl.models.periods import Window, window_text
 
@@ -30,9 +31,18 @@ def missing_note(data: AmsData, *reports: str) -> str | None:
 
 
 def missing_text(titles: Iterable[str]) -> str:
-    """"Add the ... export to fill this sheet" for the reports of these titles ("" for none)."""
-    names = " and the ".join(titles)
-    return f"Add the {names} export to the exports folder, then Refresh, to fill this sheet." if names else ""
+    """"Add the ... export to fill this sheet" for the reports of these titles ("" for none); a
+    report whose file was there but rejected (``ams.data.MissingReport.rejected``) gets "the ...
+    was rejected — see Data Health" instead: adding it again would not help."""
+    titles = list(titles)
+    rejected = [t for t in titles if getattr(t, "rejected", False)]
+    absent = " and the ".join(t for t in titles if t not in rejected)
+    parts = [f"The {t} was rejected — see Data Health." for t in rejected]
+    if absent:
+        parts.append(f"Add the {absent} export to the exports folder, then Refresh, to fill this sheet.")
+    elif parts:
+        parts.append("Fix it (or map its columns on Settings), then Refresh, to fill this sheet.")
+    return " ".join(parts)
 
 
 def data_note(data: AmsData, window: Window | None = None) -> str:
@@ -59,12 +69,29 @@ def no_data_note(window: Window, what: str = "") -> str:
     return f"No data in the window ({window.label()}){': ' + what if what else ''}."
 
 
-def kpi_block(name: str, anchor: str, items: list[tuple[str, Any, str, str]], n_rows: int | None = None) -> Block:
-    """A KPI card: (label, value, number format, note) per row."""
-    rows = [[label, clean(value), note] for label, value, _, note in items]
-    fmts = [fmt for _, _, fmt, _ in items]
+def kpi_block(name: str, anchor: str, items: list[tuple], n_rows: int | None = None) -> Block:
+    """A KPI card: (label, value, number format, note) per row, optionally with a fifth item, the
+    ``Source`` of the value (figures.sources): a value computed from a Settings default is marked
+    (cell style) and its note says so."""
+    rows, marked = [], set()
+    for i, (label, value, _, note, *source) in enumerate(items):
+        if source and source[0] is not None and source[0].is_default and clean(value) is not None:
+            # A note that only said "Settings" becomes the mark's own words.
+            note = f"{note}; {DEFAULT_NOTE}" if note not in ("", "Settings", "From Settings") else \
+                DEFAULT_NOTE[0].upper() + DEFAULT_NOTE[1:]
+            marked.add((i, 1))
+        rows.append([label, clean(value), note])
+    fmts = [item[2] for item in items]
     n = n_rows or len(items)
     fmts += ["General"] * (n - len(fmts))
     return Block(name, anchor, ["Measure", "Value", "Note"], rows, n_rows=n,
-                 formats=["@", "General", "@"], row_formats=fmts, widths=[30, 14, 52])
+                 formats=["@", "General", "@"], row_formats=fmts, widths=[30, 14, 52], defaults=marked)
+
+
+def mark_defaults(block: Block, source: Source, *columns: int) -> Block:
+    """Mark ``columns`` of every data row of a table ``block`` when ``source`` is a Settings default."""
+    if source.is_default:
+        for col in columns:
+            block.mark_default(col)
+    return block
 

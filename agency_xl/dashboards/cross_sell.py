@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.dashboards.common import (
     clean,
     kpi_block,
@@ -31,6 +32,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
     rc_to_cell,
 )
+from agency_xl.figures.sources import value_source
 from agency_xl.figures.cross_sell import COMBO_ROWS, OPPORTUNITY_ROWS, SEQUENCE_ROWS, CrossSellFigures
 from agency_xl.functions import cross_sell as udf
 from agency_xl.models.cross_sell import COUNT_LABELS
@@ -79,7 +81,7 @@ def build(fig: CrossSellFigures) -> Sheet:
     best = fig.best_window
     sheet.blocks.append(kpi_block("summary", "A6", [
         ("Households in force", fig.households, COUNT, "With at least one policy in force"),
-        ("Average products per household", fig.average_products, "0.00", "The plan's target: 1.8 or more"),
+        ("Average products per household", fig.average_products, "0.00", "The plan's example target: 1.8 or more"),
         ("One-product households", fig.one_product_households, COUNT, "The first cross-sell prospects"),
         ("Best contact window", best["bucket"] + " days" if best is not None else None, "@",
          "Highest conversion per 30 days x LTV of converts"),
@@ -91,8 +93,10 @@ def build(fig: CrossSellFigures) -> Sheet:
          "Households kept (at least one policy): "
          + f"{_pct(retention.retention['1'])} -> {_pct(retention.retention['2'])}"
          + ("" if retention.measured["1"] and retention.measured["2"] else f" ({retention.fallback_source})")),
-        ("Commission rate used", fig.commission.rate, PCT, fig.commission.source),
-        ("Discount rate", fig.discount_rate, PCT, "Settings"),
+        ("Commission rate used", fig.commission.rate, PCT, fig.commission.source,
+         value_source(fig.commission.measured, GeneralSettings, "commission_rate", fig.commission.rate)),
+        ("Discount rate", fig.discount_rate, PCT, "Settings",
+         value_source(False, GeneralSettings, "discount_rate", fig.discount_rate)),
     ]))
     sheet.charts.append(Chart(
         "pie", "Households by product count", "K5",

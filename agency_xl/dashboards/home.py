@@ -57,6 +57,7 @@ def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: s
     used = [f for f in files if f.report and not f.rejected]
     rejected = [f for f in files if f.rejected]
     skipped = [f for f in files if f.skipped]
+    problems = data.problems() if data else []
     sheet.blocks.append(Block(
         "last_refresh", "A18", ["Item", "Value"],
         [
@@ -65,14 +66,16 @@ def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: s
             ["Data as of", dt.datetime.combine(data.as_of, dt.time()) if data else None],
             ["Files read / rejected / skipped",
              f"{len(used)} / {len(rejected)} / {len(skipped)}" if data else None],
+            ["First problem (Data Health lists all)", (problems[0] if problems else "none") if data else None],
         ],
-        formats=["@", "@"], row_formats=["yyyy-mm-dd hh:mm", "@", "yyyy-mm-dd", "@"], header=False,
+        formats=["@", "@"], row_formats=["yyyy-mm-dd hh:mm", "@", "yyyy-mm-dd", "@", "@"], header=False,
     ))
     rows = []
     for key, report in REPORTS.items():
         mine = [f for f in used if f.report == key]
         table = data.table(key) if data else None
-        found = "yes" if table is not None else "no"
+        found = ("yes" if table is not None else
+                 "rejected: see Data Health" if data is not None and data.rejected(key) else "no")
         if key == "sales" and data is not None and data.sales_derived:
             found = "from the book"
         rows.append([report.title, found, len(mine), None if table is None else len(table), NEEDED_BY[key]])

@@ -5,6 +5,7 @@ first."""
 from __future__ import annotations
 
 from agency_xl.dashboards.actions import add_action_table
+from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.dashboards.common import (
     kpi_block,
     missing_text,
@@ -25,6 +26,7 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
+from agency_xl.figures.sources import value_source
 from agency_xl.figures.leads import VENDOR_ROWS, LeadsFigures, ScoreEffect
 from agency_xl.models.leads import BANDS, TIERS
 
@@ -137,7 +139,9 @@ def build(fig: LeadsFigures) -> Sheet:
         ("ROI, all vendors", fig.roi_all_vendors, "0%", "(sold x avg LTV - spend) / spend"),
         ("LTV:CAC", fig.ltv_cac, NUMBER1, f"Warning below {s.ltv_cac_warning:.1f}"),
         ("Commission rate used", commission.rate if commission else None, PCT,
-         commission.source if commission else ""),
+         commission.source if commission else "",
+         value_source(commission.measured, GeneralSettings, "commission_rate", commission.rate) if commission
+         else None),
         ("Open leads to work", fig.open_leads, COUNT,
          (f"URGENT {fig.urgent_leads}, HIGH {fig.high_leads}; " if model else "") + stale),
         ("Lead score fitted on", model.n_train if model else None, COUNT,

@@ -9,6 +9,7 @@ from agency_xl.dashboards.common import (
     as_of_note,
     clean,
     kpi_block,
+    mark_defaults,
     missing_text,
     no_data_note,
     rows_of,
@@ -26,6 +27,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
 )
 from agency_xl.figures.profitability import ProfitabilityFigures
+from agency_xl.figures.sources import setting_source, weakest
 PRODUCT_ROWS = 11  # the canonical product list
 GAUGE_MIN, GAUGE_MAX = 0.5, 1.2  # the gauge's scale of combined ratios
 
@@ -88,17 +90,23 @@ def build(fig: ProfitabilityFigures) -> Sheet:
     premium_in_force, other_losses = fig.premium_in_force, fig.other_losses
     sheet.blocks.append(status_block("A2", status_text(fig)))
 
-    # Bonus card
+    # Bonus card. Figures resting on a Settings default are marked: the expense ratio (the owner's
+    # own figure) and the bonus bands and rates (his carrier's).
+    expense = setting_source(s, "expense_ratio")
+    bands = weakest(expense, setting_source(s, "bonus_full_threshold", "bonus_partial_threshold"))
+    risk_src = weakest(bands, setting_source(s, "bonus_watch_margin"))
+    bonus_src = weakest(bands, setting_source(s, "bonus_full_rate", "bonus_partial_rate"))
     light = {"FULL_BONUS": "OK", "REDUCED_BONUS": "WATCH", "NO_BONUS": "ALERT"}
     items = [
         ("Combined ratio (12 months)", cr, PCT, f"Full bonus below {s.bonus_full_threshold:.0%}; lines "
-         f"outside it: {others}"),
+         f"outside it: {others}", bands),
         ("Loss ratio (12 months)", clean(summary.loss_ratio) if summary else None, PCT,
          "Losses / earned premium; recent months immature"),
-        ("Expense ratio", s.expense_ratio, PCT, "From Settings"),
-        ("Bonus status", status, "@", light.get(status, "") if status else ""),
-        ("Risk level", risk, "@", {"LOW": "OK", "MEDIUM": "WATCH", "HIGH": "ALERT"}.get(risk, "") if risk else ""),
-        ("Estimated bonus", bonus, MONEY, "Premium in force of the bonus lines x bonus rate (Settings)"),
+        ("Expense ratio", s.expense_ratio, PCT, "From Settings", expense),
+        ("Bonus status", status, "@", light.get(status, "") if status else "", bands),
+        ("Risk level", risk, "@", {"LOW": "OK", "MEDIUM": "WATCH", "HIGH": "ALERT"}.get(risk, "") if risk else "",
+         risk_src),
+        ("Estimated bonus", bonus, MONEY, "Premium in force of the bonus lines x bonus rate (Settings)", bonus_src),
         ("Earned premium (12 months)", clean(summary.earned_premium) if summary else None, MONEY,
          "Lines in the bonus"),
         ("Incurred losses (12 months)", summary.incurred_losses if summary else None, MONEY,
@@ -106,7 +114,7 @@ def build(fig: ProfitabilityFigures) -> Sheet:
         ("Losses, other lines (12 months)", other_losses, MONEY,
          f"Outside the bonus (Settings): {others}"),
         ("Underwriting profit (12 months)", clean(summary.underwriting_profit) if summary else None, MONEY,
-         "Earned x (1 - combined ratio)"),
+         "Earned x (1 - combined ratio)", expense),
         ("Premium in force, bonus lines", premium_in_force, MONEY, "Policies in force today (status)"),
     ]
     card = kpi_block("bonus_card", "A6", items)
@@ -137,6 +145,8 @@ def build(fig: ProfitabilityFigures) -> Sheet:
         prod_rows[:PRODUCT_ROWS], n_rows=PRODUCT_ROWS,
         formats=["@", MONEY, MONEY, COUNT, PCT, PCT, PCT, MONEY, "@"],
     ))
+    mark_defaults(sheet.block("products"), expense, 5, 7)
+    mark_defaults(sheet.block("products"), bands, 6)
     sheet.charts.append(Chart(
         "column", "Loss and combined ratio by product", "K19",
         [Series("Loss ratio", "products", 4, color="#1565C0"),
@@ -153,9 +163,10 @@ def build(fig: ProfitabilityFigures) -> Sheet:
           clean(gap.revenue_growth) if gap else None, clean(gap.profit_growth) if gap else None]],
         formats=["@", PCT, PCT],
     ))
+    mark_defaults(sheet.block("growth"), expense, 2)
     sheet.blocks.append(kpi_block("growth_card", "A37", [
         ("Gap (revenue - profit growth)", clean(gap.gap) if gap else None, PCT,
-         f"Warning above {s.profit_gap_warning:.0%}. Profit = revenue x (1 - expense ratio) - losses"),
+         f"Warning above {s.profit_gap_warning:.0%}. Profit = revenue x (1 - expense ratio) - losses", expense),
         ("Warning", (("ALERT" if gap.warning else "OK") if np.isfinite(gap.gap) else "TOO LITTLE HISTORY")
          if gap else None, "@", gap.message if gap else ""),
     ]))
@@ -178,6 +189,7 @@ def build(fig: ProfitabilityFigures) -> Sheet:
         trend_rows, n_rows=12,
         formats=[MONTH, MONEY, MONEY, COUNT, PCT, PCT, PCT, "0.0", MONEY],
     ))
+    mark_defaults(sheet.block("trend"), expense, 6)
     sheet.charts.append(Chart(
         "line", "Loss ratio trend (12 complete months)", "K43",
         [Series("Loss ratio of the month", "trend", 4, color="#90CAF9"),

@@ -37,6 +37,8 @@ from agency_xl.dashboards.spec import (
     Sheet,
     rc_to_cell,
 )
+from agency_xl.assumptions.general import GeneralSettings
+from agency_xl.figures.sources import Source, setting_source, value_source, weakest
 from agency_xl.figures.rate_environment import (
     PLAN_CHURN_10,
     PLAN_LTV,
@@ -122,25 +124,37 @@ def build(fig: RateEnvironmentFigures) -> Sheet:
     sheet.blocks.append(status_block("A2", status_text(fig)))
 
     # --- measured inputs card: what the live formulas read ---------------------------------------
+    def fallback(name: str, setting: str) -> Source:
+        m = getattr(fig, name)
+        return value_source(m.measured, s, setting, m.value)
+
+    book = weakest(fallback("premium", "fallback_book_premium"), fallback("households", "fallback_households"))
     items = [
-        ("Current retention", r0, PCT2, fig.retention.note),
-        ("Policy growth (per year)", policy_growth, PCT, fig.policy_growth.note),
-        ("Premium in force", premium, MONEY, fig.premium.note),
-        ("Households in force", fig.households.value, COUNT, fig.households.note),
-        ("Average premium per household", per_household, MONEY, "Premium in force / households"),
-        ("Commission rate", commission_rate, PCT2, fig.commission_rate.note),
-        ("Discount rate", fig.discount_rate, PCT, "Settings"),
-        ("Sensitivity: hard market", s.sensitivity_hard, "0.00", "Settings"),
-        ("Sensitivity: moderate market", s.sensitivity_moderate, "0.00", "Settings"),
-        ("Sensitivity: soft market", s.sensitivity_soft, "0.00", "Settings"),
-        ("Severity LOW below", thresholds[0], PCT2, "Settings: retention points lost"),
-        ("Severity MODERATE below", thresholds[1], PCT2, "Settings"),
-        ("Severity HIGH below (else SEVERE)", thresholds[2], PCT2, "Settings"),
-        ("Tolerance: no churn up to", s.rate_tolerance, PCT, "Settings: increases customers take in stride"),
+        ("Current retention", r0, PCT2, fig.retention.note, fallback("retention", "fallback_retention")),
+        ("Policy growth (per year)", policy_growth, PCT, fig.policy_growth.note,
+         fallback("policy_growth", "fallback_policy_growth")),
+        ("Premium in force", premium, MONEY, fig.premium.note, fallback("premium", "fallback_book_premium")),
+        ("Households in force", fig.households.value, COUNT, fig.households.note,
+         fallback("households", "fallback_households")),
+        ("Average premium per household", per_household, MONEY, "Premium in force / households", book),
+        ("Commission rate", commission_rate, PCT2, fig.commission_rate.note,
+         value_source(fig.commission_rate.measured, GeneralSettings, "commission_rate", fig.commission_rate.value)),
+        ("Discount rate", fig.discount_rate, PCT, "Settings",
+         value_source(False, GeneralSettings, "discount_rate", fig.discount_rate)),
+        ("Sensitivity: hard market", s.sensitivity_hard, "0.00", "Settings", setting_source(s, "sensitivity_hard")),
+        ("Sensitivity: moderate market", s.sensitivity_moderate, "0.00", "Settings",
+         setting_source(s, "sensitivity_moderate")),
+        ("Sensitivity: soft market", s.sensitivity_soft, "0.00", "Settings", setting_source(s, "sensitivity_soft")),
+        ("Severity LOW below", thresholds[0], PCT2, "Settings: retention points lost",
+         setting_source(s, "severity_low_below")),
+        ("Severity MODERATE below", thresholds[1], PCT2, "Settings", setting_source(s, "severity_moderate_below")),
+        ("Severity HIGH below (else SEVERE)", thresholds[2], PCT2, "Settings", setting_source(s, "severity_high_below")),
+        ("Tolerance: no churn up to", s.rate_tolerance, PCT, "Settings: increases customers take in stride",
+         setting_source(s, "rate_tolerance")),
     ]
     if not fig.sensitivities_ordered:
         items[7] = (*items[7][:3], "Settings. Note: not ordered hard <= moderate <= soft (customers react "
-                    "least in a hard market)")
+                    "least in a hard market)", items[7][4])
     card = kpi_block("measured", "A23", items)
     sheet.blocks.append(card)
     c_r0, c_pg, c_prem, _, c_perhh, c_comm, c_disc, c_hard, _, c_soft, c_low, c_mod, c_high, c_tol = (

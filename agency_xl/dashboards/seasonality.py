@@ -11,6 +11,7 @@ from agency_xl.dashboards.common import (
     as_of_note,
     clean,
     kpi_block,
+    mark_defaults,
     rows_of,
     status_block,
 )
@@ -27,6 +28,7 @@ from agency_xl.dashboards.spec import (
     Sheet,
 )
 from agency_xl.figures.seasonality import SeasonalityFigures
+from agency_xl.figures.sources import setting_source
 from agency_xl.models import seasonality as m
 
 YEAR_COLUMNS = 3  # each year averaged (history_years <= 3) has its own column and chart line
@@ -164,18 +166,21 @@ def build(fig: SeasonalityFigures) -> Sheet:
             "Effect = spend change x index / 100; expected ROI = (1 + average ROI) x index / 100 - 1.")
     sheet.blocks.append(Block("marketing_rule", "A66", ["Rule"], [[rule]], n_rows=1, header=False,
                               formats=["@"]))
+    budget, roi = fig.budget_source, setting_source(s, "average_marketing_roi")
+    mark_defaults(sheet.block("marketing"), budget, 5)
+    mark_defaults(sheet.block("marketing"), roi, 7)
     sheet.blocks.append(kpi_block("marketing_plan", "A68", [
         ("Budget spent evenly (a year)", effect.flat_spend if effect else None, MONEY,
-         "Segments sheet's marketing budget (Settings: segments.marketing_budget)"),
-        ("Budget with the timing plan", effect.planned_spend if effect else None, MONEY, ""),
+         "Segments sheet's marketing budget (Settings: segments.marketing_budget)", budget),
+        ("Budget with the timing plan", effect.planned_spend if effect else None, MONEY, "", budget),
         ("Spend change", effect.spend_change if effect else None, PCT, ""),
         ("Marketing-driven sales change", effect.sales_change if effect else None, PCT,
          "Assumes sales per dollar follow the seasonal index"),
         ("Sales per marketing dollar change", effect.efficiency_change if effect else None, PCT,
          "Plan against the same money spent evenly"),
         ("Expected ROI, budget spent evenly", effect.flat_roi if effect else None, "0%",
-         "Settings: average marketing ROI"),
-        ("Expected ROI with the plan", effect.planned_roi if effect else None, "0%", ""),
+         "Settings: average marketing ROI", roi),
+        ("Expected ROI with the plan", effect.planned_roi if effect else None, "0%", "", roi),
     ]))
     sheet.charts.append(Chart(
         "column", "Planned marketing spend and the seasonal index", "J52",
@@ -196,6 +201,11 @@ def build(fig: SeasonalityFigures) -> Sheet:
         st_rows, n_rows=12, formats=["@", COUNT, NUMBER1, "0.0", "0.0", "0.0", "0.0", "+0.0;-0.0;0.0"],
     )
     st.heatmap_column = 5
+    mark_defaults(st, setting_source(s, "renewals_per_staff_month"), 3)
+    mark_defaults(st, setting_source(s, "new_sales_per_staff_month"), 4)
+    mark_defaults(st, setting_source(s, "renewals_per_staff_month", "new_sales_per_staff_month"), 5)
+    mark_defaults(st, setting_source(s, "current_staff"), 6)
+    mark_defaults(st, setting_source(s, "renewals_per_staff_month", "new_sales_per_staff_month", "current_staff"), 7)
     sheet.blocks.append(st)
     sheet.labels.append(Label(
         "A91", f"Workload (Settings): {s.renewals_per_staff_month:g} renewals and "

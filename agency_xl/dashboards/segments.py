@@ -11,6 +11,7 @@ from agency_xl.dashboards.common import (
     as_of_note,
     clean,
     kpi_block,
+    mark_defaults,
     missing_text,
     rows_of,
     status_block,
@@ -28,7 +29,9 @@ from agency_xl.dashboards.spec import (
     Series,
     Sheet,
 )
+from agency_xl.assumptions.general import GeneralSettings
 from agency_xl.figures.segments import RETENTION_COLUMNS, UPGRADE_PATHS, SegmentsFigures
+from agency_xl.figures.sources import Source, retention_source, setting_source, value_source, weakest
 from agency_xl.functions import CATALOG  # the calculators' cached results are what Excel will show
 from agency_xl.models import segments as m
 
@@ -99,13 +102,18 @@ def build(fig: SegmentsFigures) -> Sheet:
     ))
 
     # --- lifetime value inputs -------------------------------------------------------------------
+    commission = value_source(fig.commission.measured, GeneralSettings, "commission_rate", fig.commission.rate)
+    retention = retention_source(fig.retention_used, s) if fig.retention_used is not None else Source.MEASURED
+    ltv_source = weakest(commission, retention)
     sheet.blocks.append(kpi_block("ltv_card", "A28", [
         ("Households in force", fig.households, COUNT, "With at least one policy in force"),
-        ("Total lifetime value", fig.total_ltv, MONEY, "Sum of every household's LTV"),
-        ("Commission rate", fig.commission.rate, PCT, fig.commission.source),
-        ("Discount rate", fig.discount_rate, PCT, "Settings"),
-        ("Target LTV:CAC", s.target_ltv_cac, RATIO, "Settings; recommended CAC = LTV / this"),
-        ("Low-Value premium threshold", s.low_value_premium, MONEY, "Settings"),
+        ("Total lifetime value", fig.total_ltv, MONEY, "Sum of every household's LTV", ltv_source),
+        ("Commission rate", fig.commission.rate, PCT, fig.commission.source, commission),
+        ("Discount rate", fig.discount_rate, PCT, "Settings",
+         value_source(False, GeneralSettings, "discount_rate", fig.discount_rate)),
+        ("Target LTV:CAC", s.target_ltv_cac, RATIO, "Settings; recommended CAC = LTV / this",
+         setting_source(s, "target_ltv_cac")),
+        ("Low-Value premium threshold", s.low_value_premium, MONEY, "Settings", setting_source(s, "low_value_premium")),
         ("Loss-making households", fig.loss_making, COUNT, fig.loss_making_note),
         ("LTV formula", "m x r / (1 + d - r)", "@", "m = premium x commission rate, r = household retention "
          "of its product count, d = discount"),
@@ -121,6 +129,7 @@ def build(fig: SegmentsFigures) -> Sheet:
     ))
 
     # --- marketing allocation --------------------------------------------------------------------
+    budget = setting_source(s, "marketing_budget")
     alloc, cac, ltv = fig.allocation, fig.cac, fig.avg_ltv
     alloc_rows: list[list[Any]] = []
     if alloc is not None:
@@ -137,12 +146,15 @@ def build(fig: SegmentsFigures) -> Sheet:
         alloc_rows, n_rows=4,
         formats=["@", MONEY, MONEY, "@", RATIO, PCT, PCT, MONEY, MONEY, "0.0", "0.0"],
     ))
+    mark_defaults(sheet.block("allocation"), ltv_source, 1, 4)
+    mark_defaults(sheet.block("allocation"), budget, 7, 8, 9, 10)
     sheet.blocks.append(kpi_block("roi_card", "A45", [
-        ("Marketing budget", s.marketing_budget, MONEY, "Settings"),
+        ("Marketing budget", s.marketing_budget, MONEY, "Settings", budget),
         ("Expected ROI, current split", alloc.current_roi if alloc else None, "0%",
-         fig.share_note or "(households won x LTV - spend) / spend"),
+         fig.share_note or "(households won x LTV - spend) / spend", weakest(budget, ltv_source)),
         ("Expected ROI, recommended split", alloc.recommended_roi if alloc else None, "0%",
-         fig.allocation_error or f"Diminishing returns {s.diminishing_returns:g} (Settings)"),
+         fig.allocation_error or f"Diminishing returns {s.diminishing_returns:g} (Settings)",
+         weakest(budget, ltv_source)),
         ("ROI gain (points)", fig.roi_gain, "0%", "Recommended minus current"),
         ("Cost per household", None, "@", fig.cac_note),
         ("Rule", "Greedy, 1% steps", "@", "Each step goes where it wins most LTV, within min/max shares"),

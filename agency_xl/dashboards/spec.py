@@ -94,6 +94,9 @@ class Block:
     # owner sorts and filters it; the live refresh writes it like any block (a filter left on
     # hides rows, which the refresh refuses to write under).
     table: bool = False
+    # Data cells (row index among the data rows, column) whose figure was computed from a Settings
+    # default (figures.sources): the template styles them "default" with a note saying so.
+    defaults: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         width = len(self.columns)
@@ -108,6 +111,12 @@ class Block:
     @property
     def top_left(self) -> tuple[int, int]:
         return cell_to_rc(self.anchor)
+
+    def mark_default(self, col: int, rows: range | list[int] | None = None) -> None:
+        """Mark column ``col`` of the data rows ``rows`` (default: every row holding data) as
+        computed from a Settings default."""
+        for i in (range(len(self.rows)) if rows is None else rows):
+            self.defaults.add((i, col))
 
     @property
     def height(self) -> int:
@@ -231,6 +240,9 @@ class Input:
     value: Any
     format: str | None = None
     choices: list[str] | None = None  # a drop-down list of the values allowed
+    # A drop-down list read from cells of the sheet (e.g. "$R$8:$R$14"), for lists longer than the
+    # 255 characters a typed-in list may hold; a value not in it is warned about, not refused.
+    choices_from: str | None = None
 
 
 @dataclass

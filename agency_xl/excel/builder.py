@@ -26,6 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from agency_xl.dashboards.spec import Block, Chart, Formula, Sheet, cell_to_rc
 from agency_xl.excel import vba
+from agency_xl.figures.sources import DEFAULT_NOTE
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_FILL = "#1F3864"
@@ -45,6 +46,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "link": {"font_color": "#0563C1", "underline": 1},
     "wrap": {"text_wrap": True, "valign": "top"},
     "note_wrap": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
+    # A figure computed from a Settings default (figures.sources): italic grey on a light grey fill.
+    "default": {"italic": True, "font_color": "#7F7F7F", "bg_color": "#EDEDED"},
 }
 
 
@@ -111,7 +114,10 @@ def write_block(ws: Worksheet, block: Block, fmts: _Formats) -> None:
             fmt = formats[j]
             if block.row_formats and j in block.row_format_columns:
                 fmt = block.row_formats[data_index]
-            write_value(ws, r0 + i, c0 + j, value, fmts, "cell", fmt)
+            marked = (data_index, j) in block.defaults
+            write_value(ws, r0 + i, c0 + j, value, fmts, "default" if marked else "cell", fmt)
+            if marked:
+                ws.write_comment(r0 + i, c0 + j, DEFAULT_NOTE[0].upper() + DEFAULT_NOTE[1:] + ".", {"x_scale": 1.6})
     if block.filter_buttons:  # over the header and every fixed row, blank ones too: sorting keeps the shape
         ws.autofilter(r0, c0, r0 + block.height - 1, c0 + len(block.columns) - 1)
     _conditional_formats(ws, block, fmts)
@@ -299,6 +305,11 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
             ws.data_validation(r, c, r, c, {
                 "validate": "list", "source": list(inp.choices),
                 "error_title": "Not in the list", "error_message": "Pick one of: " + ", ".join(inp.choices)})
+        elif inp.choices_from:
+            ws.data_validation(r, c, r, c, {
+                "validate": "list", "source": "=" + inp.choices_from, "error_type": "warning",
+                "error_title": "Not in the list", "error_message": "Pick a name from the list (arrow at the "
+                "right of the cell); a name it does not hold is not used."})
     tall_rows = set()
     for block in sheet.blocks:
         write_block(ws, block, fmts)

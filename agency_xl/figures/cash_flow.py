@@ -19,6 +19,7 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.cash_flow import CashFlowSettings
 from agency_xl.figures.common import Common, common_figures
+from agency_xl.figures.sources import Source, measured_or_setting, setting_source, weakest
 from agency_xl.figures.values import clean
 from agency_xl.models import cash_flow as m
 from agency_xl.models import leads as lead_model
@@ -27,6 +28,12 @@ from agency_xl.models.periods import Window, last_complete_month, window
 NEEDS = ("commissions",)
 MEASURED_INPUTS = ("monthly_commission", "new_business_share", "lag_days", "reversal_share",
                    "chargeback_delay_days")
+# Each input's Settings fallback (growth: the rate typed on Settings, blank by default).
+FALLBACK_SETTINGS = {"monthly_commission": "fallback_monthly_commission",
+                     "new_business_share": "fallback_new_business_share", "lag_days": "fallback_lag_days",
+                     "reversal_share": "fallback_reversal_share",
+                     "chargeback_delay_days": "fallback_chargeback_delay_days",
+                     "cost_per_household": "fallback_cost_per_new_household", "growth_rate": "monthly_growth_rate"}
 PROJECTION_MONTHS = 12
 BREAK_EVEN_HORIZON = 60  # months the projection is extended to find break-even
 
@@ -85,6 +92,20 @@ class CashFlowFigures:
     histogram: pd.DataFrame | None = None  # lag_histogram with cumulative_share
     chargebacks: m.ChargebackMeasure | None = None
     charged_back_share: float | None = None  # sales charged back / sales measured (None: no sale)
+
+    def input_source(self, name: str) -> Source:
+        """Where the input ``name`` (a CashFlowInputs field, or a CashFlowSettings one such as
+        monthly_expenses) came from: measured, else its Settings fallback's default or the owner's."""
+        if name in type(self.settings).model_fields:
+            return setting_source(self.settings, name)
+        setting = FALLBACK_SETTINGS.get(name)
+        return measured_or_setting(name not in self.inputs.fallbacks, self.settings, setting) if setting \
+            else Source.MEASURED
+
+    def projection_source(self) -> Source:
+        """Where the projection's inputs came from (expenses, cash, every fallback): the weakest."""
+        names = ("monthly_expenses", "cash_on_hand", *FALLBACK_SETTINGS)
+        return weakest(*(self.input_source(n) for n in names))
 
     def kpis(self) -> dict[str, Any]:
         """The figures `agency-xl metrics` reports under "cash_flow"."""

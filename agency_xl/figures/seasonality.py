@@ -17,6 +17,7 @@ from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
 from agency_xl.assumptions.seasonality import SeasonalitySettings
 from agency_xl.figures.common import Common
+from agency_xl.figures.sources import Source, setting_source
 from agency_xl.models import seasonality as m
 from agency_xl.models.periods import Window, window
 
@@ -35,6 +36,7 @@ class SeasonalityFigures:
     low_index: float | None = None  # the lowest month's index; None unless every month is known
     timing: pd.DataFrame | None = None  # marketing_timing, 12 months; None unless the index is known
     effect: m.MarketingPlanEffect | None = None  # the timing plan against the budget spent evenly
+    budget_source: Source = Source.MEASURED  # of the budget the timing plan spreads (segments.marketing_budget)
     # None without the book of business:
     renewals: pd.DataFrame | None = None  # renewals_by_month, the next 12 months
     renewals_next_12_months: int | None = None  # policies
@@ -124,4 +126,5 @@ def compute(data: AmsData, settings: Assumptions, common: Common | None = None) 
             fig.get("average_monthly_sales", float("nan")), s.renewals_per_staff_month,
             s.new_sales_per_staff_month, s.current_staff)
     return SeasonalityFigures(as_of=data.as_of, window=window(data.window_end("sales")), settings=s,
-                              sales_derived=data.sales_derived, **fig)
+                              sales_derived=data.sales_derived,
+                              budget_source=setting_source(settings.segments, "marketing_budget"), **fig)

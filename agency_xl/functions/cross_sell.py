@@ -19,7 +19,8 @@ from agency_xl.models import cross_sell as m
 
 CATEGORY = "Agency - Cross-Sell"
 DEFAULT_SEQUENCE = CrossSellSettings().product_sequence
-RETENTION_HELP = "Optional. Annual retention of households with {n}. Default {d:g} (the plan's)."
+RETENTION_HELP = ("Optional. Annual retention of households with {n}. Default {d:g}: the plan's example, not "
+                  "your agency's (the Cross-Sell sheet shows yours, measured on your book).")
 
 
 def _held(current_products: Any) -> list[str]:
@@ -79,8 +80,8 @@ def NEXT_PRODUCT(current_products: Any, sequence: Any = None) -> str:
 @worksheet_function(
     CATEGORY,
     "Retention lift (as a decimal) of moving a household from one product count to another = "
-    "retention(to) - retention(from). 3 or more products share one retention. 1 to 2 with the "
-    "plan's figures: 0.19.",
+    "retention(to) - retention(from). 3 or more products share one retention. Default retention: the "
+    "plan's example (72/91/97%), not yours; 1 to 2 with it: 0.19.",
     {
         "products_from": "Products the household has now, e.g. 1.",
         "products_to": "Products after the cross-sell, e.g. 2.",
@@ -137,12 +138,14 @@ def CROSS_SELL_VALUE(customers: Any, conversion_rate: Any, ltv_increase: Any) ->
 @worksheet_function(
     CATEGORY,
     "LTV in $ a household gains by adding a product: LTV(premium + added premium, retention of "
-    "one more product) - LTV(premium, retention now), LTV = commission x r / (1 + d - r).",
+    "one more product) - LTV(premium, retention now), LTV = commission x r / (1 + d - r). Default "
+    "retention: the plan's example.",
     {
         "premium": "The household's annual premium now, in $.",
         "added_premium": "Annual premium of the product added, in $.",
         "products": "Products the household has now, e.g. 1.",
-        "commission_rate": "Optional. Commission rate as a decimal. Default 0.07.",
+        "commission_rate": "Optional. Commission rate as a decimal. Default 0.07: a placeholder, not "
+                           "yours (the Segments sheet shows your measured rate).",
         "discount_rate": "Optional. Annual discount rate as a decimal. Default 0.10.",
         "retention_1": RETENTION_HELP.format(n="1 product", d=0.72),
         "retention_2": RETENTION_HELP.format(n="2 products", d=0.91),

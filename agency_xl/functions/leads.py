@@ -121,8 +121,9 @@ def VENDOR_RATING(roi: Any, excellent: Any = None, good: Any = None) -> str:
 
 @worksheet_function(
     CATEGORY,
-    "Lead score 0-100 from a lead's answers: logistic regression with the coefficients fitted on "
-    "the bundled sample lead log (a lead as likely to buy as the best tenth of past leads scores 100).",
+    "Lead score 0-100 from a lead's answers: logistic regression. Default coefficients: the SAMPLE "
+    "agency's lead log, not yours (the Leads sheet fits your own). A lead as likely to buy as the best "
+    "tenth of past leads scores 100.",
     {
         "homeowner": "Does the lead own a home? TRUE/FALSE, 1/0 or Y/N.",
         "vehicles": "Number of vehicles, 0 to 20.",

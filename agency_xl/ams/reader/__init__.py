@@ -42,7 +42,7 @@ from pathlib import Path
 
 from agency_xl.ams.combine import combine_report, derive_sales, drop_repeated_keys, finish_table
 from agency_xl.ams.data import AmsData, DataHealth, FileHealth, Mappings
-from agency_xl.ams.dates import DatedFile, as_of_date, check_dates, coverage, date_warnings
+from agency_xl.ams.dates import DatedFile, as_of_date, check_dates, coverage, date_warnings, save_time_notes
 from agency_xl.ams.errors import NoReportsFound
 from agency_xl.ams.folder import DEAD_LINK_REASON, list_folder
 from agency_xl.ams.header import alias_tables
@@ -140,7 +140,7 @@ def _read_folder(
         _finish_file(r)
     used = [r for r in reads if not r.health.rejected]
     books = _latest_books(used)
-    _set_aside_older_books(used, books, health.notes)
+    _set_aside_older_books(used, books, health.info)
     used = [r for r in used if not r.health.set_aside]
 
     data = AmsData(as_of=as_of, health=health)
@@ -151,18 +151,19 @@ def _read_folder(
             rows, keys = drop_repeated_keys(report, r.health, r.rows.table)
             tables.append((r.health, finish_table(report, rows), keys))
             r.rows.table = r.rows.table.iloc[:0]
-        setattr(data, key, combine_report(report, tables, health.notes))
+        setattr(data, key, combine_report(report, tables, health.notes, health.info))
         del tables
     data.coverage = coverage(used, as_of)
     if data.sales is None and data.policies is not None:
         data.sales = derive_sales(data.policies)
         data.sales_derived = True
         data.coverage["sales"] = data.coverage["policies"]
-        health.notes.append(
+        health.info.append(
             "No sales export found: new business is taken from the book of business "
             "(Original Effective Date as the issue date, Annual Premium as the premium)."
         )
     health.notes.extend(date_warnings(used, as_of, book_dated=bool(books) and not fixed))
+    health.info.extend(save_time_notes(used))
     return data
 
 

@@ -165,7 +165,8 @@ def _no_header(
             and len(near.columns) >= 3
         ):
             fh.report, fh.sheet, fh.header_row = near.report.key, sheet, near.row
-            return ExportFileError(f"{near.report.title} report, but {near.missing_message(sheet)}")
+            return ExportFileError(f"{near.report.title} report, but {near.missing_message(sheet)}; "
+                                   f"{near.mapping_advice()}")
         fh.near_miss = True
         return ExportFileError(
             f"not a recognised export (no header row of a report among the first "
