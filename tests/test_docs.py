@@ -53,6 +53,6 @@ def test_every_model_has_its_owner_page():
 
 def test_screenshots_of_every_dashboard_exist():
     for name in ("home", "summary", "scorecard", "profitability", "rate_environment", "cash_flow", "segments",
-                 "seasonality", "cross_sell", "leads", "referrals", "data_health", "accuracy"):
+                 "seasonality", "cross_sell", "leads", "referrals", "data_health", "accuracy", "producers"):
         assert (ROOT / "docs" / "img" / f"{name}.png").stat().st_size > 10_000
         assert f"docs/img/{name}.png" in (ROOT / "README.md").read_text(encoding="utf-8")
