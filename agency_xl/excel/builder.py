@@ -25,7 +25,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from agency_xl.dashboards.spec import Block, Chart, Formula, Sheet, cell_to_rc
-from agency_xl.excel import vba
+from agency_xl.excel import carry, vba
 from agency_xl.figures.sources import DEFAULT_NOTE
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -129,7 +129,7 @@ def add_table(ws: Worksheet, sheet: Sheet, block: Block, fmts: _Formats) -> None
     workbook name, which Excel requires of a table's name."""
     r0, c0 = block.top_left
     ws.add_table(r0, c0, r0 + block.height - 1, c0 + len(block.columns) - 1, {
-        "name": f"List_{sheet.workbook_name(block)}", "style": "Table Style Light 9",
+        "name": carry.TABLE_PREFIX + sheet.workbook_name(block), "style": "Table Style Light 9",
         "columns": [{"header": str(h), "header_format": fmts.get("header")} for h in block.columns]})
 
 

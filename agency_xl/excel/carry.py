@@ -34,6 +34,7 @@ SETTINGS_SHEET = "Settings"
 # A document property holding the layout the workbook was built with: after an upgrade that moves
 # blocks or labels, the old file's cells cannot be told apart from the owner's, so it is refused.
 LAYOUT_PROPERTY = "agency_xl layout"
+TABLE_PREFIX = "List_"  # an action list's Excel table: "List_" + its block's workbook name
 # The xlwings.conf key naming the Python of each platform; xlwings' VBA reads the one of the
 # platform Excel runs on (keys are not case-sensitive there).
 INTERPRETER_KEY = {"windows": "Interpreter_Win", "macos": "Interpreter_Mac"}
@@ -198,6 +199,12 @@ def check_keepable(path: str | Path, sheets: list[Sheet], extra: tuple[str, ...]
             raise refused(path, f"a picture on the sheet {name!r}")
 
 
+def our_tables(sheet: Sheet) -> set[str]:
+    """The names of the Excel tables the dashboard itself puts on ``sheet`` (its action lists,
+    ``Block.table``; see builder.add_table): a refresh rebuilds them, they are not the owner's."""
+    return {TABLE_PREFIX + sheet.workbook_name(b) for b in sheet.blocks if b.table}
+
+
 def read_previous(path: str | Path, sheets: list[Sheet], check: bool = True,
                   extra: tuple[str, ...] = (CONF_SHEET,), layout: str | None = None) -> Previous:
     """The owner's cells of the workbook at ``path`` on each of ``sheets`` (matched by name), i.e.
@@ -227,7 +234,8 @@ def read_previous(path: str | Path, sheets: list[Sheet], check: bool = True,
         sheet = by_name.get(ws.title)
         if sheet is None:
             continue
-        if check and (ws.tables or getattr(ws, "_pivots", None)):
+        theirs = [name for name in ws.tables if name not in our_tables(sheet)]
+        if check and (theirs or getattr(ws, "_pivots", None)):
             raise refused(path, f"an Excel table or pivot table on the sheet {ws.title!r}")
         owned = owned_cells(sheet)
         # One of our spilled formulas may have spilled further in the old file than it does now:
