@@ -43,6 +43,15 @@ UNIT_FORMATS = {"%": "0.0%", "% of premium": "0.0%", "text": "@", "$": '"$"#,##0
                 "days": "0", "months": "0.0"}  # ratios: General, no digits hidden
 
 
+def number_format(unit: str, value: object) -> str | None:
+    """A setting's number format: its unit's, else (ratios and other plain numbers) up to four
+    decimals, so no digit the owner typed is hidden."""
+    fmt = UNIT_FORMATS.get(unit)
+    if fmt is None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        fmt = "#,##0" if isinstance(value, int) else "#,##0.0###"
+    return fmt
+
+
 def _excel_literal(value: object) -> str:
     return f'"{value}"' if isinstance(value, str) else repr(float(value)) if isinstance(value, float) else str(value)
 
@@ -69,7 +78,7 @@ def _set_first(sheet: Sheet, settings: Assumptions, value_cells: dict[str, str])
         sheet.labels += [Label(rc_to_cell(row, 0), what), Label(rc_to_cell(row, 1), key, "note"),
                          Label(rc_to_cell(row, 4), uses, "note")]
         sheet.formulas += [
-            Formula(rc_to_cell(row, 2), f"={cell}", value, UNIT_FORMATS.get(unit)),
+            Formula(rc_to_cell(row, 2), f"={cell}", value, number_format(unit, value)),
             Formula(rc_to_cell(row, 3), f'=IF(OR(ISBLANK({cell}),{cell}={_excel_literal(default)}),'
                                         f'"{STILL_DEFAULT}","{YOURS}")', STILL_DEFAULT if still else YOURS),
         ]
@@ -141,11 +150,7 @@ def build(settings: Assumptions, exports_folder: str) -> Sheet:
         ]
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        fmt = UNIT_FORMATS.get(unit)
-        # Ratios and other plain numbers: up to four decimals, so no digit the owner typed is hidden.
-        if fmt is None and isinstance(value, (int, float)) and not isinstance(value, bool):
-            fmt = "#,##0" if isinstance(value, int) else "#,##0.0###"
-        sheet.inputs.append(Input(rc_to_cell(row, 2), value, fmt))
+        sheet.inputs.append(Input(rc_to_cell(row, 2), value, number_format(unit, value)))
         row += 1
 
     # Mapping tables to the right, so new settings never push into them.
