@@ -254,9 +254,11 @@ def assert_charts_cover_blocks(book: Any, sheets: list[Sheet], moves: Moves) -> 
     """Engine only: every chart's series read their table's full fixed columns, wherever the
     owner's edits have moved the table."""
     for s in sheets:
-        charts = {c.title: c for c in book.sheets[s.name].charts}
-        assert len(charts) == len(s.charts), s.name
-        for chart in s.charts:
+        listed = list(book.sheets[s.name].charts)
+        assert len(listed) == len(s.charts), s.name
+        for i, chart in enumerate(s.charts):
+            # By title; a title read from a cell (the Scorecard's) shows that cell's text: by order.
+            found = next((c for c in listed if c.title == chart.title), listed[i])
             want = set()
             for series in chart.series:
                 src = s.source(series.block)
@@ -264,7 +266,7 @@ def assert_charts_cover_blocks(book: Any, sheets: list[Sheet], moves: Moves) -> 
                     r0, c, r1, _ = src.column_range(col)
                     want.add(moves.rect(s.name, r0, c, r1, c))
             got = set()
-            for series in charts[chart.title].series:
+            for series in found.series:
                 got |= {parse_address(series.values[1]), parse_address(series.categories[1])}
                 assert series.values[0] == series.categories[0] == s.name
             assert got == want, f"{s.name}: chart {chart.title!r}"

@@ -29,6 +29,11 @@ NEEDED_BY = {
 }
 
 
+# Sheets made of the other sheets' figures: any report may move them (the heading above the
+# reports says so).
+GATHERING = ("Summary", "Scorecard", "Accuracy")
+
+
 def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: str) -> Sheet:
     sheet = Sheet("home", "Home", "Home", tab_color="#1F3864")
     sheet.labels = [
@@ -47,7 +52,9 @@ def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: s
         Label("D14", "Functions that return a table spill down in Excel 365 and Excel 2021 or later;", "note"),
         Label("D15", "Excel 2019 and older show a fixed {=...} block, the size it had when last saved.", "note"),
         Label("A17", "Last refresh", "heading"),
-        Label("A23", "Reports found", "heading"),
+        # A free row above: nothing of ours between the blocks.
+        Label("A24", "Reports found (the Summary, Scorecard and Accuracy sheets gather figures from all of "
+                     "them)", "heading"),
     ]
     # The owner's Monday page: the Summary, one click away.
     sheet.formulas.append(Formula("A3", '=HYPERLINK("#\'Summary\'!A1","Start here each week: the Summary sheet, '
@@ -80,7 +87,7 @@ def build(data: AmsData | None, refreshed_at: dt.datetime | None, agency_name: s
             found = "from the book"
         rows.append([report.title, found, len(mine), None if table is None else len(table), NEEDED_BY[key]])
     sheet.blocks.append(Block(
-        "reports_found", "A24", ["Report", "Found", "Files", "Rows", "Feeds"], rows,
+        "reports_found", "A25", ["Report", "Found", "Files", "Rows", "Feeds"], rows,
         formats=["@", "@", "#,##0", "#,##0", "@"],
     ))
     sheet.column_widths = {0: 38, 1: 16, 2: 8, 3: 10, 4: 70}
