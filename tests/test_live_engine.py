@@ -101,7 +101,7 @@ def _refreshed(folder: Path, now: dt.datetime) -> tuple:
     """What ``live.figures_and_sheets`` gives for ``folder`` with the default Settings and no history."""
     key = (str(folder), now)
     if key not in _LAID_OUT:
-        _LAID_OUT[key] = figures_and_sheets(Path(tempfile.gettempdir()) / "no history here.xlsm",
+        _LAID_OUT[key] = figures_and_sheets(Path(tempfile.mkdtemp()) / "no history here.xlsm",
                                             read_exports(folder), Assumptions(), str(folder), now)
     return _LAID_OUT[key]
 

@@ -10,6 +10,7 @@ sheets that need it, each saying which export to add.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from agency_xl.ams import AmsData
 from agency_xl.assumptions import Assumptions
@@ -33,6 +34,7 @@ from agency_xl.dashboards import (
 )
 from agency_xl.dashboards.spec import Sheet
 from agency_xl.figures import Figures, compute_figures
+from agency_xl.metrics import metrics_of
 
 # The model sheets, in tab order.
 MODEL_SHEETS = [profitability, rate_environment, cash_flow, segments, seasonality, cross_sell, leads, referrals,
@@ -51,21 +53,21 @@ def build_all(
     exports_folder: str,
     refreshed_at: dt.datetime | None = None,
     figures: Figures | None = None,
+    metrics: dict[str, Any] | None = None,
 ) -> list[Sheet]:
-    """Every sheet of the workbook. ``data`` None builds the empty template. ``figures``: those of
-    ``data`` when the refresh has computed them already."""
+    """Every sheet of the workbook. ``data`` None builds the empty template. ``figures`` and
+    ``metrics`` (``metrics_of(figures)``): those of ``data`` when the refresh has them already."""
     if figures is None:
         figures = compute_figures(data if data is not None else AmsData(as_of=dt.date.today()), settings)
     sheets = [home.build(data, refreshed_at, settings.general.agency_name),
               summary.build(figures.summary),
               settings_sheet.build(settings, exports_folder)]
     models = build_model_sheets(figures)
-    metrics = None
-    if data is not None:
+    if data is None:
+        metrics = None
+    elif metrics is None:
         # The What-If sheet's AMS_METRIC examples show the refresh's own figures (those AMS_METRIC
         # finds in the workbook's folder with its Settings): the folder is not read again.
-        from agency_xl.metrics import metrics_of
-
         metrics = metrics_of(figures)
     sheets += models
     sheets.append(accuracy.build(figures.backtests, figures.live_forecasts))

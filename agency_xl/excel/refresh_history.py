@@ -82,8 +82,8 @@ def figures_and_sheets(workbook: str | Path, data: AmsData, settings: Assumption
     """One refresh's figures (computed once, with the past of ``workbook``'s history), every sheet
     laid out from them, and its metrics (what ``record_refresh`` records)."""
     figures = compute_figures(data, settings, past_refreshes(workbook, data.as_of))
-    sheets = build_all(data, settings, exports_folder, refreshed_at, figures)
-    return figures, sheets, metrics_of(figures)
+    metrics = metrics_of(figures)  # once: the What-If examples show it, the history records it
+    return figures, build_all(data, settings, exports_folder, refreshed_at, figures, metrics), metrics
 
 
 def record_refresh(workbook: str | Path, metrics: Mapping[str, Any],
