@@ -22,6 +22,7 @@ from agency_xl.dashboards.summary import SHEET_NAMES
 from agency_xl.figures import compute_figures
 from agency_xl.figures.past import PastRefreshes
 from agency_xl.figures.summary import Action, action_candidates, bonus_headroom, new_policies, rank_actions
+from agency_xl.models.leads import Reallocation
 from agency_xl.metrics import metrics_of
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -191,6 +192,9 @@ def test_rank_actions_by_dollars_at_stake():
     assert [a.what for a in rank_actions(acts)] == ["b", "e", "f"]
     assert [a.what for a in rank_actions(acts[:2])] == ["b", "a"]
     assert rank_actions([]) == ()
+    # An alert comes before any opportunity, however small.
+    alert = Action("cash", 5.0, "cash_flow", "", alert=True)
+    assert [a.what for a in rank_actions(acts + [alert])] == ["cash", "b", "e"]
 
 
 def _hand_built(status: str = "REDUCED_BONUS"):
@@ -210,6 +214,15 @@ def _hand_built(status: str = "REDUCED_BONUS"):
         referrals=SimpleNamespace(high_propensity=SimpleNamespace(count=40, ltv_gain=30_000.0, conversions=3.0,
                                                                   groups="2 products 3+ yrs")),
         rate_environment=SimpleNamespace(impact=SimpleNamespace(severity="LOW", added_churn=0.001, rate_increase=0.05)),
+        # Cross-Sell's opportunity table, largest total first: 200 Auto-only households x 15% = 30
+        # sales x $1,500 = $45,000; the second segment is not an action of its own.
+        cross_sell=SimpleNamespace(opportunities=pd.DataFrame({
+            "label": ["Auto only", "Home only"], "customers": [200, 90], "next_product": ["Home", "Auto"],
+            "conversion": [0.15, 0.10], "source": ["measured", "Settings"], "expected_converts": [30.0, 9.0],
+            "ltv_increase": [1_500.0, 1_000.0], "total": [45_000.0, 9_000.0]})),
+        # Leads: move $3,000 from a vendor at ROI 100% to one at 400%: 3,000 x 3 = $9,000 of LTV.
+        leads=SimpleNamespace(reallocation=Reallocation(3_000.0, "ClickQuote", "PrimeQuote Leads", 9_000.0,
+                                                        "Shift ...", "Rule ...")),
     )
 
 
@@ -222,11 +235,27 @@ def test_actions_ranked_from_hand_built_figures():
     assert "$30,000" in bonus[0].what and "full bonus" in bonus[0].what
     top = rank_actions(found)
     # Upgrades 120,000; cash: the lowest projected cash, 80,000 below $0 (more than the 50,000
-    # shortfall); referrals 30,000. Then Premium -> Elite 15,000 and the bonus 10,000.
-    assert [(a.sheet, a.at_stake) for a in top] == [("segments", 120_000.0), ("cash_flow", 80_000.0),
-                                                    ("referral_growth", 30_000.0)]
-    assert "400 Standard households" in top[0].what and "$80,000" in top[1].what
-    assert len(found) == 5  # the LOW rate increase is not an action
+    # shortfall); the cross-sell 45,000. Then referrals 30,000, Premium -> Elite 15,000, the bonus
+    # 10,000 and the lead-spend shift 9,000.
+    # The cash-burn ALERT ranks first: an alert before any opportunity.
+    assert [(a.sheet, a.at_stake) for a in top] == [("cash_flow", 80_000.0), ("segments", 120_000.0),
+                                                    ("cross_sell", 45_000.0)]
+    assert "$80,000" in top[0].what and "400 Standard households" in top[1].what
+    assert top[2].what.startswith("Offer Home to 200 Auto only households (30 sales expected)")
+    leads = [a for a in found if a.sheet == "leads"]
+    assert len(leads) == 1 and leads[0].at_stake == 9_000.0
+    assert "$3,000" in leads[0].what and "ClickQuote to PrimeQuote Leads" in leads[0].what
+    assert len(found) == 7  # the LOW rate increase and the second cross-sell segment are not actions
+
+
+def test_no_cross_sell_or_lead_action_without_one():
+    fig = _hand_built()
+    fig.cross_sell = SimpleNamespace(opportunities=None)  # no book
+    fig.leads = SimpleNamespace(reallocation=Reallocation(0.0, None, None, 0.0, "No shift recommended", "Rule"))
+    assert {a.sheet for a in action_candidates(fig)} == {"segments", "cash_flow", "referral_growth",
+                                                         "profitability"}
+    fig.leads = SimpleNamespace(reallocation=None)  # no lead log
+    assert "leads" not in {a.sheet for a in action_candidates(fig)}
 
 
 def test_the_summary_renders_filled(sample, tmp_path):

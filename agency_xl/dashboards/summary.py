@@ -47,9 +47,9 @@ def build(fig: SummaryFigures) -> Sheet:
         Label("A3", "Each line links to the sheet that explains it (last column). Arrows compare with the "
                     "last refresh: green is better, red is worse.", "note"),
         Label("A5", "The agency today", "heading"),
-        Label("A20", f"The {ACTIONS_SHOWN} most urgent actions (ranked by the dollars at stake)", "heading"),
-        Label("A25", "At stake: the yearly value or the one-off amount the reason names. Cross-Sell and Leads "
-                     "actions are not ranked here yet.", "note"),
+        Label("A20", f"The {ACTIONS_SHOWN} most urgent actions (alerts first, then by the dollars at stake)", "heading"),
+        Label("A25", "At stake: the yearly value, or the lifetime value or one-off amount the reason names.",
+              "note"),
     ]
     status = (f"{as_of_note(fig.as_of)} {fig.past_note}" if fig.refreshed else
               "Not refreshed yet: put your exports folder on the Settings sheet and press Refresh (Home). "

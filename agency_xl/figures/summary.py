@@ -10,8 +10,9 @@ each line and `agency-xl metrics` show the same number. What the Summary adds:
   (``figures.past``) and the arrow against it (``arrow``), "better" or "worse" by the headline's
   good direction;
 - the bonus band's distance in dollars of losses (``bonus_headroom``);
-- the three most urgent actions: the alerts and opportunities the figures already hold, ranked by
-  the dollars at stake (``rank_actions``).
+- the three most urgent actions: the alerts and opportunities the figures already hold, alerts
+  first (cash running out, the full bonus at high risk), then by the dollars at stake
+  (``rank_actions``).
 
 Sources: docs/models/summary.md.
 """
@@ -37,8 +38,9 @@ if TYPE_CHECKING:
 UP, DOWN, SAME = "▲", "▼", "="
 ACTIONS_SHOWN = 3
 # The sheet (model key) that explains each headline and each action.
-PROFITABILITY, RATE, CASH, SEGMENTS, SEASONALITY, REFERRALS, CROSS_SELL = (
-    "profitability", "rate_environment", "cash_flow", "segments", "seasonality", "referral_growth", "cross_sell")
+PROFITABILITY, RATE, CASH, SEGMENTS, SEASONALITY, REFERRALS, CROSS_SELL, LEADS = (
+    "profitability", "rate_environment", "cash_flow", "segments", "seasonality", "referral_growth", "cross_sell",
+    "leads")
 BAND_NAMES = {"FULL_BONUS": "Full bonus", "REDUCED_BONUS": "Reduced bonus", "NO_BONUS": "No bonus"}
 
 
@@ -82,6 +84,7 @@ class Action:
     at_stake: float  # $
     sheet: str
     why: str
+    alert: bool = False  # an alert (cash-burn ALERT, the full bonus at HIGH risk) ranks before any opportunity
 
 
 @dataclass(frozen=True)
@@ -187,9 +190,11 @@ def new_policies(sales: pd.DataFrame | None, through: dt.date, source: str) -> N
 
 
 def rank_actions(candidates: list[Action], n: int = ACTIONS_SHOWN) -> tuple[Action, ...]:
-    """The ``n`` actions with the most dollars at stake (ties keep their order); none at $0."""
+    """The ``n`` most urgent actions: alerts first, then the most dollars at stake (ties keep their
+    order); none at $0. Why alerts first: cash that runs out in a few months or a bonus about to be
+    lost cannot wait for a larger lifetime value to pay off."""
     kept = [a for a in candidates if _number(a.at_stake) and a.at_stake > 0]
-    return tuple(sorted(kept, key=lambda a: -a.at_stake)[:n])
+    return tuple(sorted(kept, key=lambda a: (not a.alert, -a.at_stake))[:n])
 
 
 def _money(x: float) -> str:
@@ -208,8 +213,11 @@ def action_candidates(fig: Figures) -> list[Action]:
     - Referrals: the households worth asking; at stake their expected LTV gain.
     - Rate increase (Rate Environment): the planned increase's added churn when MODERATE or HIGH;
       at stake the commission of the premium that leaves: added churn x premium x commission rate.
-    The Cross-Sell and Leads sheets still compute their own figures (issue 12); their actions join
-    here when they move to the figures."""
+    - Cross-sell (Cross-Sell): the largest opportunity segment (one action, not one per segment:
+      the Segments upgrade paths already offer next products by tier); at stake its total
+      (expected converts x LTV increase each).
+    - Lead spend (Leads): the recommended shift between vendors when there is one; at stake the
+      lifetime value it is expected to add (the shift's amount x the ROI difference)."""
     out: list[Action] = []
     cash = fig.cash_flow
     burn = cash.burn
@@ -219,7 +227,7 @@ def action_candidates(fig: Figures) -> list[Action]:
         when = (f"cash runs out in month {burn.runs_out_month}" if burn.runs_out_month
                 else "cash on hand is below the working-capital need")
         out.append(Action(f"Add {_money(stake)} of cash or cut monthly expenses", stake, CASH,
-                          f"Cash-burn {burn.status}: {when}"))
+                          f"Cash-burn {burn.status}: {when}", alert=burn.status == "ALERT"))
 
     p = fig.profitability
     s = p.settings
@@ -230,7 +238,8 @@ def action_candidates(fig: Figures) -> list[Action]:
         if p.bonus_status == "FULL_BONUS" and p.risk_level in ("MEDIUM", "HIGH"):
             stake = p.premium_in_force * (s.bonus_full_rate - s.bonus_partial_rate)
             out.append(Action(f"Keep losses within {_money(headroom)} to keep the full bonus", stake,
-                              PROFITABILITY, f"Combined ratio {p.combined_ratio:.1%}: {p.risk_level} risk"))
+                              PROFITABILITY, f"Combined ratio {p.combined_ratio:.1%}: {p.risk_level} risk",
+                              alert=p.risk_level == "HIGH"))
         elif p.bonus_status in ("REDUCED_BONUS", "NO_BONUS") and headroom is not None:
             better = "FULL_BONUS" if p.bonus_status == "REDUCED_BONUS" else "REDUCED_BONUS"
             stake = p.premium_in_force * (rates[better] - rates[p.bonus_status])
@@ -263,6 +272,21 @@ def action_candidates(fig: Figures) -> list[Action]:
         out.append(Action("Call the households facing the rate increase before renewal", stake, RATE,
                           f"{impact.rate_increase:.0%} increase: {impact.added_churn:.2%} more churn "
                           f"({impact.severity})"))
+
+    xs = fig.cross_sell
+    if xs.opportunities is not None and len(xs.opportunities):
+        o = xs.opportunities.iloc[0]  # largest total first
+        if _number(o["total"]) and o["total"] > 0:
+            out.append(Action(f"Offer {o['next_product']} to {int(o['customers']):,} {o['label']} households "
+                              f"({o['expected_converts']:,.0f} sales expected)", float(o["total"]), CROSS_SELL,
+                              f"{o['conversion']:.0%} conversion ({o['source']}) x {_money(o['ltv_increase'])} "
+                              f"LTV gain each"))
+
+    shift = fig.leads.reallocation
+    if shift is not None and shift.amount > 0 and _number(shift.ltv_gain):
+        out.append(Action(f"Move {_money(shift.amount)} of lead spend from {shift.from_vendor} to {shift.to_vendor}",
+                          float(shift.ltv_gain), LEADS, "Lifetime value added if the extra leads convert like "
+                          "the current ones (the Leads sheet's rule)"))
     return out
 
 
