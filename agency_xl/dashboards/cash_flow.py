@@ -178,10 +178,12 @@ def _calculator(sheet: Sheet, fig: CashFlowFigures) -> None:
         "plan_runway", "F47", ["Plan's example", "Ours, same inputs"],
         [[PLAN_RESULT[4], ours.months_of_runway]], formats=[NUMBER1, NUMBER1], header=False,
     ))
+    # Two lines: one would run past the page's right edge.
     sheet.labels.append(Label(
-        "F48", "Plan: $42,000 expenses, 8% growth a month (its example, not a default), 48 days, 3 months, "
-               "$21,000 commission. Base buffer and runway rule match; the growth buffer formula differs "
-               "(see docs).", "note"))
+        "F48", "Plan: $42,000 expenses, 8% growth a month (its example, not a default), 48 days, 3 months,", "note"))
+    sheet.labels.append(Label(
+        "F49", "$21,000 commission. Base buffer and runway rule match; the growth buffer formula differs (see docs).",
+        "note"))
 
 
 def _projection(sheet: Sheet, fig: CashFlowFigures, months: list[str]) -> None:

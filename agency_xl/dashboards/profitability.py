@@ -121,12 +121,14 @@ def build(fig: ProfitabilityFigures) -> Sheet:
     card.status_column = 2
     sheet.blocks.append(card)
     sheet.blocks.append(Block(
-        "gauge", "N6", ["Band", "Band size", "Needle"],
+        "gauge", "S6", ["Band", "Band size", "Needle"],
         gauge_rows(cr, s.bonus_full_threshold, s.bonus_partial_threshold),
         formats=["@", "0.000", "0.000"],
     ))
+    # The gauge sits in column K with the other charts: the bonus card's notes (column C) run to
+    # about column I and a chart nearer would cover them; its data table to the right of it.
     sheet.charts.append(Chart(
-        "gauge", "Combined ratio (needle) and bonus bands", "G5",
+        "gauge", "Combined ratio (needle) and bonus bands", "K5",
         [Series("Bands", "gauge", 1, 0, points=[GREEN, AMBER, RED, "none"]),
          Series("Needle", "gauge", 2, 0, kind="pie", points=["none", "#212121", "none"])],
         width=400, height=250, legend=None,
@@ -202,6 +204,6 @@ def build(fig: ProfitabilityFigures) -> Sheet:
          Series("Severity", "trend", 8, kind="line", secondary=True, color=RED)],
         width=520, height=260, y_format="0.0", y2_format='"$"#,##0',
     ))
-    sheet.column_widths = {0: 44, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 30, 13: 22}
+    sheet.column_widths = {0: 44, 1: 15, 2: 15, 3: 10, 4: 11, 5: 14, 6: 12, 7: 14, 8: 30, 18: 22}
 
     return sheet
