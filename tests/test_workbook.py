@@ -95,6 +95,21 @@ def test_export_text_stays_text(tmp_path):
     assert ws.cell(2, 1).value == '=HYPERLINK("x")'
 
 
+def test_a_header_row_is_as_tall_as_its_longest_wrapped_name(tmp_path):
+    """A header name wider than its column wraps: the row gets a line per wrapped line (15 points
+    each, at most 4), so no name is cut off."""
+    sheet = Sheet("t", "T", "T", blocks=[
+        Block("short", "A1", ["Month", "Value"], [["Jan", 1]]),
+        # Column B is 8.43 wide (7 characters of bold text): "Annual policy growth" takes 3 lines.
+        Block("narrow", "A4", ["As of", "Annual policy growth"], [["2025-10-31", 0.05]]),
+        Block("long", "A7", ["As of", "Target: Combined ratio (bonus lines, 12 months) of the agency"], [["x", 1]]),
+    ])
+    ws = openpyxl.load_workbook(builder.build_workbook([sheet], tmp_path / "t.xlsx"))["T"]
+    assert ws.row_dimensions[1].height is None  # fits on one line: Excel's own height
+    assert ws.row_dimensions[4].height == 45
+    assert ws.row_dimensions[7].height == 60  # 4 lines at most
+
+
 def test_xlsx_output_is_macro_free(tmp_path):
     out = write_dashboard(tmp_path / "share.xlsx", tiny_agency(), Assumptions(), "tiny")
     with zipfile.ZipFile(out) as z:

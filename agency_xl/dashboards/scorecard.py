@@ -158,4 +158,6 @@ def build(fig: ScorecardFigures, sheets: Iterable[str] = ()) -> Sheet:
             title_cell=("chart_titles", i),
         ))
     sheet.column_widths = {0: 34, 1: 12, 2: 22, 3: 14, 4: 40, 5: 60, 6: 18}
+    # The values table runs on to the right of the targets table: room for its headers' names.
+    sheet.column_widths.update({c: 16 for c in range(7, len(headers))})
     return sheet

@@ -70,6 +70,27 @@ class _Formats:
         return self.cache[key]
 
 
+
+DEFAULT_WIDTH = 8.43  # Excel's default column width, in characters
+LINE_HEIGHT = 15  # points per line of 11-point text
+MAX_HEADER_LINES = 4
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
+    (Excel's width unit: the digit 0; bold header text is a little wider, hence the 0.9)."""
+    room = max(1, int(width * 0.9))
+    lines, used = 1, 0
+    for word in text.split():
+        n = len(word)
+        if used and used + 1 + n > room:
+            lines, used = lines + 1, 0
+        used = n if not used else used + 1 + n
+        while used > room:  # a word longer than the column breaks inside it
+            lines, used = lines + 1, used - room
+    return lines
+
+
 def _plain(value: Any) -> Any:
     """numpy scalars as the Python values they stand for (np.int64 is no int, np.bool_ no bool)."""
     if isinstance(value, np.bool_):
@@ -310,18 +331,20 @@ def write_sheet(wb: Workbook, sheet: Sheet, fmts: _Formats) -> Worksheet:
                 "validate": "list", "source": "=" + inp.choices_from, "error_type": "warning",
                 "error_title": "Not in the list", "error_message": "Pick a name from the list (arrow at the "
                 "right of the cell); a name it does not hold is not used."})
-    tall_rows = set()
+    header_lines: dict[int, int] = {}
     for block in sheet.blocks:
         write_block(ws, block, fmts)
         if block.table:
             add_table(ws, sheet, block, fmts)
         if block.header:
             r0, c0 = block.top_left
-            # Header text wraps in its cell; give the row a second line when a name is wider.
-            if any(len(str(name)) > sheet.column_widths.get(c0 + j, 8.43) for j, name in enumerate(block.columns)):
-                tall_rows.add(r0)
-    for r in tall_rows:
-        ws.set_row(r, 30)
+            # Header text wraps in its cell: give the row as many lines as its longest wrapped name.
+            lines = max(wrapped_lines(str(name), sheet.column_widths.get(c0 + j, DEFAULT_WIDTH))
+                        for j, name in enumerate(block.columns))
+            if lines > 1:
+                header_lines[r0] = max(lines, header_lines.get(r0, 1))
+    for r, lines in header_lines.items():
+        ws.set_row(r, LINE_HEIGHT * min(lines, MAX_HEADER_LINES))
     for r, points in sheet.row_heights.items():
         ws.set_row(r, points)
     for f in sheet.formulas:
