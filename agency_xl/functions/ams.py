@@ -108,22 +108,50 @@ def _is_lookup(d: dict[str, Any]) -> bool:
 def _owner_from_caller(caller: Any) -> tuple[Path, Any]:
     """The exports folder and the settings on the calling workbook's Settings sheet (xlwings
     passes the calling cell as ``caller``)."""
-    from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
-
     if caller is None:
         raise ArgError("exports_folder is empty and there is no Settings sheet to read it from")
+    folder, owner = _settings_of(caller)
+    if folder is None:
+        raise ArgError("the exports folder on Settings is empty")
+    return folder, owner
+
+
+def _settings_of(caller: Any) -> tuple[Path | None, Any]:
+    """The exports folder (None when Settings names none) and the settings of the calling cell's
+    workbook, read at most once per ``CACHE.check_seconds``: an empty folder too, since the
+    functions that then use the plan's values are called as often as any."""
+    from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
+
     book = caller.sheet.book
     now = CACHE.clock()
     seen = _SETTINGS_SEEN.get(book.fullname)
     if seen is not None and now - seen[0] < CACHE.check_seconds:
         return seen[1], seen[2]
     owner = parse_settings(book.sheets[SETTINGS_SHEET].used_range.value or [], SETTINGS_SHEET)
-    if not owner.exports_folder:
-        raise ArgError("the exports folder on Settings is empty")
-    p = Path(owner.exports_folder).expanduser()
-    folder = p if p.is_absolute() else Path(book.fullname).parent / p
+    folder = None
+    if owner.exports_folder:
+        p = Path(owner.exports_folder).expanduser()
+        folder = p if p.is_absolute() else Path(book.fullname).parent / p
     _SETTINGS_SEEN[book.fullname] = (now, folder, owner)
     return folder, owner
+
+
+def workbook_metrics(caller: Any) -> tuple[dict[str, Any] | None, str]:
+    """The metrics of the exports folder on the calling workbook's Settings, as AMS_METRIC reads
+    them (``RefreshMetrics`` from the What-If sheet), or None and why not: no calling workbook, no
+    folder on Settings, a folder that is missing or cannot be read. For the functions whose blank
+    arguments take the owner's measured values and otherwise the plan's: they must keep working
+    on a blank sheet, so nothing here raises."""
+    if isinstance(caller, RefreshMetrics):
+        return caller.metrics, ""
+    if caller is None:
+        return None, "no exports folder read"
+    try:
+        return _metrics_for(None, caller), ""
+    except ArgError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a workbook without Settings, an unreadable folder: the plan's values
+        return None, f"the exports folder could not be read ({type(exc).__name__})"
 
 
 MONTH_TEXT = ("%Y-%m", "%b %Y", "%B %Y", "%m/%Y")  # a month written without its day
