@@ -11,13 +11,13 @@ products then; kept = still holding any policy when it closes)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 from pathlib import Path
 
 import pytest
 import xlwings_harness as xh
+from small_exports import write_csv
 
 from agency_xl.ams import read_exports
 from agency_xl.assumptions import Assumptions
@@ -48,14 +48,6 @@ MEASURED = {"1": 3 / 5, "2": 4 / 5, "3+": 7 / 8}
 # The commission statements: New Business $1,000 premium paying $120 and a Renewal of $3,000 paying
 # $300 (an endorsement is not a policy year's rate and is left out): (120 + 300) / 4,000.
 MEASURED_COMMISSION = 420 / 4000
-
-
-def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
 
 
 def book_rows(three_products: bool = True) -> list[list[object]]:
@@ -108,11 +100,11 @@ def write_exports(folder: Path, three_products: bool = True, leads: bool = True,
                   commissions: bool = True, book: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if book:
-        _write(folder / f"book_{AS_OF:%Y-%m-%d}.csv", BOOK_HEADER, book_rows(three_products))
+        write_csv(folder / f"book_{AS_OF:%Y-%m-%d}.csv", BOOK_HEADER, book_rows(three_products))
     if leads:
-        _write(folder / f"leads_{AS_OF:%Y-%m-%d}.csv", LEADS_HEADER, lead_rows())
+        write_csv(folder / f"leads_{AS_OF:%Y-%m-%d}.csv", LEADS_HEADER, lead_rows())
     if commissions:
-        _write(folder / f"commissions_{AS_OF:%Y-%m-%d}.csv", COMMISSION_HEADER, [
+        write_csv(folder / f"commissions_{AS_OF:%Y-%m-%d}.csv", COMMISSION_HEADER, [
             ["2025-06-15", "P0001", "Auto", "New Business", "2025-05-01", 1000, 120],
             ["2025-07-15", "P0006", "Auto", "Renewal", "2025-06-01", 3000, 300],
             ["2025-08-15", "P0007", "Home", "Endorsement", "2025-07-01", 200, 50],
@@ -194,7 +186,7 @@ def test_a_book_that_cannot_measure_retention_gives_the_plans_and_says_why(tmp_p
     folder = tmp_path / "no_dates"
     folder.mkdir()
     header = [h for h in BOOK_HEADER if h != "Cancel Date"]
-    _write(folder / f"book_{AS_OF:%Y-%m-%d}.csv", header, [r[:6] + r[7:] for r in book_rows()])
+    write_csv(folder / f"book_{AS_OF:%Y-%m-%d}.csv", header, [r[:6] + r[7:] for r in book_rows()])
     me = cell_in(folder, tmp_path / "book.xlsm")
     assert excel("RETENTION_LIFT", 1, 2, caller=me) == pytest.approx(PLAN["2"] - PLAN["1"])
     note = CATALOG["RETENTION_LIFT"].measured_defaults(me)
@@ -213,7 +205,7 @@ def test_the_lift_does_not_move_when_the_book_rows_are_reordered(exports, tmp_pa
     random.Random(3).shuffle(rows)
     other = tmp_path / "shuffled"
     other.mkdir()
-    _write(other / f"book_{AS_OF:%Y-%m-%d}.csv", BOOK_HEADER, rows)
+    write_csv(other / f"book_{AS_OF:%Y-%m-%d}.csv", BOOK_HEADER, rows)
     book = tmp_path / "agency_dashboard.xlsm"
     for n_to in (2, 3):
         assert excel("RETENTION_LIFT", 1, n_to, caller=cell_in(other, book)) == \
