@@ -26,7 +26,7 @@ def _fmt(value: object) -> str:
 
 
 def functions_md() -> str:
-    from agency_xl.dashboards.whatif import example_value, reads_history, takes_caller
+    from agency_xl.dashboards.whatif import defaults_used, example_value, reads_exports, reads_history
     from agency_xl.functions import CATALOG
 
     lines = ["# Worksheet functions", "",
@@ -48,9 +48,14 @@ def functions_md() -> str:
             lines += [f"### {f.name}({args})", "", f.help, ""]
             lines += ["| argument | meaning |", "|---|---|"]
             lines += [f"| `{a.name}` | {a.help} |" for a in f.args if a.kind != "caller"]
-            value = example_value(f, sample if takes_caller(f) else None)
+            value = example_value(f, sample if reads_exports(f) else None)
             lines += ["", f"Result unit: {f.unit or 'number'}. Example: `{f.example_formula()}` returns "]
-            if reads_history(f):
+            if f.measured_defaults is not None:
+                lines[-1] += "(and where its defaults came from):"
+                lines += ["", f"- `{_fmt(example_value(f, None))}` on a blank sheet. {defaults_used(f, None)}",
+                          f"- `{_fmt(value)}` with the bundled sample exports as the folder on Settings. "
+                          f"{defaults_used(f, sample)}"]
+            elif reads_history(f):
                 lines[-1] += ("a table: a header row (\"As of\" and the name), then the as-of date and the "
                               "value of each refresh recorded in the history file beside the workbook (the "
                               "last N when `last` is given).")
@@ -64,7 +69,7 @@ def functions_md() -> str:
                     lines.append(f"| ... {len(value) - 6} more rows |")
             else:
                 lines[-1] += f"`{_fmt(value)}`."
-            if takes_caller(f) and not reads_history(f):
+            if reads_exports(f) and f.measured_defaults is None:
                 lines.append("(computed here on the bundled sample exports; in Excel it reads the folder on Settings)")
             lines.append("")
     return "\n".join(lines)

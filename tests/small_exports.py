@@ -17,7 +17,7 @@ ONE_VENDOR = ["=2+3"]
 MANY_VENDORS = ["=2+3", "+Plus Leads", "-Direct-", "@Home Leads", "Alpha", "Bravo", "Charlie", "Delta", "Echo"]
 
 
-def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(header)
@@ -53,6 +53,6 @@ def write_folder(folder: Path, vendors: list[str], leads_per_vendor: int = 12) -
         book.append([f"Q{k:05d}", f"W{k:03d}", f"Walk-in {k}", ("Auto", "Home", "Umbrella")[k % 3], "In Force",
                      start.isoformat(), (start + dt.timedelta(days=365 * 2)).isoformat(), 800 + 90 * k,
                      "Walk-in", f"0{6700 + k}"])
-    _write(folder / f"book_{AS_OF:%Y-%m-%d}.csv", BOOK_HEADER, book)
-    _write(folder / f"leads_{AS_OF:%Y-%m-%d}.csv", LEADS_HEADER, leads)
+    write_csv(folder / f"book_{AS_OF:%Y-%m-%d}.csv", BOOK_HEADER, book)
+    write_csv(folder / f"leads_{AS_OF:%Y-%m-%d}.csv", LEADS_HEADER, leads)
     return folder

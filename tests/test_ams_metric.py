@@ -127,36 +127,11 @@ def test_check_interval_makes_cached_calls_cheap(folder):
         (folder / "touch.csv").unlink()
 
 
-class _Caller:
-    """What xlwings passes as ``caller``: the calling cell, whose book has a Settings sheet."""
-
-    def __init__(self, folder_text: str, book_path: Path, extra_rows: list | None = None) -> None:
-        rows = [["Settings"], [None], [None], [None, "Exports folder", None, folder_text]] + (extra_rows or [])
-
-        class _UR:
-            value = rows
-
-        class _Sheet:
-            used_range = _UR()
-
-        class _Sheets(dict):
-            pass
-
-        class _Book:
-            fullname = str(book_path)
-            sheets = _Sheets(Settings=_Sheet())
-
-        class _S:
-            book = _Book()
-
-        self.sheet = _S()
-
-
 def test_folder_from_the_calling_workbooks_settings(folder, truth, fresh_cache):
-    caller = _Caller(folder.name, folder.parent / "agency_dashboard.xlsm")  # relative to the workbook
+    caller = xh.CallingCell(folder.name, folder.parent / "agency_dashboard.xlsm")  # relative to the workbook
     value = ams.AMS_METRIC("households", None, None, None, caller)
     assert value == truth["households"]
-    empty = _Caller("", folder.parent / "agency_dashboard.xlsm")
+    empty = xh.CallingCell("", folder.parent / "agency_dashboard.xlsm")
     assert CATALOG["AMS_METRIC"].call("households", None, None, None, empty) == \
         "#VALUE! the exports folder on Settings is empty"
 
@@ -171,7 +146,7 @@ def test_metric_list(folder, fresh_cache):
 
 def test_the_calling_workbooks_settings_are_used(folder, truth, fresh_cache):
     book = folder.parent / "owner_dashboard.xlsm"
-    caller = _Caller(folder.name, book, [["profitability.expense_ratio", "Expense ratio", 0.30]])
+    caller = xh.CallingCell(folder.name, book, [["profitability.expense_ratio", "Expense ratio", 0.30]])
     assert ams.AMS_METRIC("profitability.expense_ratio", None, None, None, caller) == pytest.approx(0.30)
     combined = ams.AMS_METRIC("profitability.combined_ratio", None, None, None, caller)
     assert combined == pytest.approx(truth["profitability"]["loss_ratio"] + 0.30)
@@ -184,7 +159,7 @@ def test_settings_are_read_once_per_interval(folder, monkeypatch):
     cache = exports_cache.ExportsCache(check_seconds=2.0, clock=lambda: clock[0])
     monkeypatch.setattr(ams, "CACHE", cache)
     monkeypatch.setattr(ams, "_SETTINGS_SEEN", {})
-    caller = _Caller(folder.name, folder.parent / "interval.xlsm")
+    caller = xh.CallingCell(folder.name, folder.parent / "interval.xlsm")
     reads = []
     sheet = caller.sheet.book.sheets["Settings"]
     rows = sheet.used_range.value

@@ -453,5 +453,5 @@ def test_docs_show_what_the_model_computes():
     assert f"| **{m.customers_kept(100, m.retention_lift(1, 2, PLAN)):.0f}** (with the plan's retention)" in doc
     gain = m.ltv_increase(2000, 1500, 1, 0.07, PLAN, 0.10)
     assert f"**${gain:,.0f}** for $2,000 auto + $1,500 home" in doc
-    assert f"| ${gain:,.0f} |" in doc  # the worksheet-function example
+    assert f"| ${gain:,.0f} with the plan's retention (a blank sheet) |" in doc  # the worksheet-function example
     assert m.next_product(["Auto", "Home"]) == "Umbrella" and "| Umbrella |" in doc

@@ -193,17 +193,29 @@ def test_the_workbook_shows_the_mark_as_a_style_and_a_note(tmp_path):
     assert not plain.font.i and plain.comment is None
 
 
-def test_functions_with_the_plans_or_the_samples_defaults_say_so_in_their_help():
+def test_functions_with_measured_defaults_say_whose_in_their_help():
     from agency_xl.functions import CATALOG
 
     def words(name):
         f = CATALOG[name]
         return " ".join([f.help, *(a.help for a in f.args)])
 
-    assert "the plan's example" in words("RETENTION_LIFT") and "72/91/97%" in words("RETENTION_LIFT")
-    assert "not your agency's" in CATALOG["RETENTION_LIFT"].args[2].help
-    assert "the plan's example" in words("CROSS_SELL_LTV_GAIN")
-    assert "SAMPLE agency's lead log, not yours" in words("LEAD_SCORE")
+    # Issue 15.4: the owner's measured values when the exports folder on Settings provides them,
+    # else the plan's (the sample agency's for the lead score), said in the Function Wizard's text.
+    measured = {n for n, f in CATALOG.items() if f.measured_defaults is not None}
+    assert measured == {"RETENTION_LIFT", "CROSS_SELL_LTV_GAIN", "LEAD_SCORE"}
+    for name in measured:
+        assert "exports folder on Settings" in CATALOG[name].help, name
+    assert "the plan's example 72/91/97%" in CATALOG["RETENTION_LIFT"].help
+    assert "your agency's" in CATALOG["RETENTION_LIFT"].help
+    for name in ("RETENTION_LIFT", "CROSS_SELL_LTV_GAIN"):
+        for a in CATALOG[name].args:
+            if a.name.startswith("retention_"):
+                assert "your agency's, measured" in a.help and "the plan's example" in a.help, (name, a.name)
+    assert "the plan's example" in CATALOG["CROSS_SELL_LTV_GAIN"].help
+    commission = next(a.help for a in CATALOG["CROSS_SELL_LTV_GAIN"].args if a.name == "commission_rate")
+    assert "your agency's, measured on the commission statements" in commission and "placeholder" in commission
+    assert "fitted on your lead log" in CATALOG["LEAD_SCORE"].help and "else the SAMPLE agency's" in words("LEAD_SCORE")
 
 
 def test_settings_open_with_set_these_first_and_say_what_is_still_the_default():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import io
 import sys
+from pathlib import Path
 from typing import Any
 
 import xlwings_stubs
@@ -108,3 +109,31 @@ def vba_wrappers(module: Any, workbook_name: str = "agency_dashboard.xlsm") -> s
     buf = io.StringIO()
     xl_udfs.generate_vba_wrapper("agency_xl.excel.udfs", module, buf, _Book())
     return buf.getvalue()
+
+
+class CallingCell:
+    """What xlwings passes as ``caller``: the calling cell, in a workbook at ``book_path`` whose Settings
+    sheet names ``folder_text`` as the exports folder (and holds ``extra_rows``). ``settings=False``:
+    a workbook without a Settings sheet (a function copied into the owner's own workbook)."""
+
+    def __init__(self, folder_text: str, book_path: Path, extra_rows: list | None = None,
+                 settings: bool = True) -> None:
+        rows = [["Settings"], [None], [None], [None, "Exports folder", None, folder_text]] + (extra_rows or [])
+
+        class _UR:
+            value = rows
+
+        class _Sheet:
+            used_range = _UR()
+
+        class _Sheets(dict):
+            pass
+
+        class _Book:
+            fullname = str(book_path)
+            sheets = _Sheets(Settings=_Sheet()) if settings else _Sheets()
+
+        class _S:
+            book = _Book()
+
+        self.sheet = _S()

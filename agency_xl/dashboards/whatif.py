@@ -118,9 +118,22 @@ def takes_caller(f: WorksheetFunction) -> bool:
     return any(a.kind == "caller" for a in f.args)
 
 
+def reads_exports(f: WorksheetFunction) -> bool:
+    """Functions that read the exports folder: for their result (AMS_METRIC: the folder given, else
+    the one on the calling workbook's Settings) or for the arguments left blank (RETENTION_LIFT)."""
+    return any(a.name == "exports_folder" for a in f.args) or f.measured_defaults is not None
+
+
 def reads_history(f: WorksheetFunction) -> bool:
     """Functions that read the history file beside the calling workbook (not the exports folder)."""
-    return takes_caller(f) and all(a.name != "exports_folder" for a in f.args)
+    return takes_caller(f) and not reads_exports(f)
+
+
+def example_caller(metrics: dict[str, Any] | None) -> RefreshMetrics | None:
+    """What the examples that read the exports folder get as their caller: in Excel the calling
+    cell, whose workbook names the folder on Settings; here the refresh's metrics, which are that
+    folder's figures (None for the empty template: nothing read yet)."""
+    return None if metrics is None else RefreshMetrics(flatten(metrics))
 
 
 def example_value(f: WorksheetFunction, metrics: dict[str, Any] | None = None) -> Any:
@@ -128,15 +141,21 @@ def example_value(f: WorksheetFunction, metrics: dict[str, Any] | None = None) -
     empty template), which the functions that read the exports folder are handed as their caller."""
     args = excel_args(f.example)
     if takes_caller(f):
-        if metrics is None or reads_history(f):
-            # The empty template: nothing to read yet. The history: it lies beside the workbook,
-            # which only Excel knows; a refresh records into it after this sheet is written.
+        if reads_history(f) or (metrics is None and f.measured_defaults is None):
+            # The empty template: nothing to read yet (a function with measured defaults takes the
+            # plan's). The history: it lies beside the workbook, which only Excel knows; a refresh
+            # records into it after this sheet is written.
             return None
-        # In Excel the functions read the folder on Settings; here they get the refresh's metrics.
         caller_pos = [a.kind for a in f.args].index("caller")
         args = args + [None] * (caller_pos + 1 - len(args))
-        args[caller_pos] = RefreshMetrics(flatten(metrics))
+        args[caller_pos] = example_caller(metrics)
     return f.call(*args)
+
+
+def defaults_used(f: WorksheetFunction, metrics: dict[str, Any] | None = None) -> str | None:
+    """For a function whose blank arguments take the owner's measured values: which values its
+    example took, and where they came from (None for the other functions)."""
+    return None if f.measured_defaults is None else f.measured_defaults(example_caller(metrics))
 
 
 def as_table(value: Any) -> list[list[Any]]:
@@ -214,6 +233,11 @@ def build(metrics: dict[str, Any] | None = None) -> Sheet:
                                       formats=[fmt or "General"]))
             sheet.formulas.append(Formula(f"E{row + 1}", f.example_formula(), value, fmt))
             row += 2
+            used = defaults_used(f, metrics)
+            if used:  # under the help: which values the blank arguments took, and whose they are
+                sheet.labels.append(Label(f"B{row}", used, "note_wrap"))
+                sheet.row_heights[row - 1] = LINE_POINTS * math.ceil(len(used) / HELP_CHARS)
+                row += 1
     sheet.column_widths = {0: 26, 1: HELP_CHARS, 2: EXAMPLE_CHARS, 3: 26,
                            **{c: max(16, w) for c, w in widths.items()}}
     return sheet

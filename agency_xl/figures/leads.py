@@ -112,6 +112,12 @@ class LeadsFigures:
             "score_coefficients": dict(zip(model.names, model.coefficients)) if model else None,
             "score_answers_missing": list(model.missing) if model else None,
             "score_p_ref": model.p_ref if model else None,
+            # The rest of what scores a lead (LEAD_SCORE scores with this fit, not the sample's): the
+            # vendor read as 0, each vendor's share of the closed leads (a blank or unknown vendor
+            # gets their average effect) and the answers' means (what a missing answer takes).
+            "score_baseline_vendor": model.baseline_vendor if model else None,
+            "score_vendor_mix": dict(model.vendor_mix) if model else None,
+            "score_means": dict(model.means) if model else None,
             "score_band_counts": {clean(b): clean(n) for b, n in zip(bands["band"], bands["leads"])}
             if bands is not None else None,
             "score_band_conversion": {clean(b): clean(c) for b, c in zip(bands["band"], bands["conversion"])}

@@ -55,7 +55,7 @@ def _fingerprint(owner: Any) -> str:
 
 # The calling workbook's Settings, read at most once per CHECK_SECONDS per workbook: reading a
 # sheet through Excel costs milliseconds, too much to do for every cell that recalculates.
-_SETTINGS_SEEN: dict[str, tuple[float, Path, Any]] = {}
+_SETTINGS_SEEN: dict[str, tuple[float, Path | None, Any, str]] = {}  # time, folder, settings, fingerprint
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,11 @@ def _metrics_for(exports_folder: Any, caller: Any) -> dict[str, Any]:
     if isinstance(caller, RefreshMetrics) and exports_folder in (None, ""):
         return caller.metrics
     if exports_folder not in (None, ""):
-        folder, owner = Path(text(exports_folder, "exports_folder")), None
+        folder, owner, variant = Path(text(exports_folder, "exports_folder")), None, ""
     else:
-        folder, owner = _owner_from_caller(caller)
+        folder, owner, variant = _owner_from_caller(caller)
     try:
-        return CACHE.get(folder, lambda f: _metrics_of(f, owner), _fingerprint(owner))
+        return CACHE.get(folder, lambda f: _metrics_of(f, owner), variant)
     except FileNotFoundError as exc:
         raise ArgError(str(exc)) from None
 
@@ -105,25 +105,55 @@ def _is_lookup(d: dict[str, Any]) -> bool:
     return bool(keys) and all(k in PRODUCTS or (len(k) == 7 and k[4] == "-") for k in keys)
 
 
-def _owner_from_caller(caller: Any) -> tuple[Path, Any]:
+def _owner_from_caller(caller: Any) -> tuple[Path, Any, str]:
     """The exports folder and the settings on the calling workbook's Settings sheet (xlwings
-    passes the calling cell as ``caller``)."""
-    from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
-
+    passes the calling cell as ``caller``), and the settings' ``_fingerprint``."""
     if caller is None:
         raise ArgError("exports_folder is empty and there is no Settings sheet to read it from")
+    folder, owner, variant = _settings_of(caller)
+    if folder is None:
+        raise ArgError("the exports folder on Settings is empty")
+    return folder, owner, variant
+
+
+def _settings_of(caller: Any) -> tuple[Path | None, Any, str]:
+    """The exports folder (None when Settings names none), the settings of the calling cell's
+    workbook and their ``_fingerprint``, read at most once per ``CACHE.check_seconds``: an empty
+    folder too, since the functions that then use the plan's values are called as often as any
+    (and the fingerprint costs a hundred microseconds, more than the cached call itself)."""
+    from agency_xl.assumptions.sheet import SETTINGS_SHEET, parse_settings
+
     book = caller.sheet.book
     now = CACHE.clock()
     seen = _SETTINGS_SEEN.get(book.fullname)
     if seen is not None and now - seen[0] < CACHE.check_seconds:
-        return seen[1], seen[2]
+        return seen[1], seen[2], seen[3]
     owner = parse_settings(book.sheets[SETTINGS_SHEET].used_range.value or [], SETTINGS_SHEET)
-    if not owner.exports_folder:
-        raise ArgError("the exports folder on Settings is empty")
-    p = Path(owner.exports_folder).expanduser()
-    folder = p if p.is_absolute() else Path(book.fullname).parent / p
-    _SETTINGS_SEEN[book.fullname] = (now, folder, owner)
-    return folder, owner
+    folder = None
+    if owner.exports_folder:
+        p = Path(owner.exports_folder).expanduser()
+        folder = p if p.is_absolute() else Path(book.fullname).parent / p
+    variant = _fingerprint(owner)
+    _SETTINGS_SEEN[book.fullname] = (now, folder, owner, variant)
+    return folder, owner, variant
+
+
+def workbook_metrics(caller: Any) -> tuple[dict[str, Any] | None, str]:
+    """The metrics of the exports folder on the calling workbook's Settings, as AMS_METRIC reads
+    them (``RefreshMetrics`` from the What-If sheet), or None and why not: no calling workbook, no
+    folder on Settings, a folder that is missing or cannot be read. For the functions whose blank
+    arguments take the owner's measured values and otherwise the plan's: they must keep working
+    on a blank sheet, so nothing here raises."""
+    if isinstance(caller, RefreshMetrics):
+        return caller.metrics, ""
+    if caller is None:
+        return None, "no exports folder read"
+    try:
+        return _metrics_for(None, caller), ""
+    except ArgError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a workbook without Settings, an unreadable folder: the plan's values
+        return None, f"the exports folder could not be read ({type(exc).__name__})"
 
 
 MONTH_TEXT = ("%Y-%m", "%b %Y", "%B %Y", "%m/%Y")  # a month written without its day

@@ -73,6 +73,10 @@ class WorksheetFunction:
     # The result holds dates (a table's first column): handed to Excel through xlwings' own value
     # conversion, which makes them Excel dates, instead of as it is ("raw", which tables use for speed).
     dates: bool = False
+    # For a function whose blank arguments take the owner's measured values from the exports folder
+    # on the calling workbook's Settings (else the plan's): given the ``caller``, a sentence saying
+    # which values they take and where they came from (the What-If sheet shows it by the example).
+    measured_defaults: Callable[[Any], str] | None = None
     safe: Callable[..., Any] = field(init=False)  # what Excel calls: errors become text
 
     def __post_init__(self) -> None:
@@ -111,6 +115,7 @@ CATALOG: dict[str, WorksheetFunction] = {}
 def worksheet_function(
     category: str, help: str, args: dict[str, str], example: str, returns: str = "number",
     unit: str = "", kinds: dict[str, str] | None = None, volatile: bool = False, dates: bool = False,
+    measured_defaults: Callable[[Any], str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``f`` in the catalogue under its own (upper-case) name.
 
@@ -118,6 +123,8 @@ def worksheet_function(
     for parameters that take a range, text, a yes/no or a date. ``volatile``: Excel recalculates
     the function at every calculation (and so on opening the workbook), not only when one of its
     arguments changes: for functions that read files. ``dates``: the result holds dates.
+    ``measured_defaults``: the function's blank arguments take the owner's measured values (it has
+    a "caller" argument, and is volatile); this says which, given the caller.
     """
     kinds = kinds or {}
 
@@ -127,11 +134,16 @@ def worksheet_function(
             raise TypeError(f"{f.__name__}: help given for {sorted(args)}, parameters are {sorted(params)}")
         if len(help) > MAX_TEXT:
             raise ValueError(f"{f.__name__}: help text longer than {MAX_TEXT} characters")
+        for name, words in args.items():  # Excel cuts an argument's help there too
+            if len(words) > MAX_TEXT:
+                raise ValueError(f"{f.__name__}: help of {name} longer than {MAX_TEXT} characters")
         if f.__name__ in CATALOG:
             raise ValueError(f"two worksheet functions are named {f.__name__}")
+        if measured_defaults is not None and (kinds.get("caller") != "caller" or not volatile):
+            raise ValueError(f"{f.__name__}: measured defaults need a volatile function with a caller argument")
         spec = [Arg(p.name, args[p.name], kinds.get(p.name, "number"), p.default) for p in params.values()]
         CATALOG[f.__name__] = WorksheetFunction(
-            f.__name__, category, help, spec, returns, example, unit, f, volatile, dates
+            f.__name__, category, help, spec, returns, example, unit, f, volatile, dates, measured_defaults
         )
         return f
 

@@ -1,13 +1,15 @@
 """Worksheet functions of the leads model: vendor ROI, LTV:CAC, a vendor's rating and the lead score.
 
-LEAD_SCORE works without any data: it uses ``SAMPLE_SCORE_MODEL`` below, the coefficients fitted
-on the bundled sample exports (data/sample) with the default settings and saved here. Regenerate
-them after the sample data changes with
+LEAD_SCORE scores with the coefficients fitted on the owner's own lead log, the ones the Leads sheet
+shows, when the exports folder on the calling workbook's Settings provides them (read from its
+metrics, not fitted again). Without them (no folder, no lead log or book of business, too few closed
+leads) it still works: it uses ``SAMPLE_SCORE_MODEL`` below, the coefficients fitted on the bundled
+sample exports (data/sample) with the default settings and saved here. Regenerate them after the
+sample data changes with
 
     python -c "from agency_xl.functions.leads import *; print(score_model_source(sample_score_model()))"
 
-and paste the output over ``SAMPLE_SCORE_MODEL`` (tests/test_leads.py checks they match). The
-Leads sheet fits and shows the coefficients of the owner's own lead log.
+and paste the output over ``SAMPLE_SCORE_MODEL`` (tests/test_leads.py checks they match).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agency_xl.assumptions.leads import LeadsSettings
+from agency_xl.functions.ams import workbook_metrics
 from agency_xl.functions.catalog import (
     ArgError,
     integer,
@@ -119,30 +122,76 @@ def VENDOR_RATING(roi: Any, excellent: Any = None, good: Any = None) -> str:
     return m.vendor_rating(r, ex, gd)
 
 
+def fitted_score_model(metrics: dict[str, Any]) -> m.ScoreModel | None:
+    """The lead score the Leads figures fitted on the owner's lead log, from the folder's
+    (flattened) metrics; None when they hold none (no lead log or book, too few closed leads)."""
+    coefficients = metrics.get("leads.score_coefficients")
+    if not coefficients:
+        return None
+    names = list(coefficients)
+    return m.ScoreModel(
+        names=names, coefficients=[float(coefficients[n]) for n in names],
+        baseline_vendor=metrics.get("leads.score_baseline_vendor"),
+        vendors=[n.removeprefix("vendor=") for n in names if n.startswith("vendor=")],
+        means=dict(metrics.get("leads.score_means") or {}),
+        vendor_mix=dict(metrics.get("leads.score_vendor_mix") or {}),
+        p_ref=float(metrics["leads.score_p_ref"]), missing=list(metrics.get("leads.score_answers_missing") or []),
+    )
+
+
+def owner_score_model(caller: Any) -> tuple[m.ScoreModel, str]:
+    """The lead score LEAD_SCORE uses for this caller: fitted on the owner's lead log (the Leads
+    sheet's) when the calling workbook's exports folder provides it, else the sample agency's
+    (``SAMPLE_SCORE_MODEL``); with why not the owner's ("" when it is)."""
+    metrics, why = workbook_metrics(caller)
+    if metrics is not None:
+        model = fitted_score_model(metrics)
+        if model is not None:
+            return model, ""
+        why = ("your lead log has too few closed leads (sold and lost) to fit a score"
+               if "leads.score_coefficients" in metrics else
+               "the exports folder has no lead log, or no book of business, for the Leads sheet")
+    return SAMPLE_SCORE_MODEL, why
+
+
+def score_defaults_used(caller: Any) -> str:
+    """Which coefficients LEAD_SCORE uses for this caller, and where they came from."""
+    model, why = owner_score_model(caller)
+    if not why:
+        return (f"Coefficients: yours, fitted on your lead log (as on the Leads sheet); "
+                f"baseline vendor {model.baseline_vendor}.")
+    return f"Coefficients: the SAMPLE agency's lead log, not yours ({why})."
+
+
 @worksheet_function(
     CATEGORY,
-    "Lead score 0-100 from a lead's answers: logistic regression. Default coefficients: the SAMPLE "
-    "agency's lead log, not yours (the Leads sheet fits your own). A lead as likely to buy as the best "
-    "tenth of past leads scores 100.",
+    "Lead score 0-100 from a lead's answers (logistic regression); as likely to buy as the best tenth "
+    "of past leads scores 100. Coefficients: fitted on your lead log when the exports folder on "
+    "Settings has it (as on the Leads sheet), else the SAMPLE agency's.",
     {
         "homeowner": "Does the lead own a home? TRUE/FALSE, 1/0 or Y/N.",
         "vehicles": "Number of vehicles, 0 to 20.",
         "products_quoted": "Number of products quoted, 0 to 20.",
-        "vendor": "Optional. Lead vendor (any case); blank or a vendor the sample does not know "
+        "vendor": "Optional. Lead vendor (any case); blank or a vendor the lead log does not know "
                   "gets the average vendor effect.",
+        "caller": "Filled in by Excel: the calling cell (not typed).",
     },
     example='TRUE, 2, 2, "ClickQuote"',
     unit="score",
-    kinds={"homeowner": "bool", "vendor": "text"},
+    kinds={"homeowner": "bool", "vendor": "text", "caller": "caller"},
+    volatile=True,  # the coefficients come from the exports folder, which changes without an argument changing
+    measured_defaults=score_defaults_used,
 )
-def LEAD_SCORE(homeowner: Any, vehicles: Any, products_quoted: Any, vendor: Any = None) -> float:
+def LEAD_SCORE(homeowner: Any, vehicles: Any, products_quoted: Any, vendor: Any = None,
+               caller: Any = None) -> float:
     home = yes_no(homeowner, "homeowner")
     cars = integer(vehicles, "vehicles", 0, 20)
     quoted = integer(products_quoted, "products_quoted", 0, 20)
     who = text(vendor, "vendor", default="") or None
-    known = {v.lower(): v for v in SAMPLE_SCORE_MODEL.vendor_mix}
+    model, _ = owner_score_model(caller)
+    known = {v.lower(): v for v in model.vendor_mix}
     who = known.get(who.lower(), who) if who else None  # typed in any case
-    return m.score_one(SAMPLE_SCORE_MODEL, float(home), cars, quoted, who)
+    return m.score_one(model, float(home), cars, quoted, who)
 
 
 def sample_score_model(folder: str | Path = SAMPLE_FOLDER) -> m.ScoreModel:
