@@ -164,7 +164,7 @@ def forecasts_as_of(data: AmsData | ExportsHistory, settings: Assumptions, day: 
     cut, why = history.as_of(day, reads)
     made: dict[str, Forecast] = {}
     for forecaster in dict.fromkeys(m.forecaster for m in models):  # each once, in model order
-        made.update(forecaster(cut, settings))
+        made.update(forecaster(cut, settings, history))
     out = {}
     for m in models:
         f = made[m.key]

@@ -45,8 +45,28 @@ def _end_of(day: dt.date) -> pd.Timestamp:
 def rows_through(table: pd.DataFrame, column: str, day: dt.date) -> pd.DataFrame:
     """The rows of ``table`` whose ``column`` date is on or before ``day`` (a row without a date
     is left out: nothing says it was known then)."""
-    dates = pd.to_datetime(table[column])
-    return table[(dates < _end_of(day)).fillna(False).to_numpy(bool)]
+    return LogHistory(table, table[column]).through(day)
+
+
+class LogHistory:
+    """A log (one row per event, known by its date) ready to be cut at any earlier day
+    (``through``): its dates are read once, for a backtest that cuts it at month-end after
+    month-end. ``dates``: the date each row is known by, one per row of ``table``."""
+
+    def __init__(self, table: pd.DataFrame, dates: pd.Series | np.ndarray) -> None:
+        self.table = table
+        self.dates = pd.to_datetime(pd.Series(np.asarray(dates))).to_numpy("datetime64[ns]")
+        # Most logs come in date order: then the rows through a day are the first k, found by a
+        # binary search and taken as a slice instead of row by row.
+        self.in_order = (not np.isnat(self.dates).any()
+                         and bool((self.dates[1:] >= self.dates[:-1]).all()))
+
+    def through(self, day: dt.date) -> pd.DataFrame:
+        """``rows_through``: the rows dated on or before ``day``, in the log's order."""
+        end = _end_of(day).to_datetime64()
+        if self.in_order:
+            return self.table.iloc[:int(np.searchsorted(self.dates, end, side="left"))]
+        return self.table[self.dates < end]  # NaT compares False
 
 
 def book_rebuild_note(policies: pd.DataFrame, day: dt.date, ends: pd.Series | None = None) -> str:
@@ -135,7 +155,13 @@ def log_as_of(log: pd.DataFrame, date_column: str, day: dt.date,
     on or before ``day``; a row sold after ``day`` (its sold date later) was still open then, so
     its status is Quoted and its sold date and the ``cleared`` columns (the new customer's
     household, the incentive paid on the sale) are blank."""
-    out = rows_through(log, date_column, day).copy()
+    return open_then(rows_through(log, date_column, day), day, cleared)
+
+
+def open_then(rows: pd.DataFrame, day: dt.date, cleared: tuple[str, ...] = ("household_id",)) -> pd.DataFrame:
+    """``log_as_of`` of the rows of a log dated on or before ``day``: a row sold after ``day`` is
+    Quoted, its sold date and the ``cleared`` columns blank."""
+    out = rows.copy()
     sold_later = ((out["status"] == "Sold") & (pd.to_datetime(out["sold_date"]) >= _end_of(day))).to_numpy(bool)
     if sold_later.any():
         out.loc[sold_later, "status"] = OPEN
