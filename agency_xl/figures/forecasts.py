@@ -337,7 +337,7 @@ def referral_customers_forecast(data: AmsData, settings: Assumptions) -> Forecas
     missing = _missing(data, "referrals", "policies")
     if missing:
         return Forecast(None, missing)
-    homes = hh.household_table(data.policies, data.as_of)
+    homes = hh.households_in_force(data.policies)
     prog = ref.program_metrics(data.referrals, len(homes), data.window_end("referrals"))
     if not math.isfinite(prog.k):
         return Forecast(None, "no referral in the 12 months before" if not prog.referrals
@@ -347,7 +347,7 @@ def referral_customers_forecast(data: AmsData, settings: Assumptions) -> Forecas
     # A book that can be rebuilt has every end date, so retention is measurable; NaN only for an
     # empty cohort, where the sheet too takes the Settings retention.
     annual = _finite(annual, settings.rate_environment.fallback_retention)
-    new_households = int(window(data.window_end("policies")).contains(homes["first_date"]).sum())
+    new_households = int(window(data.window_end("policies")).contains(homes).sum())
     proj = ref.referral_projection(len(homes), prog.k, MONTHS_AHEAD, ref.monthly_retention(annual),
                                    max(new_households - prog.sold, 0) / 12.0)
     return Forecast(pd.Series(proj["from_referrals"].to_numpy(float), index=months_after(data.as_of)))

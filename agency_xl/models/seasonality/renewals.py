@@ -78,17 +78,23 @@ def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
     ok = base.notna().to_numpy()
     behind = ((start.year - base.dt.year) * 12 + (start.month - base.dt.month)).fillna(0).to_numpy()
     k = np.where(behind > 0, np.ceil(behind / term), 0).astype(int)  # terms to roll forward
+    # A renewal date moved by whole months lands at midnight in the month moved to, so whether it
+    # falls in the window is a matter of months: the dates are worked out for those that do.
+    base_month = base.to_numpy("datetime64[M]").astype("int64")
+    first_month, end_month = (np.datetime64(m.strftime("%Y-%m"), "M").astype("int64") for m in (start, end))
+    policy_number, product = p["policy_number"].to_numpy(), p["product"].to_numpy()
+    premium = p["annual_premium"].to_numpy(float)
     frames = []
     for j in range(int(math.ceil(months / max(int(term.min()), 1))) + 1):
-        when = add_months(base, (k + j) * term)
-        hit = ok & (when >= start).to_numpy() & (when < end).to_numpy()
+        moved = (k + j) * term
+        hit = ok & (base_month + moved >= first_month) & (base_month + moved < end_month)
         if hit.any():
             frames.append(pd.DataFrame({
-                "policy_number": p["policy_number"][hit].to_numpy(),
-                "product": p["product"][hit].to_numpy(),
-                "renewal_date": when[hit].to_numpy(),
+                "policy_number": policy_number[hit],
+                "product": product[hit],
+                "renewal_date": add_months(base[hit], moved[hit]).to_numpy(),
                 "term_months": term[hit],
-                "term_premium": p["annual_premium"].to_numpy(float)[hit] * term[hit] / 12.0,
+                "term_premium": premium[hit] * term[hit] / 12.0,
             }))
     if not frames:
         return pd.DataFrame(columns=cols)
