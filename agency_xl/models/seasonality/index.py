@@ -25,7 +25,9 @@ def monthly_history(dates, values=None, through: dt.date | None = None) -> pd.Da
     hold 0; months outside it are NaN (unknown, not zero). Rows with no date (NaT) or no value (NaN)
     are left out.
     """
-    d = pd.to_datetime(pd.Series(np.asarray(dates, dtype=object).ravel(), dtype=object), errors="coerce")
+    raw = np.asarray(dates).ravel()
+    d = (pd.Series(raw) if raw.dtype.kind == "M"  # dates already (the sales table's): nothing to parse
+         else pd.to_datetime(pd.Series(np.asarray(dates, dtype=object).ravel(), dtype=object), errors="coerce"))
     if values is None:
         v = pd.Series(1.0, index=d.index)
     else:

@@ -69,36 +69,36 @@ def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
         return pd.DataFrame(columns=cols)
     p = p.reset_index(drop=True)
     term = policy_terms(p, default_term_months)
-    base = pd.to_datetime(p["expiration_date"])
-    from_eff = add_months(p["effective_date"], term)
-    from_orig = add_months(p["original_effective_date"], term)
-    base = base.fillna(from_eff).fillna(from_orig)
+    base = pd.to_datetime(p["expiration_date"]).to_numpy("datetime64[ns]").copy()
+    for fallback in ("effective_date", "original_effective_date"):
+        gap = np.isnat(base)
+        if gap.any():
+            base[gap] = add_months(pd.to_datetime(p[fallback]).to_numpy("datetime64[ns]")[gap], term[gap]).to_numpy()
     window = renewal_window(as_of, months)
-    start, end = window[0].to_timestamp(), (window[-1] + 1).to_timestamp()
-    ok = base.notna().to_numpy()
-    behind = ((start.year - base.dt.year) * 12 + (start.month - base.dt.month)).fillna(0).to_numpy()
+    first_month, end_month = (np.datetime64(str(m), "M").astype("int64") for m in (window[0], window[-1] + 1))
+    ok = ~np.isnat(base)
+    base_month = np.where(ok, base.astype("datetime64[M]").astype("int64"), first_month)
+    behind = first_month - base_month
     k = np.where(behind > 0, np.ceil(behind / term), 0).astype(int)  # terms to roll forward
     # A renewal date moved by whole months lands at midnight in the month moved to, so whether it
     # falls in the window is a matter of months: the dates are worked out for those that do.
-    base_month = base.to_numpy("datetime64[M]").astype("int64")
-    first_month, end_month = (np.datetime64(m.strftime("%Y-%m"), "M").astype("int64") for m in (start, end))
-    policy_number, product = p["policy_number"].to_numpy(), p["product"].to_numpy()
-    premium = p["annual_premium"].to_numpy(float)
-    frames = []
+    rows, moves = [], []
     for j in range(int(math.ceil(months / max(int(term.min()), 1))) + 1):
         moved = (k + j) * term
-        hit = ok & (base_month + moved >= first_month) & (base_month + moved < end_month)
-        if hit.any():
-            frames.append(pd.DataFrame({
-                "policy_number": policy_number[hit],
-                "product": product[hit],
-                "renewal_date": add_months(base[hit], moved[hit]).to_numpy(),
-                "term_months": term[hit],
-                "term_premium": premium[hit] * term[hit] / 12.0,
-            }))
-    if not frames:
+        hit = np.flatnonzero(ok & (base_month + moved >= first_month) & (base_month + moved < end_month))
+        rows.append(hit)
+        moves.append(moved[hit])
+    hit, moved = np.concatenate(rows), np.concatenate(moves)
+    if not len(hit):
         return pd.DataFrame(columns=cols)
-    return pd.concat(frames, ignore_index=True).sort_values("renewal_date", ignore_index=True)
+    events = pd.DataFrame({
+        "policy_number": p["policy_number"].to_numpy()[hit],
+        "product": p["product"].to_numpy()[hit],
+        "renewal_date": add_months(base[hit], moved).to_numpy(),
+        "term_months": term[hit],
+        "term_premium": p["annual_premium"].to_numpy(float)[hit] * term[hit] / 12.0,
+    })
+    return events.sort_values("renewal_date", ignore_index=True)
 
 
 def renewal_concentration(renewals_in_month, average_renewals=None):  # noqa: ANN001, ANN201
@@ -124,13 +124,14 @@ def renewals_by_month(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
     the window) and concentration (renewals / average)."""
     events = upcoming_renewals(policies, as_of, months, default_term_months, exclude_products)
     window = renewal_window(as_of, months)
-    month = pd.to_datetime(events["renewal_date"]).dt.to_period("M")
-    counts = events.groupby(month)["policy_number"].size().reindex(window, fill_value=0)
-    premium = events.groupby(month)["term_premium"].sum().reindex(window, fill_value=0.0)
+    # Months as numbers from the window's first: every renewal is inside the window.
+    month = (pd.to_datetime(events["renewal_date"]).to_numpy("datetime64[M]").astype("int64")
+             - np.datetime64(str(window[0]), "M").astype("int64"))
+    premium = pd.Series(events["term_premium"].to_numpy(float)).groupby(month).sum()
     t = pd.DataFrame({
         "month": window.to_timestamp(),
-        "renewals": counts.to_numpy(int),
-        "premium": premium.to_numpy(float),
+        "renewals": np.bincount(month, minlength=months).astype(int),
+        "premium": premium.reindex(range(months), fill_value=0.0).to_numpy(float),
     })
     t["average"] = float(t["renewals"].mean())
     t["concentration"] = renewal_concentration(t["renewals"].to_numpy(), t["average"].iloc[0])
