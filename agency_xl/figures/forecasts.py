@@ -290,9 +290,9 @@ def renewals_due_forecast(data: AmsData, settings: Assumptions) -> Forecast:
     if data.policies is None:
         return Forecast(None, _missing(data, "policies"))
     s = settings.seasonality
-    r = seas.renewals_by_month(data.policies, data.as_of, MONTHS_AHEAD, s.default_term_months,
-                               s.excluded_products())
-    return Forecast(pd.Series(r["renewals"].to_numpy(float), index=months_after(data.as_of)))
+    r = seas.renewals_per_month(data.policies, data.as_of, MONTHS_AHEAD, s.default_term_months,
+                                s.excluded_products())
+    return Forecast(pd.Series(r.to_numpy(float), index=months_after(data.as_of)))
 
 
 def renewals_due(data: AmsData, settings: Assumptions, months: pd.PeriodIndex) -> pd.Series:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -79,8 +80,17 @@ class Statements:
     def through(self, day: dt.date) -> Statements:
         """The rows on statements dated on or before ``day`` (any time of that day)."""
         end = (pd.Timestamp(day).normalize() + pd.Timedelta(days=1)).to_datetime64()
-        keep = self.statement_date < end  # NaT compares False: an undated row was not known then
+        if self._in_order:  # the first rows, as views
+            keep: slice | np.ndarray = slice(0, int(np.searchsorted(self.statement_date, end, side="left")))
+        else:
+            keep = self.statement_date < end  # NaT compares False: an undated row was not known then
         return Statements(*(getattr(self, f.name)[keep] for f in fields(self)))
+
+    @cached_property
+    def _in_order(self) -> bool:
+        """Every row dated and the dates never going back (statements usually come so)."""
+        d = self.statement_date
+        return not np.isnat(d).any() and bool((d[1:] >= d[:-1]).all())
 
     def _latest(self) -> pd.Timestamp:
         """The latest statement date (NaT without one)."""

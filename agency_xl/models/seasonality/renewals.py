@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -51,22 +52,25 @@ def renewal_window(as_of: dt.date, months: int = 12) -> pd.PeriodIndex:
     return pd.period_range(start, periods=months, freq="M")
 
 
-def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
-                      default_term_months: int = 12,
-                      exclude_products: tuple[str, ...] = ("Life",)) -> pd.DataFrame:
-    """Every renewal of an in-force policy in the ``months`` calendar months after ``as_of``'s month.
+@dataclass(frozen=True)
+class _Renewals:
+    """The renewals of ``upcoming_renewals`` before they are dated: the policies that can renew
+    (rows of ``policies``), each one's base date and term, and per renewal the policy (``hit``, a
+    row of ``policies``), the months it is moved from its base date and its month in the window."""
 
-    A policy renews at its expiration date; when that date is missing, at its effective date (else
-    its original effective date) plus one term. Dates before the window are rolled forward by
-    whole terms, so a stale expiration date still lands on the right month, and a 6-month policy
-    renews twice a year. ``exclude_products`` (Life by default) have no renewal to service.
-    Returns columns policy_number, product, renewal_date, term_months, term_premium
-    (annual premium x term / 12).
-    """
-    cols = ["policy_number", "product", "renewal_date", "term_months", "term_premium"]
+    policies: pd.DataFrame
+    base: np.ndarray  # datetime64[ns]: the expiration, else effective or original effective + a term
+    term: np.ndarray  # months
+    hit: np.ndarray
+    moved: np.ndarray
+    month: np.ndarray  # 0 = the window's first month
+
+
+def _renewals(policies: pd.DataFrame, as_of: dt.date, months: int, default_term_months: int,
+              exclude_products: tuple[str, ...]) -> _Renewals | None:
     p = policies[(policies["status"] == "In Force") & ~policies["product"].isin(exclude_products)]
     if p.empty:
-        return pd.DataFrame(columns=cols)
+        return None
     p = p.reset_index(drop=True)
     term = policy_terms(p, default_term_months)
     base = pd.to_datetime(p["expiration_date"]).to_numpy("datetime64[ns]").copy()
@@ -81,7 +85,7 @@ def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
     behind = first_month - base_month
     k = np.where(behind > 0, np.ceil(behind / term), 0).astype(int)  # terms to roll forward
     # A renewal date moved by whole months lands at midnight in the month moved to, so whether it
-    # falls in the window is a matter of months: the dates are worked out for those that do.
+    # falls in the window is a matter of months: the dates are worked out only for those that do.
     rows, moves = [], []
     for j in range(int(math.ceil(months / max(int(term.min()), 1))) + 1):
         moved = (k + j) * term
@@ -89,16 +93,46 @@ def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
         rows.append(hit)
         moves.append(moved[hit])
     hit, moved = np.concatenate(rows), np.concatenate(moves)
-    if not len(hit):
+    return _Renewals(p, base, term, hit, moved, base_month[hit] + moved - first_month)
+
+
+def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
+                      default_term_months: int = 12,
+                      exclude_products: tuple[str, ...] = ("Life",)) -> pd.DataFrame:
+    """Every renewal of an in-force policy in the ``months`` calendar months after ``as_of``'s month.
+
+    A policy renews at its expiration date; when that date is missing, at its effective date (else
+    its original effective date) plus one term. Dates before the window are rolled forward by
+    whole terms, so a stale expiration date still lands on the right month, and a 6-month policy
+    renews twice a year. ``exclude_products`` (Life by default) have no renewal to service.
+    Returns columns policy_number, product, renewal_date, term_months, term_premium
+    (annual premium x term / 12).
+    """
+    cols = ["policy_number", "product", "renewal_date", "term_months", "term_premium"]
+    r = _renewals(policies, as_of, months, default_term_months, exclude_products)
+    if r is None or not len(r.hit):
         return pd.DataFrame(columns=cols)
+    hit, term = r.hit, r.term
     events = pd.DataFrame({
-        "policy_number": p["policy_number"].to_numpy()[hit],
-        "product": p["product"].to_numpy()[hit],
-        "renewal_date": add_months(base[hit], moved).to_numpy(),
+        "policy_number": r.policies["policy_number"].to_numpy()[hit],
+        "product": r.policies["product"].to_numpy()[hit],
+        "renewal_date": add_months(r.base[hit], r.moved).to_numpy(),
         "term_months": term[hit],
-        "term_premium": p["annual_premium"].to_numpy(float)[hit] * term[hit] / 12.0,
+        "term_premium": r.policies["annual_premium"].to_numpy(float)[hit] * term[hit] / 12.0,
     })
     return events.sort_values("renewal_date", ignore_index=True)
+
+
+def renewals_per_month(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
+                       default_term_months: int = 12,
+                       exclude_products: tuple[str, ...] = ("Life",)) -> pd.Series:
+    """How many renewals ``upcoming_renewals`` finds in each of the ``months`` months after the
+    data date (indexed by monthly ``pd.Period``), without dating them: the renewal calendar's
+    counts (``renewals_by_month``'s renewals), for the backtest at each past month-end."""
+    window = renewal_window(as_of, months)
+    r = _renewals(policies, as_of, months, default_term_months, exclude_products)
+    counts = np.bincount(r.month, minlength=months) if r is not None else np.zeros(months, dtype=int)
+    return pd.Series(counts.astype(int), index=window)
 
 
 def renewal_concentration(renewals_in_month, average_renewals=None):  # noqa: ANN001, ANN201
