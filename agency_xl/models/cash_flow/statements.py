@@ -101,15 +101,16 @@ class Statements:
         """New Business and Renewal rows with both dates: the rows a lag is measured on."""
         return self.lag_type & ~np.isnat(self.statement_date) & ~np.isnat(self.effective_date)
 
-    def lag_days(self, rows: np.ndarray) -> np.ndarray:
-        """Statement date - transaction effective date of ``rows``, in whole days (floored)."""
+    def lags(self) -> tuple[np.ndarray, np.ndarray]:
+        """The lag of each of the ``lag_rows`` (statement date - transaction effective date, in whole
+        days, floored) and its commission: the columns of ``commission_lags``."""
+        rows = self.lag_rows()
         ns = (self.statement_date[rows] - self.effective_date[rows]).astype("int64")
-        return (ns // DAY).astype(float)
+        return (ns // DAY).astype(float), self.amount[rows]
 
     def lag(self) -> LagSummary:
         """``lag_summary`` of the lags, weighted by their commission."""
-        rows = self.lag_rows()
-        return lag_summary(self.lag_days(rows), self.amount[rows])
+        return lag_summary(*self.lags())
 
     def chargebacks(self, as_of: dt.date | None = None,
                     window_months: int = CHARGEBACK_WINDOW_MONTHS) -> ChargebackMeasure:
@@ -197,11 +198,11 @@ def commission_lags(commissions: pd.DataFrame) -> pd.DataFrame:
     commission_amount, transaction_type.
     """
     st = Statements.of(commissions)
-    keep = st.lag_rows()
+    days, amount = st.lags()
     return pd.DataFrame({
-        "lag_days": st.lag_days(keep),
-        "commission_amount": st.amount[keep],
-        "transaction_type": commissions["transaction_type"][keep].astype(str).reset_index(drop=True),
+        "lag_days": days,
+        "commission_amount": amount,
+        "transaction_type": commissions["transaction_type"][st.lag_rows()].astype(str).reset_index(drop=True),
     })
 
 
