@@ -208,20 +208,24 @@ def retention_by_product_count(policies: pd.DataFrame, through: dt.date, months:
     # large book.
     hid, households = pd.factorize(policies["household_id"])
     known = hid >= 0
-    cohort_products = policies[on_first & known].groupby(hid[on_first & known])["product"].nunique()
-    cohort = cohort_products.index.to_numpy()
+    # Each cohort household's distinct products then (a blank product is none), by codes.
+    product, names = pd.factorize(policies["product"])
+    in_cohort = on_first & known
+    cohort = np.unique(hid[in_cohort])
+    named = in_cohort & (product >= 0)
+    pairs = np.unique(hid[named].astype(np.int64) * max(len(names), 1) + product[named])
+    products = np.bincount(pairs // max(len(names), 1), minlength=len(households))[cohort]
     kept = np.zeros(len(households), dtype=bool)
     kept[hid[on(last) & known]] = True
     unsure = np.zeros(len(kept), dtype=bool)
     unsure[hid[doubt_on(last) & known]] = True
     if doubt_on(first).any() or (unsure[cohort] & ~kept[cohort]).any():
         note = unknown_end_note(policies)
-    labels = product_count_label(cohort_products.to_numpy()) if len(cohort_products) else np.array([], dtype=str)
     retained = kept[cohort]
-    for label in COUNT_ROWS[:3]:
-        part = labels == label
+    # The groups of product_count_label: 1, 2, 3+
+    for label, part in zip(COUNT_ROWS[:3], (products == 1, products == 2, products >= 3)):
         rows.append([label, int(part.sum()), int((retained & part).sum())])
-    rows.append(["All", len(cohort_products), int(retained.sum())])
+    rows.append(["All", len(cohort), int(retained.sum())])
     t = pd.DataFrame(rows, columns=["products", "households", "retained"])
     t["retention"] = np.where(t["households"] > 0, t["retained"] / t["households"].where(t["households"] > 0, 1),
                               np.nan)
