@@ -99,7 +99,6 @@ class BookHistory:
         self.effective = effective.to_numpy("datetime64[ns]")
         self.expiration = expiration.to_numpy("datetime64[ns]")
         self.expiration_month = self.expiration.astype("datetime64[M]").astype("int64")
-        self.cancel = pd.to_datetime(policies["cancel_date"]).to_numpy("datetime64[ns]")
         self.status = policies["status"].to_numpy(object)
 
     def note(self, day: dt.date) -> str:
@@ -143,12 +142,16 @@ class BookHistory:
             status=pd.array(status, dtype=book["status"].dtype),
             effective_date=replaced(self.effective, add_months(eff, -k * term).to_numpy()),
             expiration_date=replaced(self.expiration_as_read, add_months(exp, -k * term).to_numpy()),
-            cancel_date=replaced(self.cancel, np.datetime64("NaT", "ns")))
+            cancel_date=replaced(self.cancel_as_read, np.datetime64("NaT", "ns")))
 
+    # The export's own dates (blank where it has none), read when a book is first rebuilt.
     @cached_property
     def expiration_as_read(self) -> np.ndarray:
-        """The export's expiration dates (blank where it has none)."""
         return pd.to_datetime(self.policies["expiration_date"]).to_numpy("datetime64[ns]")
+
+    @cached_property
+    def cancel_as_read(self) -> np.ndarray:
+        return pd.to_datetime(self.policies["cancel_date"]).to_numpy("datetime64[ns]")
 
 
 def _day(day: dt.date) -> np.datetime64:
