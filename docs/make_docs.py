@@ -127,7 +127,10 @@ def exports_md() -> str:
              f"- A file whose date is more than {DISAGREE_DAYS} days from the book's, or after today, is named "
              "in a note on Data Health; it is still read. An event (a loss, a statement, a sale, a lead) cannot "
              "be dated after its own file's report date; rows dated after the book but within their file's "
-             "date (a statement pulled later) are kept.",
+             "date (a statement pulled later) are kept. What happened to a row later (a lead or referral "
+             "sold, a claim reported) may be dated after its file's date, up to the book's: a log saved one "
+             "file per month, `referrals 2025-08.csv`, lists August's referrals with the sales made since, "
+             "and gives the same figures as the same log in one file.",
              "",
              "## What is left out, and what you are told", "",
              "Every message names the file, and the cell where there is one (`claims.xlsx!Sheet1!F17`).", "",

@@ -23,6 +23,8 @@ import xlsxwriter
 from agency_xl.ams import Mappings, NoReportsFound, read_exports, require_reports
 from agency_xl.ams import dates as ams_dates
 from agency_xl.ams.sources import limits, sheet_xml
+from agency_xl.assumptions import Assumptions
+from agency_xl.figures import forecasts
 from tests.fixtures_ams import (
     BOOK_HEADER,
     CLAIMS_HEADER,
@@ -446,6 +448,79 @@ def test_without_a_book_the_latest_stated_date_not_after_today_is_the_as_of_date
     write_csv(tmp_path / "leads 2099-01.csv", LEADS_HEADER, leads, titles=())
     assert read(tmp_path).as_of == AS_OF
 
+
+
+REFERRALS_HEADER = ["Referral Date", "Referrer Household ID", "Referred Name", "Status", "Sold Date",
+                    "Household ID", "Incentive Paid"]
+# Referred in one month, sold in the next: the sale is a later stage of the row.
+REFERRALS = [
+    ["08/04/2025", "H1", "Ann Lee", "Sold", "08/20/2025", "H901", 50.0],
+    ["08/27/2025", "H2", "Bo Diaz", "Sold", "09/03/2025", "H902", 50.0],
+    ["09/10/2025", "H3", "Cy Park", "Lost", "", "", ""],
+    ["09/29/2025", "H4", "Di Ross", "Sold", "10/02/2025", "H903", 50.0],
+    ["10/06/2025", "H5", "Ed Wu", "Sold", "10/21/2025", "H904", 50.0],
+    ["10/30/2025", "H6", "Flo Kim", "Quoted", "", "", ""],
+]
+
+
+def _referrals_read(folder: Path, files: dict[str, list[list]]):
+    folder.mkdir()
+    write_xlsx(folder / "book.xlsx", BOOK_HEADER, book_rows(6), titles=("Run Date: 10/31/2025",))
+    for name, rows in files.items():
+        write_csv(folder / name, REFERRALS_HEADER, rows, titles=(), footers=())
+    data = read(folder)
+    assert data.as_of == AS_OF
+    return data
+
+
+def test_a_sale_after_the_month_a_referral_log_is_named_for_keeps_its_date(tmp_path):
+    """A referral log saved one file per month, named for the month its referrals were made, lists
+    the sales made since: a sale in September of an August referral is in "referrals 2025-08.csv".
+    It is the same log as one file: every sold date kept, the sales counted in the month they were
+    made (the referral backtest's actuals), not in the month of the referral."""
+    whole = _referrals_read(tmp_path / "whole", {"referral log.csv": REFERRALS})
+    monthly = _referrals_read(tmp_path / "monthly", {
+        f"referrals 2025-{m:02d}.csv": [r for r in REFERRALS if r[0].startswith(f"{m:02d}/")]
+        for m in (8, 9, 10)})
+    assert health(monthly, "referrals 2025-08.csv").report_date == dt.date(2025, 8, 31)
+    assert [f.problems for f in monthly.health.files] == [[] for _ in monthly.health.files]
+    key = ["referral_date", "referred_name"]
+    one = whole.referrals.sort_values(key).reset_index(drop=True)
+    per_month = monthly.referrals.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(per_month, one)
+    sold = pd.to_datetime(pd.Series([r[4] for r in REFERRALS if r[3] == "Sold"]), format="%m/%d/%Y")
+    assert list(per_month.loc[per_month["status"] == "Sold", "sold_date"]) == list(sold)
+    months = pd.period_range("2025-08", "2025-10", freq="M")
+    by_sold_month = [1, 1, 2]  # Ann (Aug); Bo (Sep); Di and Ed (Oct)
+    for data in (whole, monthly):
+        assert list(forecasts.referral_customers(data, Assumptions(), months)) == by_sold_month
+
+
+def test_a_sale_after_the_as_of_date_is_still_a_bad_value(tmp_path):
+    rows = [list(r) for r in REFERRALS if r[0].startswith("10/")]
+    rows[0][4] = "11/05/2025"  # after the book's 10/31 and after the file's name, before today
+    data = _referrals_read(tmp_path / "late", {"referrals 2025-10.csv": rows})
+    assert health(data, "referrals 2025-10.csv").problems == [
+        "referrals 2025-10.csv!E2: 2025-11-05 is after the as-of date 2025-10-31 (Sold Date left blank)"
+    ]
+    assert data.referrals["sold_date"].isna().sum() == 2  # Ed's, blanked; Flo's, never sold
+
+
+def test_a_sale_after_a_log_pulled_after_the_book_is_a_bad_value(tmp_path):
+    """A log whose title says it was run on 11/12, after the book: a sale on 11/10 is real, one on
+    11/14 cannot be in it."""
+    folder = tmp_path / "pulled"
+    folder.mkdir()
+    write_xlsx(folder / "book.xlsx", BOOK_HEADER, book_rows(6), titles=("Run Date: 10/31/2025",))
+    rows = [["10/15/2025", "H7", "Gus Roy", "Sold", "11/10/2025", "H905", 50.0],
+            ["10/16/2025", "H8", "Hal Ng", "Sold", "11/14/2025", "H906", 50.0]]
+    write_csv(folder / "referral log.csv", REFERRALS_HEADER, rows, titles=("Referral Log", "Run Date: 11/12/2025"),
+              footers=())
+    data = read(folder)
+    assert health(data, "referral log.csv").problems == [
+        "referral log.csv!E6: 2025-11-14 is after its file's report date 2025-11-12 (Sold Date left blank)"
+    ]
+    assert list(data.referrals["sold_date"]) == [pd.Timestamp(2025, 11, 10), pd.NaT]
 
 # -- 10.8 Excel errors and formulas without a saved result ----------------------------------------
 

@@ -21,6 +21,12 @@ Decisions the contract leaves open:
   cell. Rows after the book's date but within their own file's date are real (a statement pulled
   later) and kept. With an as-of date given to ``read_exports`` (a test, a what-if), that date is
   the limit for every file instead.
+- A later stage of a row (a lead or a referral sold, a claim reported: ``LATER_STAGE_DATES``) may
+  be dated after its file's report date, up to the as-of date: a report's date often names the
+  period its rows are listed by, not the day it was pulled (``referrals 2024-11.csv``, November's
+  referrals, shows the one sold on December 2nd), so the same rows saved as one file or as one
+  file per month give the same sales. Only a date after both its file's date and the as-of date
+  (or after today) is a bad value.
 - Policy term dates (effective, expiration, cancel, transaction effective) may lie ahead: a
   renewal or a cancellation is often dated weeks ahead; only more than two years after the as-of
   date is bad (a typo such as 2052).
@@ -54,16 +60,20 @@ from agency_xl.ams.rows import FileTable, Problem
 MODIFICATION_TIME = "modification time"
 DISAGREE_DAYS = 31  # "more than a month"
 TERM_DATE_HORIZON = dt.timedelta(days=730)
+# The date a row is listed by in its report: not after its file's report date.
 EVENT_DATES = {
     ("claims", "loss_date"),
-    ("claims", "reported_date"),
     ("commissions", "statement_date"),
     ("sales", "issue_date"),
     ("leads", "lead_date"),
-    ("leads", "sold_date"),
     ("referrals", "referral_date"),
-    ("referrals", "sold_date"),
     ("growth", "month"),
+}
+# What happened to a row later: not after its file's report date or the as-of date, the later.
+LATER_STAGE_DATES = {
+    ("claims", "reported_date"),
+    ("leads", "sold_date"),
+    ("referrals", "sold_date"),
 }
 _NAME_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[-_.](0[1-9]|1[0-2])(?:[-_.](0[1-9]|[12]\d|3[01]))?(?!\d)"
@@ -145,6 +155,8 @@ def check_dates(f: DatedFile, as_of: dt.date, fixed: bool) -> None:
     t = f.rows.table
     report = f.report
     event_day = as_of if fixed else _file_date(f)
+    # as_of is never after today unless fixed, so the later of the two is never after today.
+    later_day = max(event_day, as_of)
     limit_event = pd.Timestamp(event_day)
     limit_term = pd.Timestamp(as_of + TERM_DATE_HORIZON)
     drop = np.zeros(len(t), dtype=bool)
@@ -153,15 +165,16 @@ def check_dates(f: DatedFile, as_of: dt.date, fixed: bool) -> None:
             continue
         col = report.column(fld)
         event = (report.key, fld) in EVENT_DATES
-        limit = limit_event if event else limit_term
+        later = (report.key, fld) in LATER_STAGE_DATES
+        limit = limit_event if event else pd.Timestamp(later_day) if later else limit_term
         if col.kind == "month":
             limit = limit_event.to_period("M").to_timestamp()
         late = (t[fld] > limit).fillna(False).to_numpy()
         if not late.any():
             continue
-        if not event:
+        if not (event or later):
             why = f"is more than two years after the as-of date {as_of:%Y-%m-%d}"
-        elif fixed:
+        elif fixed or (later and later_day == as_of):
             why = f"is after the as-of date {as_of:%Y-%m-%d}"
         else:
             why = f"is after its file's report date {event_day:%Y-%m-%d}"

@@ -15,7 +15,11 @@ percentage error: above 0 the forecast ran high), the number of comparisons (mon
 is 0 have no percentage error and are not counted) and whether the MAPE is within the plan's
 tolerance (+/-10%). Formulas in ``models.accuracy``.
 
-Everything runs on the exports already read (``AmsData``): nothing is read again.
+Everything runs on the exports already read (``AmsData``): nothing is read again. What every
+month-end shares is prepared once (``forecasts.ExportsHistory``: each log's dates, the book's ends
+and terms, the statements parsed) and cut at each month-end by a slice or a mask; a forecast that
+needs only a count (renewals per month, households in force) counts it without building the
+sheet's whole table. benchmarks/backtest.py measures it.
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ def forecasts_as_of(data: AmsData | ExportsHistory, settings: Assumptions, day: 
     cut, why = history.as_of(day, reads)
     made: dict[str, Forecast] = {}
     for forecaster in dict.fromkeys(m.forecaster for m in models):  # each once, in model order
-        made.update(forecaster(cut, settings))
+        made.update(forecaster(cut, settings, history))
     out = {}
     for m in models:
         f = made[m.key]

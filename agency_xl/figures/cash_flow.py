@@ -203,11 +203,12 @@ def measure(data: AmsData, settings: Assumptions, common: Common) -> tuple[CashF
             reversal_note="Settings fallback: no Commission statement export (a share of commission dollars)",
             **extra), parts
     through = data.window_end("commissions")
-    lags = m.commission_lags(c)
-    lag = m.lag_summary(lags["lag_days"], lags["commission_amount"])
-    cb = m.chargeback_rate(c, window(through).last.date())  # sales matured by the window's end
-    base = m.commission_baseline(c, through)
-    histogram = m.lag_histogram(lags["lag_days"], lags["commission_amount"])
+    statements = m.Statements.of(c)  # parsed once for the lag, the chargebacks and the baseline
+    lag_days, lag_commission = statements.lags()
+    lag = m.lag_summary(lag_days, lag_commission)
+    cb = statements.chargebacks(window(through).last.date())  # sales matured by the window's end
+    base = statements.baseline(through)
+    histogram = m.lag_histogram(lag_days, lag_commission)
     parts.update(lag=lag, chargebacks=cb, histogram=histogram.assign(cumulative_share=histogram["share"].cumsum()))
 
     fallbacks: list[str] = list(extra_fallbacks)

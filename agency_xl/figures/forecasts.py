@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -64,7 +65,9 @@ class Forecast:
     note: str = ""
 
 
-Forecaster = Callable[[AmsData, Assumptions], dict[str, Forecast]]
+# Makes forecasts from the exports cut as of a day (``ExportsHistory.as_of``), given the history
+# they were cut from for what it prepared once.
+Forecaster = Callable[[AmsData, Assumptions, "ExportsHistory"], dict[str, Forecast]]
 
 
 @dataclass(frozen=True)
@@ -116,12 +119,35 @@ def covered_months(data: AmsData, report: str) -> pd.PeriodIndex:
 
 class ExportsHistory:
     """The exports already read, ready to be seen as they stood at the end of any earlier day
-    (``as_of``). The book of business's day-free work (ends, terms) is done once."""
+    (``as_of``). What does not depend on the day is done once, when first needed: each log's
+    dates (``cutoff.LogHistory``), the book of business's ends and terms (``cutoff.BookHistory``),
+    the commission statements parsed (``cash_flow.Statements``)."""
 
     def __init__(self, data: AmsData, default_term_months: int = 12) -> None:
         self.data = data
-        self.book = (cutoff.BookHistory(data.policies, default_term_months)
-                     if data.policies is not None else None)
+        self.default_term_months = default_term_months
+        self._logs: dict[str, cutoff.LogHistory] = {}
+
+    @cached_property
+    def book(self) -> cutoff.BookHistory | None:
+        policies = self.data.policies
+        return cutoff.BookHistory(policies, self.default_term_months) if policies is not None else None
+
+    @cached_property
+    def statements(self) -> cash.Statements | None:
+        """The commission statements parsed once (``through(day)`` for the rows known on a day)."""
+        c = self.data.commissions
+        return cash.Statements.of(c) if c is not None else None
+
+    def log(self, key: str) -> cutoff.LogHistory:
+        """Report ``key`` (any but the book) with the date each row was known by: ``DATE_OF``;
+        a claim by its reported date, else its loss date."""
+        if key not in self._logs:
+            table = self.data.table(key)
+            dates = (pd.to_datetime(table["reported_date"]).fillna(pd.to_datetime(table["loss_date"]))
+                     if key == "claims" else table[DATE_OF[key]])
+            self._logs[key] = cutoff.LogHistory(table, dates)
+        return self._logs[key]
 
     def as_of(self, day: dt.date, reports: tuple[str, ...] = tuple(REPORTS)) -> tuple[AmsData, dict[str, str]]:
         """The exports as they stood at the end of ``day`` (a month-end), for ``reports``: each
@@ -150,12 +176,9 @@ class ExportsHistory:
                 cut = self.book.as_of(day)
             elif key in ("referrals", "leads"):
                 cleared = ("household_id", "incentive_paid") if key == "referrals" else ("household_id",)
-                cut = cutoff.log_as_of(table, DATE_OF[key], day, cleared)
-            elif key == "claims":
-                known = pd.to_datetime(table["reported_date"]).fillna(pd.to_datetime(table["loss_date"]))
-                cut = cutoff.rows_through(table.assign(known_on=known), "known_on", day).drop(columns="known_on")
+                cut = cutoff.open_then(self.log(key).through(day), day, cleared)
             else:
-                cut = cutoff.rows_through(table, DATE_OF[key], day)
+                cut = self.log(key).through(day)
             setattr(out, key, cut)
             out.coverage[key] = (span[0], min(span[1], day))
         return out, notes
@@ -184,20 +207,22 @@ def _finite(value: float, fallback: float) -> float:
 
 # --- the cash projection --------------------------------------------------------------------------
 
-def cash_projection(data: AmsData, settings: Assumptions) -> pd.DataFrame | str:
+def cash_projection(data: AmsData, settings: Assumptions,
+                    statements: cash.Statements | None = None) -> pd.DataFrame | str:
     """The Cash Flow sheet's 12-month projection from ``data`` (its commission baseline, lag,
     reversal share and chargeback delay measured on the statements through their window's end,
     growth from the Setting or the growth & retention report, each falling back to its Setting),
-    indexed by month; or why it cannot be made."""
+    indexed by month; or why it cannot be made. ``statements``: ``data.commissions`` parsed
+    already (``cash_flow.Statements``), else they are parsed here."""
     c = data.commissions
     if c is None:
         return _missing(data, "commissions")
     s = settings.cash_flow
     through = data.window_end("commissions")
-    base = cash.commission_baseline(c, through)
-    lags = cash.commission_lags(c)
-    lag = cash.lag_summary(lags["lag_days"], lags["commission_amount"]).lag_days
-    delay = cash.chargeback_rate(c, window(through).last.date()).delay_days
+    st = statements if statements is not None else cash.Statements.of(c)
+    base = st.baseline(through)
+    lag = st.lag().lag_days
+    delay = st.chargebacks(window(through).last.date()).delay_days
     growth = s.monthly_growth_rate
     if growth is None:
         annual = (rates.measured_policy_growth(data.growth, 12, data.window_end("growth"))[0]
@@ -210,9 +235,11 @@ def cash_projection(data: AmsData, settings: Assumptions) -> pd.DataFrame | str:
     return proj.set_index(months_after(data.as_of))
 
 
-def cash_forecasts(data: AmsData, settings: Assumptions) -> dict[str, Forecast]:
+def cash_forecasts(data: AmsData, settings: Assumptions, history: ExportsHistory) -> dict[str, Forecast]:
     """Commission received and net cash flow of each coming month, from one projection."""
-    proj = cash_projection(data, settings)
+    statements = (history.statements.through(data.as_of)
+                  if data.commissions is not None and history.statements is not None else None)
+    proj = cash_projection(data, settings, statements)
     if isinstance(proj, str):
         return {key: Forecast(None, proj) for key in ("commission_received", "net_cash_flow")}
     return {key: Forecast(proj[key].astype(float)) for key in ("commission_received", "net_cash_flow")}
@@ -263,9 +290,9 @@ def renewals_due_forecast(data: AmsData, settings: Assumptions) -> Forecast:
     if data.policies is None:
         return Forecast(None, _missing(data, "policies"))
     s = settings.seasonality
-    r = seas.renewals_by_month(data.policies, data.as_of, MONTHS_AHEAD, s.default_term_months,
-                               s.excluded_products())
-    return Forecast(pd.Series(r["renewals"].to_numpy(float), index=months_after(data.as_of)))
+    r = seas.renewals_per_month(data.policies, data.as_of, MONTHS_AHEAD, s.default_term_months,
+                                s.excluded_products())
+    return Forecast(pd.Series(r.to_numpy(float), index=months_after(data.as_of)))
 
 
 def renewals_due(data: AmsData, settings: Assumptions, months: pd.PeriodIndex) -> pd.Series:
@@ -310,7 +337,7 @@ def referral_customers_forecast(data: AmsData, settings: Assumptions) -> Forecas
     missing = _missing(data, "referrals", "policies")
     if missing:
         return Forecast(None, missing)
-    homes = hh.household_table(data.policies, data.as_of)
+    homes = hh.households_in_force(data.policies)
     prog = ref.program_metrics(data.referrals, len(homes), data.window_end("referrals"))
     if not math.isfinite(prog.k):
         return Forecast(None, "no referral in the 12 months before" if not prog.referrals
@@ -320,7 +347,7 @@ def referral_customers_forecast(data: AmsData, settings: Assumptions) -> Forecas
     # A book that can be rebuilt has every end date, so retention is measurable; NaN only for an
     # empty cohort, where the sheet too takes the Settings retention.
     annual = _finite(annual, settings.rate_environment.fallback_retention)
-    new_households = int(window(data.window_end("policies")).contains(homes["first_date"]).sum())
+    new_households = int(window(data.window_end("policies")).contains(homes).sum())
     proj = ref.referral_projection(len(homes), prog.k, MONTHS_AHEAD, ref.monthly_retention(annual),
                                    max(new_households - prog.sold, 0) / 12.0)
     return Forecast(pd.Series(proj["from_referrals"].to_numpy(float), index=months_after(data.as_of)))
@@ -335,7 +362,7 @@ def referral_customers(data: AmsData, settings: Assumptions, months: pd.PeriodIn
 
 
 def _one(key: str, forecast: Callable[[AmsData, Assumptions], Forecast]) -> Forecaster:
-    def forecaster(data: AmsData, settings: Assumptions) -> dict[str, Forecast]:
+    def forecaster(data: AmsData, settings: Assumptions, history: ExportsHistory) -> dict[str, Forecast]:
         return {key: forecast(data, settings)}
     return forecaster
 

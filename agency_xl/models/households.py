@@ -106,13 +106,12 @@ def household_table(policies: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     has_<product> booleans for Auto, Home, Umbrella, Life.
     """
     # Households as integer codes in sorted id order (the order a group-by on the ids gives):
-    # grouping by text ids costs a hash of every id per group-by, and the backtest builds this
-    # table at every month-end.
+    # grouping by text ids costs a hash of every id per group-by.
     codes, ids = pd.factorize(policies["household_id"], sort=True)
     active_rows = in_force(policies).to_numpy(bool) & (codes >= 0)
     active = policies[active_rows]
     key = codes[active_rows]
-    first = pd.to_datetime(policies["original_effective_date"])[codes >= 0].groupby(codes[codes >= 0]).min()
+    first = _first_dates(policies, codes)
     g = active.groupby(key)
     t = pd.DataFrame({
         "products": g["product"].nunique(),
@@ -122,13 +121,36 @@ def household_table(policies: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     in_table = t.index.to_numpy()
     t.insert(1, "product_list", product_lists(pd.Series(key, index=active.index), active["product"])
              .reindex(in_table).to_numpy())
-    t["first_date"] = first.reindex(in_table)
+    t["first_date"] = first[in_table]
     t["tenure_years"] = (pd.Timestamp(as_of) - t["first_date"]).dt.days / 365.25
     for product in ("Auto", "Home", "Umbrella", "Life"):
         holds = (active["product"] == product).groupby(key).any()
         t[f"has_{product.lower()}"] = holds.reindex(in_table, fill_value=False).astype(bool)
     t.index = pd.Index(ids.take(in_table), name="household_id")
     return t.reset_index()
+
+
+def _first_dates(policies: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+    """The earliest original effective date of each household's policies (any status), by its
+    code (``pd.factorize`` of the ids); NaT for a household without a date."""
+    dates = pd.to_datetime(policies["original_effective_date"]).to_numpy()
+    start = dates.view("int64")
+    first = np.full(int(codes.max()) + 1 if len(codes) else 0, np.iinfo(np.int64).max)
+    known = (codes >= 0) & ~np.isnat(dates)
+    np.minimum.at(first, codes[known], start[known])
+    first[first == np.iinfo(np.int64).max] = np.iinfo(np.int64).min  # NaT
+    return first.view(dates.dtype)
+
+
+def households_in_force(policies: pd.DataFrame) -> pd.Series:
+    """The households of ``household_table``, without the rest of it: one per household with a
+    policy in force today, sorted by id, each with its first_date (the earliest original
+    effective date of any of its policies). For a figure that needs only how many households
+    there are and since when (the referral forecast, at each past month-end of a backtest)."""
+    codes, ids = pd.factorize(policies["household_id"], sort=True)
+    held = np.unique(codes[in_force(policies).to_numpy(bool) & (codes >= 0)])
+    return pd.Series(_first_dates(policies, codes)[held], index=pd.Index(ids.take(held), name="household_id"),
+                     name="first_date")
 
 
 def product_lists(household_id: pd.Series, product: pd.Series) -> pd.Series:
@@ -169,27 +191,41 @@ def retention_by_product_count(policies: pd.DataFrame, through: dt.date, months:
     first, last = w.first - pd.Timedelta(days=1), w.last  # the window opens at the end of `first`
     rows = []
     note = None
+    # The rules of on_books and unknown_on, on arrays: the backtest asks this at every month-end.
     ends = policy_end_dates(policies)
-    doubt = unknown_on(policies, first, ends)
-    on_first = on_books(policies, first, ends).to_numpy()
+    start = pd.to_datetime(policies["original_effective_date"]).to_numpy()
+    end = ends.to_numpy()
+    unknown = ends_unknown(policies, ends).to_numpy(bool)
+
+    def on(day: pd.Timestamp) -> np.ndarray:
+        return (start <= day.to_datetime64()) & (end > day.to_datetime64())  # NaT: False
+
+    def doubt_on(day: pd.Timestamp) -> np.ndarray:
+        return unknown & (start <= day.to_datetime64())
+
+    on_first = on(first)
     # Households as integer codes: sets of text ids (and pandas' isin on them) cost seconds on a
-    # large book, and the backtest asks this at every month-end.
+    # large book.
     hid, households = pd.factorize(policies["household_id"])
     known = hid >= 0
-    cohort_products = policies[on_first & known].groupby(hid[on_first & known])["product"].nunique()
-    cohort = cohort_products.index.to_numpy()
+    # Each cohort household's distinct products then (a blank product is none), by codes.
+    product, names = pd.factorize(policies["product"])
+    in_cohort = on_first & known
+    cohort = np.unique(hid[in_cohort])
+    named = in_cohort & (product >= 0)
+    pairs = np.unique(hid[named].astype(np.int64) * max(len(names), 1) + product[named])
+    products = np.bincount(pairs // max(len(names), 1), minlength=len(households))[cohort]
     kept = np.zeros(len(households), dtype=bool)
-    kept[hid[on_books(policies, last, ends).to_numpy() & known]] = True
+    kept[hid[on(last) & known]] = True
     unsure = np.zeros(len(kept), dtype=bool)
-    unsure[hid[unknown_on(policies, last, ends).to_numpy() & known]] = True
-    if doubt.any() or (unsure[cohort] & ~kept[cohort]).any():
+    unsure[hid[doubt_on(last) & known]] = True
+    if doubt_on(first).any() or (unsure[cohort] & ~kept[cohort]).any():
         note = unknown_end_note(policies)
-    labels = product_count_label(cohort_products.to_numpy()) if len(cohort_products) else np.array([], dtype=str)
     retained = kept[cohort]
-    for label in COUNT_ROWS[:3]:
-        part = labels == label
+    # The groups of product_count_label: 1, 2, 3+
+    for label, part in zip(COUNT_ROWS[:3], (products == 1, products == 2, products >= 3)):
         rows.append([label, int(part.sum()), int((retained & part).sum())])
-    rows.append(["All", len(cohort_products), int(retained.sum())])
+    rows.append(["All", len(cohort), int(retained.sum())])
     t = pd.DataFrame(rows, columns=["products", "households", "retained"])
     t["retention"] = np.where(t["households"] > 0, t["retained"] / t["households"].where(t["households"] > 0, 1),
                               np.nan)

@@ -51,6 +51,9 @@ class Window:
 
     def contains(self, dates: pd.Series | np.ndarray) -> np.ndarray:
         """True for the dates inside the window (any time of day on its days); NaT is outside."""
+        if isinstance(dates, np.ndarray) and dates.dtype.kind == "M":  # dates already: compare as they are
+            d = dates.ravel()
+            return (d >= self.first.to_datetime64()) & (d < self.end.to_datetime64())  # NaT: False
         d = pd.to_datetime(pd.Series(np.asarray(dates).ravel()) if not isinstance(dates, pd.Series)
                            else dates)
         return ((d >= self.first) & (d < self.end)).to_numpy(bool)

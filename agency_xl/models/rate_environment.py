@@ -292,11 +292,12 @@ def ltv_comparison(annual_premium: float, commission_rate: float, current_retent
 def _window(growth: pd.DataFrame, months: int, through: dt.date | None = None) -> pd.DataFrame:
     """The rows of the growth & retention report in the ``months`` complete months ending at
     ``through`` (``periods.window``); without ``through``, ending with the latest month it holds."""
-    month = pd.to_datetime(growth["month"]).dt.to_period("M")
-    if month.isna().all():
+    month = pd.to_datetime(growth["month"]).to_numpy("datetime64[M]")  # calendar months, NaT kept
+    known = month[~np.isnat(month)]
+    if not len(known):
         return growth.iloc[0:0]
-    last = month.max() if through is None else last_complete_month(through)
-    return growth[(month > last - months) & (month <= last)]
+    last = known.max() if through is None else np.datetime64(str(last_complete_month(through)), "M")
+    return growth[(month > last - months) & (month <= last)]  # NaT: False
 
 
 @dataclass
@@ -335,7 +336,7 @@ def measured_retention(growth: pd.DataFrame, months: int = 12, through: dt.date 
         renewals_retained=total_ret,
         first_month=month.min() if len(w) else None,
         last_month=month.max() if len(w) else None,
-        months=int(month.dt.to_period("M").nunique()),
+        months=len(np.unique(month.to_numpy("datetime64[M]"))),
         by_product=by.rename_axis("product").reset_index(),
     )
 
@@ -362,9 +363,9 @@ def measured_policy_growth(growth: pd.DataFrame, months: int = 12,
                - (col("renewals_offered").fillna(0) - col("renewals_retained").fillna(0))
                - col("cancellations").fillna(0))
     ending = col("ending_pif").fillna(rebuilt)
-    month = pd.to_datetime(w["month"]).dt.to_period("M")
+    month = pd.to_datetime(w["month"]).to_numpy("datetime64[M]")
     first, last = month.min(), month.max()
-    n = (last - first).n + 1
+    n = int((last - first).astype(int)) + 1
     start = float(col("beginning_pif")[month == first].sum())
     end = float(ending[month == last].sum())
     if start <= 0:

@@ -52,6 +52,7 @@ from agency_xl.models.cash_flow.statements import (
     ChargebackMeasure,
     CommissionBaseline,
     LagSummary,
+    Statements,
     chargeback_rate,
     commission_baseline,
     commission_lags,
@@ -74,8 +75,8 @@ from agency_xl.models.cash_flow.working_capital import (
 __all__ = [
     "ALERT", "CHARGEBACK_WINDOW_MONTHS", "DAYS_PER_MONTH", "LAG_BUCKETS", "LAG_TYPES",
     "NEW_BUSINESS", "OK", "PROJECTION_COLUMNS", "RENEWAL", "REVERSAL_TYPES", "WATCH", "CashBurn",
-    "ChargebackMeasure", "CommissionBaseline", "LagSummary", "WorkingCapital", "base_buffer",
-    "cash_burn", "cash_flow_projection", "cash_vs_accrual_level", "chargeback_rate",
+    "ChargebackMeasure", "CommissionBaseline", "LagSummary", "Statements", "WorkingCapital",
+    "base_buffer", "cash_burn", "cash_flow_projection", "cash_vs_accrual_level", "chargeback_rate",
     "commission_baseline", "commission_lags", "growth_buffer", "growth_factor", "lag_buffer",
     "lag_histogram", "lag_summary", "money_k", "monthly_growth", "months_to_break_even",
     "new_business_cost", "recommendation", "runway_months", "working_capital_need",

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,160 @@ LAG_BUCKETS: tuple[tuple[str, float, float], ...] = (
 )
 
 
+DAY = np.timedelta64(1, "D").astype("timedelta64[ns]").astype("int64")  # nanoseconds in a day
+
+
+def _months_later(dates: np.ndarray, months: int) -> np.ndarray:
+    """``dates`` + ``months`` calendar months (the day kept, or the month's last day), as pandas'
+    ``DateOffset(months=...)`` moves them."""
+    return (pd.DatetimeIndex(dates) + pd.DateOffset(months=months)).to_numpy("datetime64[ns]")
+
+
+@dataclass(frozen=True)
+class Statements:
+    """The commission statement rows read once: their dates, amounts, transaction types and policies
+    as arrays, in the statements' row order. What the lag, the chargebacks and the baseline are
+    measured from (``commission_lags``, ``chargeback_rate``, ``commission_baseline`` build one and
+    measure it).
+
+    ``through(day)`` keeps the rows of the statements dated on or before a day, in the same order:
+    a backtest measures the statements as they stood at each past month-end without reading or
+    parsing them again, and gets what those functions give on the rows cut by hand.
+    """
+
+    statement_date: np.ndarray  # datetime64[ns]
+    effective_date: np.ndarray  # datetime64[ns], the transaction effective date
+    amount: np.ndarray  # commission $, an amount that cannot be read counts 0
+    new_business: np.ndarray  # bool: a New Business row
+    reversal: np.ndarray  # bool: a Cancellation or Chargeback row
+    lag_type: np.ndarray  # bool: a New Business or Renewal row
+    policy: np.ndarray  # int: the policy number (spaces trimmed) as its rank among them, -1 without one
+
+    @classmethod
+    def of(cls, commissions: pd.DataFrame) -> Statements:
+        types = commissions["transaction_type"]
+        policy, _ = pd.factorize(commissions["policy_number"].astype(str).str.strip(), sort=True)
+        return cls(
+            statement_date=pd.to_datetime(commissions["statement_date"]).to_numpy("datetime64[ns]"),
+            effective_date=pd.to_datetime(commissions["transaction_effective_date"]).to_numpy("datetime64[ns]"),
+            amount=pd.to_numeric(commissions["commission_amount"], errors="coerce").fillna(0.0).to_numpy(float),
+            new_business=(types == NEW_BUSINESS).fillna(False).to_numpy(bool),
+            reversal=types.isin(REVERSAL_TYPES).to_numpy(bool),
+            lag_type=types.isin(LAG_TYPES).to_numpy(bool),
+            policy=policy)
+
+    def through(self, day: dt.date) -> Statements:
+        """The rows on statements dated on or before ``day`` (any time of that day)."""
+        end = (pd.Timestamp(day).normalize() + pd.Timedelta(days=1)).to_datetime64()
+        if self._in_order:  # the first rows, as views
+            keep: slice | np.ndarray = slice(0, int(np.searchsorted(self.statement_date, end, side="left")))
+        else:
+            keep = self.statement_date < end  # NaT compares False: an undated row was not known then
+        return Statements(*(getattr(self, f.name)[keep] for f in fields(self)))
+
+    @cached_property
+    def _in_order(self) -> bool:
+        """Every row dated and the dates never going back (statements usually come so)."""
+        d = self.statement_date
+        return not np.isnat(d).any() and bool((d[1:] >= d[:-1]).all())
+
+    def _latest(self) -> pd.Timestamp:
+        """The latest statement date (NaT without one)."""
+        dated = self.statement_date[~np.isnat(self.statement_date)]
+        return pd.Timestamp(dated.max()) if len(dated) else pd.NaT
+
+    def lag_rows(self) -> np.ndarray:
+        """New Business and Renewal rows with both dates: the rows a lag is measured on."""
+        return self.lag_type & ~np.isnat(self.statement_date) & ~np.isnat(self.effective_date)
+
+    def lags(self) -> tuple[np.ndarray, np.ndarray]:
+        """The lag of each of the ``lag_rows`` (statement date - transaction effective date, in whole
+        days, floored) and its commission: the columns of ``commission_lags``."""
+        rows = self.lag_rows()
+        ns = (self.statement_date[rows] - self.effective_date[rows]).astype("int64")
+        return (ns // DAY).astype(float), self.amount[rows]
+
+    def lag(self) -> LagSummary:
+        """``lag_summary`` of the lags, weighted by their commission."""
+        return lag_summary(*self.lags())
+
+    def chargebacks(self, as_of: dt.date | None = None,
+                    window_months: int = CHARGEBACK_WINDOW_MONTHS) -> ChargebackMeasure:
+        """``chargeback_rate`` of these rows."""
+        nan = float("nan")
+        when = pd.Timestamp(as_of) if as_of is not None else self._latest()
+        if pd.isna(when):
+            return ChargebackMeasure(nan, 0.0, 0.0, 0, 0, False, nan)
+        # A sale: a policy's New Business rows with an effective date, dated by the earliest and
+        # worth their sum (summed as pandas sums a group: compensated, in row order).
+        nb = self.new_business & ~np.isnat(self.effective_date) & (self.policy >= 0)
+        worth = pd.Series(self.amount[nb]).groupby(self.policy[nb]).sum()
+        earliest = np.full(int(self.policy.max()) + 1 if nb.any() else 0, np.iinfo(np.int64).max)
+        np.minimum.at(earliest, self.policy[nb], self.effective_date[nb].astype("int64"))
+        sold = (worth > 0).to_numpy()
+        policies = worth.index.to_numpy()[sold]  # sorted by policy number
+        sale_date = earliest[policies].astype("datetime64[ns]")
+        nb_commission = worth.to_numpy(float)[sold]
+        # Reversals of a sale, in row order: dated by their effective date (else their statement's),
+        # within the window after the sale.
+        sale_of = np.full(len(earliest), np.datetime64("NaT", "ns"))
+        sale_of[policies] = sale_date
+        rev = np.flatnonzero(self.reversal & (self.policy >= 0) & (self.policy < len(sale_of)))
+        rev = rev[~np.isnat(sale_of[self.policy[rev]])]
+        sale = sale_of[self.policy[rev]]
+        date = np.where(np.isnat(self.effective_date[rev]), self.statement_date[rev], self.effective_date[rev])
+        inside = (date >= sale) & (date <= _months_later(sale, window_months))
+        rev, sale = rev[inside], sale[inside]
+        amount = self.amount[rev]
+
+        delay_w = np.abs(amount)
+        delay_days = ((self.statement_date[rev] - sale).astype("int64") // DAY).astype(float)
+        delay = float(np.average(delay_days, weights=delay_w)) if len(amount) and delay_w.sum() > 0 else nan
+
+        taken = (-pd.Series(amount).groupby(self.policy[rev]).sum()).reindex(policies, fill_value=0.0)
+        reversed_ = np.clip(taken.to_numpy(float), 0.0, nb_commission)
+        matured = _months_later(sale_date, window_months) <= when.to_datetime64()
+        mature = bool(matured.any())
+        cohort = matured if mature else np.ones(len(policies), dtype=bool)
+        nb_total = float(nb_commission[cohort].sum())
+        reversed_total = float(reversed_[cohort].sum())
+        return ChargebackMeasure(
+            rate=reversed_total / nb_total if nb_total > 0 else nan,
+            new_business_commission=nb_total,
+            reversed=reversed_total,
+            policies=int(cohort.sum()),
+            policies_charged_back=int((reversed_[cohort] > 0).sum()),
+            mature=mature,
+            delay_days=delay,
+        )
+
+    def baseline(self, through: dt.date | None = None, months: int = 12) -> CommissionBaseline:
+        """``commission_baseline`` of these rows."""
+        stmt = self.statement_date
+        nan = float("nan")
+        if through is None:
+            last = self._latest()
+            if pd.isna(last):
+                return CommissionBaseline(nan, nan, nan, 0, None, None)
+            # through the latest statement's month: statements are monthly, that month is whole
+            through = (last.to_period("M") + 1).to_timestamp() - pd.Timedelta(days=1)
+        inside = window(through, months).contains(stmt)
+        if not inside.any():
+            return CommissionBaseline(nan, nan, nan, 0, None, None)
+        n_months = len(np.unique(stmt[inside].astype("datetime64[M]")))
+        earned = float(self.amount[inside & ~self.reversal].sum())
+        new_business = float(self.amount[inside & self.new_business].sum())
+        reversals = float(-self.amount[inside & self.reversal].sum())
+        return CommissionBaseline(
+            monthly_commission=earned / n_months,
+            new_business_share=new_business / earned if earned > 0 else nan,
+            monthly_reversals=reversals / n_months,
+            months=n_months,
+            first=pd.Timestamp(stmt[inside].min()).date(),
+            last=pd.Timestamp(stmt[inside].max()).date(),
+        )
+
+
 def commission_lags(commissions: pd.DataFrame) -> pd.DataFrame:
     """One row per New Business or Renewal transaction with both dates: its lag in days
     (Statement Date - Transaction Effective Date) and its commission.
@@ -42,17 +197,12 @@ def commission_lags(commissions: pd.DataFrame) -> pd.DataFrame:
     change was made, not how long a sale waits for its commission. Returns columns lag_days,
     commission_amount, transaction_type.
     """
-    c = commissions
-    keep = c["transaction_type"].isin(LAG_TYPES)
-    stmt = pd.to_datetime(c["statement_date"])
-    eff = pd.to_datetime(c["transaction_effective_date"])
-    keep &= stmt.notna() & eff.notna()
-    days = (stmt[keep] - eff[keep]).dt.days.astype(float)
-    amount = pd.to_numeric(c.loc[keep, "commission_amount"], errors="coerce").fillna(0.0)
+    st = Statements.of(commissions)
+    days, amount = st.lags()
     return pd.DataFrame({
-        "lag_days": days.to_numpy(),
-        "commission_amount": amount.to_numpy(float),
-        "transaction_type": c.loc[keep, "transaction_type"].astype(str).reset_index(drop=True),
+        "lag_days": days,
+        "commission_amount": amount,
+        "transaction_type": commissions["transaction_type"][st.lag_rows()].astype(str).reset_index(drop=True),
     })
 
 
@@ -160,57 +310,7 @@ def chargeback_rate(commissions: pd.DataFrame, as_of: dt.date | None = None,
     delay_days: commission-weighted mean of (reversal's statement date - sale date) over the
     matched reversals, for when the chargeback hits the bank in the projection.
     """
-    c = commissions
-    when = as_of if as_of is not None else pd.to_datetime(c["statement_date"]).max()
-    nan = float("nan")
-    if pd.isna(when):
-        return ChargebackMeasure(nan, 0.0, 0.0, 0, 0, False, nan)
-    when = pd.Timestamp(when)
-    # Only New Business and reversal rows count: set the rest (mostly renewals) aside before the
-    # per-row work (the backtest measures this at every month-end).
-    types = c["transaction_type"]
-    c = c[(types == NEW_BUSINESS).to_numpy() | types.isin(REVERSAL_TYPES).to_numpy()]
-    stmt = pd.to_datetime(c["statement_date"])
-    eff = pd.to_datetime(c["transaction_effective_date"])
-    policy = c["policy_number"].astype(str).str.strip()
-    amount = pd.to_numeric(c["commission_amount"], errors="coerce").fillna(0.0)
-
-    is_nb = (c["transaction_type"] == NEW_BUSINESS).to_numpy() & eff.notna().to_numpy()
-    nb = pd.DataFrame({"policy": policy[is_nb], "date": eff[is_nb], "amount": amount[is_nb]})
-    by_policy = nb.groupby("policy")  # (named aggregation costs pandas ~10x more than this)
-    sales = pd.DataFrame({"sale_date": by_policy["date"].min(),
-                          "nb_commission": by_policy["amount"].sum()}).reset_index()
-    sales = sales[sales["nb_commission"] > 0]
-
-    is_rev = c["transaction_type"].isin(REVERSAL_TYPES).to_numpy()
-    rev = pd.DataFrame({"policy": policy[is_rev], "date": eff[is_rev].fillna(stmt[is_rev]),
-                        "statement": stmt[is_rev], "amount": amount[is_rev]})
-    rev = rev.merge(sales[["policy", "sale_date"]], on="policy", how="inner")
-    window_end = rev["sale_date"] + pd.DateOffset(months=window_months)
-    rev = rev[(rev["date"] >= rev["sale_date"]) & (rev["date"] <= window_end)]
-
-    delay_w = rev["amount"].abs()
-    delay_days = ((rev["statement"] - rev["sale_date"]).dt.days.astype(float))
-    delay = (float(np.average(delay_days, weights=delay_w)) if len(rev) and delay_w.sum() > 0
-             else nan)
-
-    reversed_by_policy = -rev.groupby("policy")["amount"].sum()
-    taken = sales["policy"].map(reversed_by_policy).fillna(0.0).to_numpy(float)
-    sales["reversed"] = np.clip(taken, 0.0, sales["nb_commission"].to_numpy(float))
-    matured = sales[sales["sale_date"] + pd.DateOffset(months=window_months) <= when]
-    mature = len(matured) > 0
-    cohort = matured if mature else sales
-    nb_total = float(cohort["nb_commission"].sum())
-    reversed_total = float(cohort["reversed"].sum())
-    return ChargebackMeasure(
-        rate=reversed_total / nb_total if nb_total > 0 else nan,
-        new_business_commission=nb_total,
-        reversed=reversed_total,
-        policies=int(len(cohort)),
-        policies_charged_back=int((cohort["reversed"] > 0).sum()),
-        mature=mature,
-        delay_days=delay,
-    )
+    return Statements.of(commissions).chargebacks(as_of, window_months)
 
 
 @dataclass
@@ -242,30 +342,4 @@ def commission_baseline(commissions: pd.DataFrame, through: dt.date | None = Non
     by the number of distinct statement months found (statements are monthly), so a shorter history
     still gives a monthly figure rather than an understated one.
     """
-    stmt = pd.to_datetime(commissions["statement_date"])
-    amount = pd.to_numeric(commissions["commission_amount"], errors="coerce").fillna(0.0)
-    nan = float("nan")
-    if through is None:
-        last = stmt.max()
-        if pd.isna(last):
-            return CommissionBaseline(nan, nan, nan, 0, None, None)
-        # through the latest statement's month: statements are monthly, that month is whole
-        through = (last.to_period("M") + 1).to_timestamp() - pd.Timedelta(days=1)
-    period = stmt.dt.to_period("M")
-    inside = pd.Series(window(through, months).contains(stmt), index=stmt.index)
-    if not inside.any():
-        return CommissionBaseline(nan, nan, nan, 0, None, None)
-    n_months = int(period[inside].nunique())
-    types = commissions["transaction_type"]
-    is_rev = types.isin(REVERSAL_TYPES)
-    earned = float(amount[inside & ~is_rev].sum())
-    new_business = float(amount[inside & (types == NEW_BUSINESS)].sum())
-    reversals = float(-amount[inside & is_rev].sum())
-    return CommissionBaseline(
-        monthly_commission=earned / n_months,
-        new_business_share=new_business / earned if earned > 0 else nan,
-        monthly_reversals=reversals / n_months,
-        months=n_months,
-        first=stmt[inside].min().date(),
-        last=stmt[inside].max().date(),
-    )
+    return Statements.of(commissions).baseline(through, months)

@@ -67,6 +67,7 @@ from agency_xl.models.seasonality.renewals import (
     renewal_concentration,
     renewal_window,
     renewals_by_month,
+    renewals_per_month,
     upcoming_renewals,
 )
 from agency_xl.models.seasonality.staffing import expected_sales, staff_needed, staffing_plan
@@ -76,7 +77,7 @@ __all__ = [
     "SeasonalIndex", "add_months", "average_monthly_sales", "cash_flow_seasonality",
     "expected_sales", "index_from_history", "last_complete_month", "marketing_action",
     "marketing_plan_effect", "marketing_timing", "monthly_history", "policy_terms",
-    "renewal_concentration", "renewal_window", "renewals_by_month", "sales_index", "seasonal_index",
-    "seasonality_factors", "spend_change", "staff_needed", "staffing_plan", "timing_advice",
+    "renewal_concentration", "renewal_window", "renewals_by_month", "renewals_per_month", "sales_index",
+    "seasonal_index", "seasonality_factors", "spend_change", "staff_needed", "staffing_plan", "timing_advice",
     "timing_label", "upcoming_renewals", "year_label", "yearly_index",
 ]

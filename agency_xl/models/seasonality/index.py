@@ -25,7 +25,9 @@ def monthly_history(dates, values=None, through: dt.date | None = None) -> pd.Da
     hold 0; months outside it are NaN (unknown, not zero). Rows with no date (NaT) or no value (NaN)
     are left out.
     """
-    d = pd.to_datetime(pd.Series(np.asarray(dates, dtype=object).ravel(), dtype=object), errors="coerce")
+    raw = np.asarray(dates).ravel()
+    d = (pd.Series(raw) if raw.dtype.kind == "M"  # dates already (the sales table's): nothing to parse
+         else pd.to_datetime(pd.Series(np.asarray(dates, dtype=object).ravel(), dtype=object), errors="coerce"))
     if values is None:
         v = pd.Series(1.0, index=d.index)
     else:
@@ -38,16 +40,19 @@ def monthly_history(dates, values=None, through: dt.date | None = None) -> pd.Da
     if d.empty:
         return empty
     last = last_complete_month(through) if through is not None else d.max().to_period("M")
-    months = d.dt.to_period("M")
-    d, v, months = d[months <= last], v[months <= last], months[months <= last]
-    if d.empty:
+    # Calendar months as numbers (months since 1970-01): grouping by numbers, not Periods.
+    months = d.to_numpy().astype("datetime64[M]").astype("int64")
+    end = last.year * 12 + last.month - 1 - 1970 * 12
+    inside = months <= end
+    v, months = v[inside], months[inside]
+    if not len(months):
         return empty
-    first = months.min()
-    span = pd.period_range(first, last, freq="M")
-    sums = v.groupby(months).sum().reindex(span, fill_value=0.0)
-    table = pd.DataFrame(np.nan, index=range(first.year, last.year + 1), columns=list(MONTHS))
-    for period, total in sums.items():
-        table.iat[period.year - first.year, period.month - 1] = float(total)
+    first = int(months.min())
+    sums = v.groupby(months).sum().reindex(range(first, end + 1), fill_value=0.0)
+    first_year = 1970 + first // 12
+    table = pd.DataFrame(np.nan, index=range(first_year, last.year + 1), columns=list(MONTHS))
+    for month, total in sums.items():
+        table.iat[1970 + month // 12 - first_year, month % 12] = float(total)
     table.index.name = "year"
     return table
 

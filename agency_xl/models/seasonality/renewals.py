@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,50 @@ def renewal_window(as_of: dt.date, months: int = 12) -> pd.PeriodIndex:
     return pd.period_range(start, periods=months, freq="M")
 
 
+@dataclass(frozen=True)
+class _Renewals:
+    """The renewals of ``upcoming_renewals`` before they are dated: the policies that can renew
+    (rows of ``policies``), each one's base date and term, and per renewal the policy (``hit``, a
+    row of ``policies``), the months it is moved from its base date and its month in the window."""
+
+    policies: pd.DataFrame
+    base: np.ndarray  # datetime64[ns]: the expiration, else effective or original effective + a term
+    term: np.ndarray  # months
+    hit: np.ndarray
+    moved: np.ndarray
+    month: np.ndarray  # 0 = the window's first month
+
+
+def _renewals(policies: pd.DataFrame, as_of: dt.date, months: int, default_term_months: int,
+              exclude_products: tuple[str, ...]) -> _Renewals | None:
+    p = policies[(policies["status"] == "In Force") & ~policies["product"].isin(exclude_products)]
+    if p.empty:
+        return None
+    p = p.reset_index(drop=True)
+    term = policy_terms(p, default_term_months)
+    base = pd.to_datetime(p["expiration_date"]).to_numpy("datetime64[ns]").copy()
+    for fallback in ("effective_date", "original_effective_date"):
+        gap = np.isnat(base)
+        if gap.any():
+            base[gap] = add_months(pd.to_datetime(p[fallback]).to_numpy("datetime64[ns]")[gap], term[gap]).to_numpy()
+    window = renewal_window(as_of, months)
+    first_month, end_month = (np.datetime64(str(m), "M").astype("int64") for m in (window[0], window[-1] + 1))
+    ok = ~np.isnat(base)
+    base_month = np.where(ok, base.astype("datetime64[M]").astype("int64"), first_month)
+    behind = first_month - base_month
+    k = np.where(behind > 0, np.ceil(behind / term), 0).astype(int)  # terms to roll forward
+    # A renewal date moved by whole months lands at midnight in the month moved to, so whether it
+    # falls in the window is a matter of months: the dates are worked out only for those that do.
+    rows, moves = [], []
+    for j in range(int(math.ceil(months / max(int(term.min()), 1))) + 1):
+        moved = (k + j) * term
+        hit = np.flatnonzero(ok & (base_month + moved >= first_month) & (base_month + moved < end_month))
+        rows.append(hit)
+        moves.append(moved[hit])
+    hit, moved = np.concatenate(rows), np.concatenate(moves)
+    return _Renewals(p, base, term, hit, moved, base_month[hit] + moved - first_month)
+
+
 def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
                       default_term_months: int = 12,
                       exclude_products: tuple[str, ...] = ("Life",)) -> pd.DataFrame:
@@ -64,35 +109,30 @@ def upcoming_renewals(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
     (annual premium x term / 12).
     """
     cols = ["policy_number", "product", "renewal_date", "term_months", "term_premium"]
-    p = policies[(policies["status"] == "In Force") & ~policies["product"].isin(exclude_products)]
-    if p.empty:
+    r = _renewals(policies, as_of, months, default_term_months, exclude_products)
+    if r is None or not len(r.hit):
         return pd.DataFrame(columns=cols)
-    p = p.reset_index(drop=True)
-    term = policy_terms(p, default_term_months)
-    base = pd.to_datetime(p["expiration_date"])
-    from_eff = add_months(p["effective_date"], term)
-    from_orig = add_months(p["original_effective_date"], term)
-    base = base.fillna(from_eff).fillna(from_orig)
+    hit, term = r.hit, r.term
+    events = pd.DataFrame({
+        "policy_number": r.policies["policy_number"].to_numpy()[hit],
+        "product": r.policies["product"].to_numpy()[hit],
+        "renewal_date": add_months(r.base[hit], r.moved).to_numpy(),
+        "term_months": term[hit],
+        "term_premium": r.policies["annual_premium"].to_numpy(float)[hit] * term[hit] / 12.0,
+    })
+    return events.sort_values("renewal_date", ignore_index=True)
+
+
+def renewals_per_month(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
+                       default_term_months: int = 12,
+                       exclude_products: tuple[str, ...] = ("Life",)) -> pd.Series:
+    """How many renewals ``upcoming_renewals`` finds in each of the ``months`` months after the
+    data date (indexed by monthly ``pd.Period``), without dating them: the renewal calendar's
+    counts (``renewals_by_month``'s renewals), for the backtest at each past month-end."""
     window = renewal_window(as_of, months)
-    start, end = window[0].to_timestamp(), (window[-1] + 1).to_timestamp()
-    ok = base.notna().to_numpy()
-    behind = ((start.year - base.dt.year) * 12 + (start.month - base.dt.month)).fillna(0).to_numpy()
-    k = np.where(behind > 0, np.ceil(behind / term), 0).astype(int)  # terms to roll forward
-    frames = []
-    for j in range(int(math.ceil(months / max(int(term.min()), 1))) + 1):
-        when = add_months(base, (k + j) * term)
-        hit = ok & (when >= start).to_numpy() & (when < end).to_numpy()
-        if hit.any():
-            frames.append(pd.DataFrame({
-                "policy_number": p["policy_number"][hit].to_numpy(),
-                "product": p["product"][hit].to_numpy(),
-                "renewal_date": when[hit].to_numpy(),
-                "term_months": term[hit],
-                "term_premium": p["annual_premium"].to_numpy(float)[hit] * term[hit] / 12.0,
-            }))
-    if not frames:
-        return pd.DataFrame(columns=cols)
-    return pd.concat(frames, ignore_index=True).sort_values("renewal_date", ignore_index=True)
+    r = _renewals(policies, as_of, months, default_term_months, exclude_products)
+    counts = np.bincount(r.month, minlength=months) if r is not None else np.zeros(months, dtype=int)
+    return pd.Series(counts.astype(int), index=window)
 
 
 def renewal_concentration(renewals_in_month, average_renewals=None):  # noqa: ANN001, ANN201
@@ -118,13 +158,14 @@ def renewals_by_month(policies: pd.DataFrame, as_of: dt.date, months: int = 12,
     the window) and concentration (renewals / average)."""
     events = upcoming_renewals(policies, as_of, months, default_term_months, exclude_products)
     window = renewal_window(as_of, months)
-    month = pd.to_datetime(events["renewal_date"]).dt.to_period("M")
-    counts = events.groupby(month)["policy_number"].size().reindex(window, fill_value=0)
-    premium = events.groupby(month)["term_premium"].sum().reindex(window, fill_value=0.0)
+    # Months as numbers from the window's first: every renewal is inside the window.
+    month = (pd.to_datetime(events["renewal_date"]).to_numpy("datetime64[M]").astype("int64")
+             - np.datetime64(str(window[0]), "M").astype("int64"))
+    premium = pd.Series(events["term_premium"].to_numpy(float)).groupby(month).sum()
     t = pd.DataFrame({
         "month": window.to_timestamp(),
-        "renewals": counts.to_numpy(int),
-        "premium": premium.to_numpy(float),
+        "renewals": np.bincount(month, minlength=months).astype(int),
+        "premium": premium.reindex(range(months), fill_value=0.0).to_numpy(float),
     })
     t["average"] = float(t["renewals"].mean())
     t["concentration"] = renewal_concentration(t["renewals"].to_numpy(), t["average"].iloc[0])
