@@ -216,6 +216,8 @@ def screenshots() -> list[Path]:
     img.mkdir(exist_ok=True)
     sample = ROOT / "data" / "sample"
     data = read_exports(sample)
+    # Home shows the folder read: the repository's own path, not the machine's the docs were made on.
+    data.health.folder = "data/sample"
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         workbook = t / "agency_dashboard.xlsx"
