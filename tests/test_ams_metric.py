@@ -144,6 +144,41 @@ def test_metric_list(folder, fresh_cache):
     assert ["retention", "", "product"] in rows
 
 
+def test_every_depth_of_the_metrics_has_a_name(folder, truth, fresh_cache):
+    """A metric nested deeper than one group has its own dotted name (as AMS_HISTORY names it);
+    AMS_METRICS says "product" or "month" only for figures keyed by product or month; a group's
+    member may also be given as the product argument; names match whatever their case."""
+    f = str(folder)
+    acc = truth["forecast_accuracy"]["commission_received"]["1"]["mape"]
+    assert metric("forecast_accuracy.commission_received.1.mape", None, None, f) == pytest.approx(acc)
+    elite = truth["segments"]["share_by_tier"]["Elite"]
+    assert metric("segments.share_by_tier.Elite", None, None, f) == pytest.approx(elite)
+    assert metric("SEGMENTS.SHARE_BY_TIER.elite", None, None, f) == pytest.approx(elite)
+    assert metric("segments.share_by_tier", "Elite", None, f) == pytest.approx(elite)
+    rows = xh.call_like_excel(UDFS, "AMS_METRICS", f)
+    needs = {r[0]: r[2] for r in rows[1:]}
+    assert needs["forecast_accuracy.commission_received.1.mape"] == ""
+    assert "forecast_accuracy.commission_received" not in needs
+    assert needs["retention"] == "product" and needs["sales"] == "month"
+    assert needs["rows_rejected"].startswith("product argument, one of: claims, commissions")
+    # Every name listed as needing a product is keyed by products (or by month when it says so).
+    from agency_xl.vocabulary import PRODUCTS
+    for name, need in needs.items():
+        if need == "product":
+            assert set(metric_keys(truth, name)) <= set(PRODUCTS), name
+
+
+def metric_keys(truth, name):
+    """The keys of the figure AMS_METRICS lists as ``name`` (its "_by_product" dict), read from the
+    nested metrics by walking the dotted name."""
+    node = truth
+    parts = name.split(".")
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        node = node[f"{part}_by_product"] if last and f"{part}_by_product" in node else node[part]
+    return node
+
+
 def test_the_calling_workbooks_settings_are_used(folder, truth, fresh_cache):
     book = folder.parent / "owner_dashboard.xlsm"
     caller = xh.CallingCell(folder.name, book, [["profitability.expense_ratio", "Expense ratio", 0.30]])

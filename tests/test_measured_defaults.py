@@ -196,7 +196,7 @@ def test_a_book_that_cannot_measure_retention_gives_the_plans_and_says_why(tmp_p
                  ["segments.retention_2_products", "Retention, 2 products", 0.6]]
     typed = xh.CallingCell(str(folder), tmp_path / "typed.xlsm", fallbacks)
     metrics = ams.workbook_metrics(typed)[0]
-    assert metrics["cross_sell.retention_by_product_count"]["1"] == 0.5  # the sheets' fallback ...
+    assert metrics["cross_sell.retention_by_product_count.1"] == 0.5  # the sheets' fallback ...
     assert excel("RETENTION_LIFT", 1, 2, caller=typed) == pytest.approx(PLAN["2"] - PLAN["1"])  # ... not used
 
 

@@ -84,17 +84,31 @@ def _metrics_for(exports_folder: Any, caller: Any) -> dict[str, Any]:
         raise ArgError(str(exc)) from None
 
 
-def flatten(metrics: dict[str, Any]) -> dict[str, Any]:
-    """Nested metrics as one level: {"profitability": {"loss_ratio": x}} -> "profitability.loss_ratio".
-    Dicts keyed by product or month stay dicts under their own name."""
+def flatten(metrics: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested metrics as one level, at every depth: {"profitability": {"loss_ratio": x}} ->
+    "profitability.loss_ratio", {"forecast_accuracy": {"cash": {"1": {"mape": x}}}} ->
+    "forecast_accuracy.cash.1.mape". Dicts keyed by product or month stay dicts under their own
+    name (AMS_METRIC's product and month arguments pick from them); so does ``rows_rejected``."""
     out: dict[str, Any] = {}
     for key, value in metrics.items():
-        if isinstance(value, dict) and key not in ("rows_rejected",) and not _is_lookup(value):
-            for k, v in value.items():
-                out[f"{key}.{k}"] = v
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and name != "rows_rejected" and not _is_lookup(value):
+            out.update(flatten(value, name + "."))
         else:
-            out[key] = value
+            out[name] = value
     return out
+
+
+def group(metrics: dict[str, Any], name: str) -> dict[str, Any]:
+    """The members of a group of flattened metrics, by the rest of their name, in their order:
+    group(m, "cross_sell.retention_by_product_count") -> {"1": 0.85, "2": 0.99, "3+": 1.0} (a
+    member's key may hold a dot: a vendor "Leads.com"); a figure kept as a dict (by product or
+    month) as it is; {} when there is no such group. For groups of values, not of groups."""
+    value = metrics.get(name)
+    if isinstance(value, dict):
+        return value
+    start = name + "."
+    return {k[len(start):]: v for k, v in metrics.items() if k.startswith(start)}
 
 
 def _is_lookup(d: dict[str, Any]) -> bool:
@@ -178,26 +192,43 @@ def _month_key(month: Any) -> str:
         raise ArgError(f"month must be a date or text like 2025-10, not {s[:40]!r}") from None
 
 
+def _name_in(metrics: dict[str, Any], name: str) -> str | None:
+    """The metric's own name for ``name``, whatever its case ("segments.share_by_tier.elite" finds
+    "segments.share_by_tier.Elite"); None when there is none."""
+    if name in metrics:
+        return name
+    low = name.lower()
+    if low in metrics:
+        return low
+    return next((k for k in metrics if k.lower() == low), None)
+
+
 def lookup(metrics: dict[str, Any], name: str, product: str | None, month: str | None) -> Any:
-    key = ALIASES.get(name.lower(), name.lower())
+    key = ALIASES.get(name.lower(), name)
     candidates = [key]
     if product:
         candidates = [f"{key}_by_product", key]
     if month:
         candidates = [f"{key}_by_month", key]
+    sub = product or month
+    if sub and _name_in(metrics, f"{key}.{sub}"):
+        # A group named with its member as the product argument, e.g. ("segments.share_by_tier",
+        # "Elite"): the same figure as "segments.share_by_tier.Elite".
+        candidates = [f"{key}.{sub}"]
+        sub = None
     for cand in candidates:
-        if cand in metrics:
-            value = metrics[cand]
+        found = _name_in(metrics, cand)
+        if found is not None:
+            value = metrics[found]
             break
     else:
-        base = key.split(".")[0]
+        base = key.split(".")[0].lower()
         if base in SOURCE or base in {k.split(".")[0] for k in metrics}:
             from agency_xl.ams.reports import REPORTS
             report = SOURCE.get(base)
             title = REPORTS[report].title if report else "the export this model needs"
             raise ArgError(f"{name} needs the {title} export; add it to the exports folder")
         raise ArgError(f"unknown metric {name!r}; =AMS_METRICS() lists the names")
-    sub = product or month
     if isinstance(value, dict):
         if sub is None:
             raise ArgError(f"{name} is given by {'product' if _is_lookup(value) and not month else 'month'}; "
@@ -256,7 +287,8 @@ def AMS_METRICS(exports_folder: Any = None, caller: Any = None) -> list[list[Any
     for key in sorted(metrics):
         value = metrics[key]
         if isinstance(value, dict):
-            needs = "month" if all(len(k) == 7 and k[4] == "-" for k in value) else "product"
+            needs = ("month" if all(len(k) == 7 and k[4] == "-" for k in value) else "product" if _is_lookup(value)
+                     else "product argument, one of: " + ", ".join(sorted(value)))  # rows_rejected: by report
             rows.append([key.removesuffix("_by_product").removesuffix("_by_month"), None, needs])
         elif isinstance(value, (int, float, str, bool)) or value is None:
             rows.append([key, value, ""])

@@ -14,7 +14,7 @@ from typing import Any
 
 from agency_xl.vocabulary import PRODUCTS
 from agency_xl.assumptions.cross_sell import CrossSellSettings
-from agency_xl.functions.ams import workbook_metrics
+from agency_xl.functions.ams import group, workbook_metrics
 from agency_xl.functions.catalog import (
     ArgError,
     cell,
@@ -58,8 +58,8 @@ def owner_retention(caller: Any) -> OwnerValues:
     (``PLAN_RETENTION``: 72/91/97%)."""
     metrics, why = workbook_metrics(caller)
     got = metrics or {}
-    rates = got.get("cross_sell.retention_by_product_count") or {}
-    sources = got.get("cross_sell.retention_source") or {}
+    rates = group(got, "cross_sell.retention_by_product_count")
+    sources = group(got, "cross_sell.retention_source")
     values, measured = {}, {}
     for label, plan in m.PLAN_RETENTION.items():
         ok = sources.get(label) == "measured" and _share(rates.get(label))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agency_xl.assumptions.leads import LeadsSettings
-from agency_xl.functions.ams import workbook_metrics
+from agency_xl.functions.ams import group, workbook_metrics
 from agency_xl.functions.catalog import (
     ArgError,
     integer,
@@ -125,7 +125,7 @@ def VENDOR_RATING(roi: Any, excellent: Any = None, good: Any = None) -> str:
 def fitted_score_model(metrics: dict[str, Any]) -> m.ScoreModel | None:
     """The lead score the Leads figures fitted on the owner's lead log, from the folder's
     (flattened) metrics; None when they hold none (no lead log or book, too few closed leads)."""
-    coefficients = metrics.get("leads.score_coefficients")
+    coefficients = group(metrics, "leads.score_coefficients")
     if not coefficients:
         return None
     names = list(coefficients)
@@ -133,8 +133,8 @@ def fitted_score_model(metrics: dict[str, Any]) -> m.ScoreModel | None:
         names=names, coefficients=[float(coefficients[n]) for n in names],
         baseline_vendor=metrics.get("leads.score_baseline_vendor"),
         vendors=[n.removeprefix("vendor=") for n in names if n.startswith("vendor=")],
-        means=dict(metrics.get("leads.score_means") or {}),
-        vendor_mix=dict(metrics.get("leads.score_vendor_mix") or {}),
+        means=group(metrics, "leads.score_means"),
+        vendor_mix=group(metrics, "leads.score_vendor_mix"),
         p_ref=float(metrics["leads.score_p_ref"]), missing=list(metrics.get("leads.score_answers_missing") or []),
     )
 
