@@ -217,3 +217,21 @@ def test_a_missing_or_empty_exports_folder_stops_the_refresh_and_leaves_the_dash
     assert [a["prompt"] for a in book.app.alerts] == [done.message()]
     assert done.message().startswith("The dashboards were not refreshed.")
     assert book.app.alerts[0]["mode"] == "critical"
+
+
+def test_a_setting_this_version_does_not_know_is_named_not_dropped(tmp_path):
+    """A workbook built by an earlier version may hold a setting under a name since renamed: its
+    value is not used, and Data Health says which cell and why, instead of nothing."""
+    out = write_dashboard(tmp_path / "agency_dashboard.xlsm", None, Assumptions(), "exports")
+    grid = [[c.value for c in row] for row in openpyxl.load_workbook(out)["Settings"].iter_rows()]
+    assert parse_settings(grid).problems == []  # every key the workbook itself writes is known
+    old = [["cash_flow.monthly_expenses", "Monthly expenses", 55_000],
+           ["cash_flow.monthly_overheads", "Monthly overheads (an old name)", 48_000],
+           ["cash_flow.blank_old_name", "An old name left blank", None],
+           ["Monthly expenses", "a label, not a key", 1]]
+    owner = parse_settings(old)
+    assert owner.assumptions.cash_flow.monthly_expenses == 55_000
+    assert len(owner.problems) == 1
+    assert owner.problems[0].startswith("Settings!A2: setting cash_flow.monthly_overheads is not one this "
+                                        "version of agency_xl knows")
+    assert "48000" in owner.problems[0]

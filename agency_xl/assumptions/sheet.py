@@ -14,6 +14,8 @@ workbook: ``agency_xl.excel.live``) can give, so one parser serves both; it know
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +59,10 @@ def _find(rows: list[list[Any]], header: tuple[str, ...]) -> tuple[int, int] | N
     return None
 
 
+# What a setting's key looks like in column A ("cash_flow.monthly_expenses"): group.name.
+SETTING_KEY = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+
+
 def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSettings:
     """The owner's settings from the Settings sheet's grid. A bad value is reported (with its
     cell) and its default kept, so one typo never stops a refresh."""
@@ -75,6 +81,12 @@ def parse_settings(rows: list[list[Any]], where: str = "Settings") -> OwnerSetti
                 value = value.strip().lower() in ("yes", "true")
             values[key] = value
             cells[key] = f"{where}!C{r + 1}"
+        elif SETTING_KEY.fullmatch(key) and row[2] is not None and _text(row[2]) != "":
+            # A key this version does not know (renamed or removed since the workbook was built):
+            # say so, or the owner's value would be dropped without a word.
+            out.problems.append(f"{where}!A{r + 1}: setting {key} is not one this version of agency_xl knows "
+                                f"(renamed or removed); its value {row[2]!r} is not used. Type it next to the "
+                                f"setting's current name in column A, then delete this row")
         for c, v in enumerate(row):
             if _text(v) == EXPORTS_LABEL and c + 2 < len(row) and _text(row[c + 2]):
                 out.exports_folder = _text(row[c + 2])
