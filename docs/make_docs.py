@@ -197,6 +197,7 @@ def as_excel_shows(sheets: list) -> list:
     return sheets
 
 
+MAX_HEIGHT = 2400  # pixels of a screenshot, at 60 dpi: 40 inches of sheet
 EARLIER_REFRESH = dt.date(2025, 8, 31)  # the sample as of this date is refreshed first, for the Scorecard's past
 
 
@@ -232,8 +233,10 @@ def screenshots() -> list[Path]:
         subprocess.run(["soffice", f"-env:UserInstallation=file://{t}/profile", "--headless", "--convert-to",
                         'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
                         "--outdir", str(t), str(book)], check=True, capture_output=True)
-        subprocess.run(["pdftoppm", "-r", "60", "-png", str(t / "agency_dashboard.pdf"), str(t / "page")],
-                       check=True, capture_output=True)
+        # Each sheet is one PDF page as tall as its content; the screenshot keeps its top MAX_HEIGHT
+        # pixels (the Segments sheet lists every household to upgrade: 11,000 pixels, 3 MB).
+        subprocess.run(["pdftoppm", "-r", "60", "-H", str(MAX_HEIGHT), "-png", str(t / "agency_dashboard.pdf"),
+                        str(t / "page")], check=True, capture_output=True)
         pages = sorted(t.glob("page*.png"))
         out = []
         for name, page in zip(names, pages):
